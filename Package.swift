@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers (each imports only those below it, see docs/architecture.md):
+//   pinbench -> PinHarness -> PinEngine, PinBackends -> PinSystem -> PinCore, CPinSys
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "PinBench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pinbench", targets: ["pinbench"]),
+        .library(name: "PinHarness", targets: ["PinHarness"]),
+        .library(name: "PinEngine", targets: ["PinEngine"]),
+        .library(name: "PinBackends", targets: ["PinBackends"]),
+        .library(name: "PinSystem", targets: ["PinSystem"]),
+        .library(name: "PinCore", targets: ["PinCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "CPinSys",
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("numa"), .linkedLibrary("pthread")]
+        ),
+        .target(
+            name: "CPinBaseline",
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("pthread")]
+        ),
+        .target(name: "PinCore", swiftSettings: swiftSettings),
+        .target(name: "PinSystem", dependencies: ["PinCore", "CPinSys"], swiftSettings: swiftSettings),
+        .target(name: "PinBackends", dependencies: ["PinCore", "PinSystem"], swiftSettings: swiftSettings),
+        .target(name: "PinEngine", dependencies: ["PinCore", "PinSystem", "PinBackends"], swiftSettings: swiftSettings),
+        .target(
+            name: "PinHarness",
+            dependencies: ["PinCore", "PinSystem", "PinBackends", "PinEngine", "CPinBaseline"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pinbench",
+            dependencies: [
+                "PinHarness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinSystemTests", dependencies: ["PinSystem"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinHarnessTests", dependencies: ["PinHarness"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench"], swiftSettings: swiftSettings),
+    ]
+)

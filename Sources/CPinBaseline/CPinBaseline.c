@@ -1,0 +1,1 @@
+#include "CPinBaseline.h"

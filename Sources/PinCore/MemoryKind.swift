@@ -1,0 +1,62 @@
+/// What backs a region: the mapping flavour and therefore its page and folio size.
+public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// Anonymous private memory with THP disabled (`MADV_NOHUGEPAGE`): 4 KiB folios.
+    case anon
+    /// Anonymous private memory with `MADV_HUGEPAGE`: 2 MiB folios where the kernel can.
+    case thp
+    /// `MAP_HUGETLB | MAP_HUGE_2MB`.
+    case hugetlb2m = "hugetlb-2m"
+    /// `MAP_HUGETLB | MAP_HUGE_1GB`.
+    case hugetlb1g = "hugetlb-1g"
+    /// A shared `memfd_create` mapping (shmem, 4 KiB folios).
+    case memfd
+    /// `memfd_create(MFD_HUGETLB | MFD_HUGE_2MB)`.
+    case memfdHugetlb2m = "memfd-hugetlb-2m"
+    /// `memfd_create(MFD_HUGETLB | MFD_HUGE_1GB)`.
+    case memfdHugetlb1g = "memfd-hugetlb-1g"
+
+    public var description: String { rawValue }
+
+    /// The unit a mapping must be a multiple of (the MMU page size of the mapping).
+    public var pageSize: PageSize {
+        switch self {
+        case .anon, .thp, .memfd: return .base
+        case .hugetlb2m, .memfdHugetlb2m: return .pmd
+        case .hugetlb1g, .memfdHugetlb1g: return .pud
+        }
+    }
+
+    /// The folio size the kernel is expected to use: the unit a cut should not split.
+    /// For `thp` this is what the kernel tries to give; verification reports what it gave.
+    public var folioSize: PageSize {
+        self == .thp ? .pmd : pageSize
+    }
+
+    /// Whether the memory comes from the hugetlb pool (and not from `MemAvailable`).
+    public var isHugetlb: Bool { hugetlbPageSize != nil }
+
+    /// The hugetlb pool page size this kind draws from, if any.
+    public var hugetlbPageSize: PageSize? {
+        switch self {
+        case .hugetlb2m, .memfdHugetlb2m: return .pmd
+        case .hugetlb1g, .memfdHugetlb1g: return .pud
+        default: return nil
+        }
+    }
+
+    /// Whether the mapping is shared (memfd), so released pages stay in the page cache.
+    public var isShared: Bool {
+        switch self {
+        case .memfd, .memfdHugetlb2m, .memfdHugetlb1g: return true
+        default: return false
+        }
+    }
+
+    /// Checks that `size` is a positive whole number of this kind's pages.
+    public func validate(size: ByteSize) throws(PlanError) {
+        guard size.bytes > 0 else { throw .emptyRange }
+        guard size.bytes % pageSize.bytes == 0 else {
+            throw .sizeNotPageMultiple(size: size, kind: self)
+        }
+    }
+}

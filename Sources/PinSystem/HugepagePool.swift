@@ -1,0 +1,77 @@
+/// One hugetlb pool (`/sys/kernel/mm/hugepages/hugepages-<kB>kB`), as the kernel reports it.
+public struct HugepagePool: Sendable, Equatable {
+    /// The page size in bytes.
+    public var pageSize: Int
+    public var total: Int
+    public var free: Int
+    /// Pages promised to existing mappings but not faulted yet: free but not available.
+    public var reserved: Int
+    public var surplus: Int
+
+    /// Pages a new mapping can still get.
+    public var available: Int { max(free - reserved, 0) }
+
+    /// The sysfs folder of the pool of `pageSize` bytes.
+    public static func directory(pageSize: Int, root: String = "/sys/kernel/mm/hugepages") -> String {
+        "\(root)/hugepages-\(pageSize / 1024)kB"
+    }
+
+    /// Reads the pool of `pageSize` bytes, or nil if this kernel has no such pool.
+    public static func read(pageSize: Int, root: String = "/sys/kernel/mm/hugepages") -> HugepagePool? {
+        let directory = directory(pageSize: pageSize, root: root)
+        guard let total = ProcFile.readInt("\(directory)/nr_hugepages"),
+              let free = ProcFile.readInt("\(directory)/free_hugepages")
+        else { return nil }
+        return HugepagePool(
+            pageSize: pageSize, total: total, free: free,
+            reserved: ProcFile.readInt("\(directory)/resv_hugepages") ?? 0,
+            surplus: ProcFile.readInt("\(directory)/surplus_hugepages") ?? 0)
+    }
+
+    /// The exact shell command that grows the pool so that `pages` more are available.
+    public func reserveCommand(forAdditional pages: Int) -> String {
+        let target = total + pages
+        return "echo \(target) | sudo tee \(Self.directory(pageSize: pageSize))/nr_hugepages"
+    }
+
+    /// Sets `nr_hugepages` (root only) and returns the pool as the kernel then reports it:
+    /// the kernel may give fewer pages than asked when memory is fragmented.
+    @discardableResult
+    public static func resize(pageSize: Int, to pages: Int) throws(SystemError) -> HugepagePool {
+        let path = "\(directory(pageSize: pageSize))/nr_hugepages"
+        try ProcFile.write(path, "\(pages)\n")
+        guard let pool = read(pageSize: pageSize) else { throw SystemError("read(\(path))", errno: 2) }
+        return pool
+    }
+}
+
+/// A temporary growth of a hugetlb pool that is given back when released (tests, sweeps).
+public final class HugepageReservation: @unchecked Sendable {
+    public let pageSize: Int
+    /// `nr_hugepages` before the reservation, restored by `release()`.
+    public let originalTotal: Int
+    /// Pages the kernel actually added.
+    public let granted: Int
+    private var released = false
+
+    /// Grows the pool of `pageSize` by `pages`; throws if not root or the kernel refuses.
+    public init(pageSize: Int, additional pages: Int) throws(SystemError) {
+        guard let before = HugepagePool.read(pageSize: pageSize) else {
+            throw SystemError("read(\(HugepagePool.directory(pageSize: pageSize)))", errno: 2,
+                              hint: "this kernel has no \(pageSize / 1024) kB hugetlb pool")
+        }
+        let after = try HugepagePool.resize(pageSize: pageSize, to: before.total + pages)
+        self.pageSize = pageSize
+        self.originalTotal = before.total
+        self.granted = after.total - before.total
+    }
+
+    /// Gives the pages back (idempotent).
+    public func release() {
+        guard !released else { return }
+        released = true
+        _ = try? HugepagePool.resize(pageSize: pageSize, to: originalTotal)
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small readers for `/proc` and `/sys` text files, with plain POSIX calls so they stay
+/// cheap enough to call around every timed phase.
+public enum ProcFile {
+    /// Reads a whole (small) text file.
+    public static func read(_ path: String) throws(SystemError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .last("open(\(path))") }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .last("read(\(path))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Reads a file holding one integer (sysfs style), or nil when absent or unreadable.
+    public static func readInt(_ path: String) -> Int? {
+        guard let text = try? read(path) else { return nil }
+        return Int(text.trimmingWhitespace())
+    }
+
+    /// Writes `text` to a file (sysfs style), replacing its content.
+    public static func write(_ path: String, _ text: String) throws(SystemError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .last("open(\(path))") }
+        defer { close(fd) }
+        let written = text.utf8CString.withUnsafeBufferPointer { buffer in
+            Glibc.write(fd, buffer.baseAddress, buffer.count - 1)
+        }
+        guard written == text.utf8.count else { throw .last("write(\(path))") }
+    }
+
+    /// Parses `Key:   value kB` lines (`/proc/meminfo`, `/proc/self/status`) into bytes.
+    /// Values without a unit are returned as they are.
+    public static func parseKilobyteFields(_ text: String) -> [String: Int] {
+        var fields: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = String(line[..<colon])
+            let rest = line[line.index(after: colon)...].split(separator: " ", omittingEmptySubsequences: true)
+            guard let first = rest.first, let value = Int(first.trimmingWhitespace()) else { continue }
+            let isKilobytes = rest.count > 1 && rest[1].lowercased() == "kb"
+            fields[key] = isKilobytes ? value * 1024 : value
+        }
+        return fields
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return String(slice)
+    }
+}

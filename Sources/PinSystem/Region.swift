@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPinSys
+import PinCore
+
+/// One mapping under test, aligned to its kind's folio size, unmapped on `deinit`.
+///
+/// Regions are shared by the worker threads of a job, each working on a disjoint
+/// sub-range, so the class is `Sendable`: it holds no mutable state of its own.
+public final class Region: @unchecked Sendable {
+    public let base: UnsafeMutableRawPointer
+    public let size: ByteSize
+    public let kind: MemoryKind
+
+    init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind) {
+        self.base = base
+        self.size = size
+        self.kind = kind
+    }
+
+    deinit {
+        munmap(base, size.bytes)
+    }
+
+    /// The region's address as an integer, for alignment checks and reports.
+    public var address: Int { Int(bitPattern: base) }
+
+    /// A pointer `offset` bytes into the region.
+    @inline(__always)
+    public func pointer(at offset: Int) -> UnsafeMutableRawPointer { base + offset }
+
+    /// Number of base (4 KiB) pages the region spans.
+    public var basePages: Int { size.bytes / PageSize.base.bytes }
+
+    /// Number of MMU pages of the region's kind.
+    public var pages: Int { size.bytes / kind.pageSize.bytes }
+}
+
+// MARK: - Mapping
+
+extension Region {
+    /// Maps `size` bytes of `kind`, after checking that the machine can give them:
+    /// the hugetlb pool for hugetlb kinds, `MemAvailable` less a margin for the others.
+    public static func map(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
+        do {
+            try kind.validate(size: size)
+        } catch {
+            throw .invalidSize(error)
+        }
+        try checkCapacity(kind: kind, size: size)
+        return try mapUnchecked(kind: kind, size: size)
+    }
+
+    /// Fails with an actionable message when the memory is not there to be had.
+    public static func checkCapacity(kind: MemoryKind, size: ByteSize) throws(RegionError) {
+        if let hugePage = kind.hugetlbPageSize {
+            guard let pool = HugepagePool.read(pageSize: hugePage.bytes) else {
+                throw .noHugepagePool(kind: kind)
+            }
+            let needed = size.bytes / hugePage.bytes
+            guard pool.available >= needed else {
+                throw .hugepagePoolTooSmall(kind: kind, needed: needed, pool: pool)
+            }
+        } else {
+            let memory: MemoryInfo
+            do { memory = try MemoryInfo.current() } catch { throw .system(error) }
+            guard size.bytes <= memory.usableBytes else {
+                throw .notEnoughMemory(size: size, memory: memory)
+            }
+        }
+    }
+
+    /// Maps without the capacity check. The mapping is placed at a multiple of the folio size
+    /// by reserving `size + folio` of address space and mapping over its aligned part.
+    static func mapUnchecked(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
+        let align = kind.folioSize.bytes
+        let span = size.bytes + (align > PageSize.base.bytes ? align : 0)
+        guard let reservation = mmap(nil, span, PROT_NONE,
+                                     MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE, -1, 0),
+              reservation != MAP_FAILED
+        else { throw .system(.last("mmap(\(ByteSize(span)) reservation)")) }
+        let start = Int(bitPattern: reservation)
+        let aligned = roundUp(start, toMultipleOf: align)
+
+        let base: UnsafeMutableRawPointer
+        do {
+            base = try mapFixed(kind: kind, at: UnsafeMutableRawPointer(bitPattern: aligned)!, size: size)
+        } catch {
+            munmap(reservation, span)
+            throw error
+        }
+        // Give back the unused head and tail of the reservation.
+        if aligned > start { munmap(reservation, aligned - start) }
+        let tail = start + span - (aligned + size.bytes)
+        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + size.bytes)!, tail) }
+        return Region(base: base, size: size, kind: kind)
+    }
+
+    private static func mapFixed(kind: MemoryKind, at address: UnsafeMutableRawPointer,
+                                 size: ByteSize) throws(RegionError) -> UnsafeMutableRawPointer {
+        let protection = PROT_READ | PROT_WRITE
+        let hugeFlag: Int32 = kind.hugetlbPageSize.map {
+            Int32($0.bytes.trailingZeroBitCount) << CPINSYS_HUGE_SHIFT
+        } ?? 0
+        var fd: Int32 = -1
+        defer { if fd >= 0 { close(fd) } }
+        var flags = CPINSYS_MAP_FIXED
+        if kind.isShared {
+            var memfdFlags = CPINSYS_MFD_CLOEXEC
+            if kind.isHugetlb { memfdFlags |= CPINSYS_MFD_HUGETLB | UInt32(hugeFlag) }
+            fd = cpinsys_memfd_create("pinbench-\(kind)", memfdFlags)
+            guard fd >= 0 else { throw .system(.last("memfd_create(\(kind))")) }
+            guard ftruncate(fd, off_t(size.bytes)) == 0 else {
+                throw .system(.last("ftruncate(memfd, \(size))"))
+            }
+            flags |= MAP_SHARED
+        } else {
+            flags |= MAP_PRIVATE | MAP_ANONYMOUS
+            if kind.isHugetlb { flags |= CPINSYS_MAP_HUGETLB | hugeFlag }
+        }
+        guard let mapped = mmap(address, size.bytes, protection, flags, fd, 0), mapped != MAP_FAILED else {
+            let hint = kind.isHugetlb ? "the hugetlb pool may have been taken by another process" : nil
+            throw .system(.last("mmap(\(size) \(kind))", hint: hint))
+        }
+        // THP policy: only `thp` may get huge folios; `anon` and `memfd` stay at 4 KiB
+        // even when THP is in `always` mode.
+        if !kind.isHugetlb {
+            let advice = kind == .thp ? CPINSYS_MADV_HUGEPAGE : CPINSYS_MADV_NOHUGEPAGE
+            guard madvise(mapped, size.bytes, advice) == 0 else {
+                munmap(mapped, size.bytes)
+                throw .system(.last("madvise(\(kind == .thp ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE"))"))
+            }
+        }
+        return mapped
+    }
+}

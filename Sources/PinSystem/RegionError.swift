@@ -1,0 +1,32 @@
+import PinCore
+
+/// Why a region could not be mapped: each case says what to do about it.
+public enum RegionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidSize(PlanError)
+    case noHugepagePool(kind: MemoryKind)
+    case hugepagePoolTooSmall(kind: MemoryKind, needed: Int, pool: HugepagePool)
+    case notEnoughMemory(size: ByteSize, memory: MemoryInfo)
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .invalidSize(let error):
+            return error.description
+        case .noHugepagePool(let kind):
+            return "\(kind) needs \(kind.pageSize.size) huge pages, but this kernel has no such hugetlb pool "
+                + "(\(HugepagePool.directory(pageSize: kind.pageSize.bytes)) is missing)"
+        case .hugepagePoolTooSmall(let kind, let needed, let pool):
+            let missing = needed - pool.available
+            return "\(kind) needs \(needed) free \(ByteSize(pool.pageSize)) pages, but the pool has "
+                + "\(pool.available) available (\(pool.total) total, \(pool.free) free, \(pool.reserved) reserved). "
+                + "Reserve them with:\n    \(pool.reserveCommand(forAdditional: missing))"
+        case .notEnoughMemory(let size, let memory):
+            return "\(size.humanReadable) is more than this machine can give: MemAvailable is "
+                + "\(ByteSize(memory.availableBytes).humanReadable), and PinBench keeps "
+                + "\(ByteSize(memory.marginBytes).humanReadable) free, leaving "
+                + "\(ByteSize(memory.usableBytes).humanReadable). Use a smaller --size."
+        case .system(let error):
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PinCore
+
+/// Counts which base pages of a range are in memory, two ways:
+/// `mincore(2)` (page is in memory, also page cache for shared mappings) and
+/// `/proc/self/pagemap` (page is mapped by this process's page table).
+public enum Residency {
+    /// Base pages looked at per system call, so a TiB range needs no TiB-sized vector.
+    static let windowPages = 1 << 16
+
+    /// Base pages of `[address, address + length)` that `mincore` reports resident.
+    public static func residentBasePages(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> Int {
+        let pageBytes = PageSize.base.bytes
+        var vector = [UInt8](repeating: 0, count: windowPages)
+        var resident = 0
+        var offset = 0
+        while offset < length {
+            let windowBytes = min(length - offset, windowPages * pageBytes)
+            let pages = (windowBytes + pageBytes - 1) / pageBytes
+            let rc = vector.withUnsafeMutableBufferPointer { buffer in
+                mincore(UnsafeMutableRawPointer(mutating: address + offset), windowBytes, buffer.baseAddress)
+            }
+            guard rc == 0 else { throw .last("mincore") }
+            for index in 0..<pages where vector[index] & 1 != 0 { resident += 1 }
+            offset += windowBytes
+        }
+        return resident
+    }
+
+    /// Base pages of the range whose page-table entry is present (pagemap bit 63) or swapped
+    /// (bit 62). Works without root: only the frame numbers are hidden from other users.
+    public static func mappedBasePages(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> Int {
+        let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .last("open(/proc/self/pagemap)") }
+        defer { close(fd) }
+        let pageBytes = PageSize.base.bytes
+        let firstPage = Int(bitPattern: address) / pageBytes
+        let totalPages = (length + pageBytes - 1) / pageBytes
+        var entries = [UInt64](repeating: 0, count: windowPages)
+        var mapped = 0
+        var done = 0
+        while done < totalPages {
+            let count = min(totalPages - done, windowPages)
+            let bytes = count * MemoryLayout<UInt64>.stride
+            let got = entries.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress, bytes, off_t((firstPage + done) * MemoryLayout<UInt64>.stride))
+            }
+            guard got == bytes else { throw .last("pread(/proc/self/pagemap)") }
+            let presentOrSwapped: UInt64 = (1 << 63) | (1 << 62)
+            for index in 0..<count where entries[index] & presentOrSwapped != 0 { mapped += 1 }
+            done += count
+        }
+        return mapped
+    }
+}
