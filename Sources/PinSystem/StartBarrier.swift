@@ -9,6 +9,7 @@ public final class StartBarrier: @unchecked Sendable {
     private let parties: Int
     private var arrived = 0
     private var generation = 0
+    private var isOpen = false
 
     public init(parties: Int) {
         precondition(parties >= 1)
@@ -21,7 +22,7 @@ public final class StartBarrier: @unchecked Sendable {
             let mine = generation
             arrived += 1
             lock.broadcast()
-            lock.wait { generation != mine }
+            lock.wait { generation != mine || isOpen }
         }
     }
 
@@ -36,6 +37,14 @@ public final class StartBarrier: @unchecked Sendable {
     /// Blocks the caller until all parties have arrived since the last release.
     public func waitForArrivals() {
         lock.withLock { lock.wait { arrived >= parties } }
+    }
+
+    /// Opens the barrier for good: no worker waits any more (abandoning a job).
+    public func open() {
+        lock.withLock {
+            isOpen = true
+            lock.broadcast()
+        }
     }
 
     /// Lets every waiting worker go and starts counting arrivals afresh.

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPinSys
+import PinCore
+import PinSystem
+
+/// Populates page tables with `madvise(MADV_POPULATE_WRITE)` (Linux 5.14+) or `_READ`, and
+/// releases with `MADV_DONTNEED`. Takes `mmap_lock` for reading, so threads can overlap.
+public struct PopulateBackend: PinBackend {
+    public enum Advice: String, Sendable {
+        case write, read
+
+        var value: Int32 { self == .write ? CPINSYS_MADV_POPULATE_WRITE : CPINSYS_MADV_POPULATE_READ }
+        var name: String { self == .write ? "MADV_POPULATE_WRITE" : "MADV_POPULATE_READ" }
+    }
+
+    public let advice: Advice
+    public var kind: BackendKind { .populate }
+
+    public init(advice: Advice = .write) {
+        self.advice = advice
+    }
+
+    public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        guard madvise(region.pointer(at: chunk.offset), chunk.length, advice.value) == 0 else {
+            let error = errno
+            throw SystemError("madvise(\(advice.name)) on \(chunk)", errno: error, hint: Self.hint(errno: error))
+        }
+    }
+
+    public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        try Self.release(region, chunk)
+    }
+
+    public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
+        .allResident(region)
+    }
+
+    public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
+        .noneMapped(region)
+    }
+
+    /// `MADV_DONTNEED`: unmaps the pages (frees them for private memory; shared memory stays
+    /// in its memfd until the region is unmapped).
+    static func release(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        guard madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED) == 0 else {
+            let error = errno
+            let hint = error == EINVAL && region.kind.isHugetlb
+                ? "hugetlb ranges must start on a huge page boundary: use --cut-align folio or --align folio" : nil
+            throw SystemError("madvise(MADV_DONTNEED) on \(chunk)", errno: error, hint: hint)
+        }
+    }
+
+    static func hint(errno: Int32) -> String? {
+        switch errno {
+        case EINVAL: return "this kernel may predate MADV_POPULATE_(READ|WRITE) (Linux 5.14); try --backend touch"
+        case ENOMEM: return "out of memory, or the hugetlb pool ran dry"
+        case EFAULT: return "the range could not be populated (SIGBUS-like failure, e.g. no huge page left)"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import PinCore
+import PinSystem
+
+/// The outcome of checking a region after a phase: passed or not, and what was seen.
+public struct Verification: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var passed: Bool
+    /// What was checked and found, in one line ("262144/262144 pages resident, VmLck +1G").
+    public var detail: String
+
+    public init(passed: Bool, detail: String) {
+        self.passed = passed
+        self.detail = detail
+    }
+
+    public static func failed(_ detail: String) -> Verification { Verification(passed: false, detail: detail) }
+
+    /// Both must pass; details are joined.
+    public func and(_ other: Verification) -> Verification {
+        Verification(passed: passed && other.passed, detail: "\(detail); \(other.detail)")
+    }
+
+    public var description: String { (passed ? "ok: " : "FAILED: ") + detail }
+}
+
+// MARK: - Shared checks
+
+extension Verification {
+    /// Every base page of the region is resident (`mincore`).
+    static func allResident(_ region: Region) -> Verification {
+        do {
+            let resident = try Residency.residentBasePages(region.base, length: region.size.bytes)
+            return Verification(
+                passed: resident == region.basePages,
+                detail: "\(resident)/\(region.basePages) base pages resident (mincore)")
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// No base page of the region is mapped any more (`/proc/self/pagemap`).
+    static func noneMapped(_ region: Region) -> Verification {
+        do {
+            let mapped = try Residency.mappedBasePages(region.base, length: region.size.bytes)
+            return Verification(passed: mapped == 0, detail: "\(mapped)/\(region.basePages) base pages still mapped (pagemap)")
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// `VmLck` differs from `baseline` by exactly `expectedDelta` bytes.
+    static func lockedDelta(_ expectedDelta: Int, since baseline: ProcStatus) -> Verification {
+        do {
+            let now = try ProcStatus.current()
+            let delta = now.lockedBytes - baseline.lockedBytes
+            return Verification(
+                passed: delta == expectedDelta,
+                detail: "VmLck \(signed(delta)) (expected \(signed(expectedDelta)))")
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    private static func signed(_ bytes: Int) -> String {
+        (bytes < 0 ? "-" : "+") + ByteSize(abs(bytes)).description
+    }
+}

@@ -1,0 +1,127 @@
+import PinBackends
+import PinCore
+import PinSystem
+
+/// One whole pin and unpin of a region by one strategy: start threads (user), time the pin
+/// phase, verify (untimed), time the unpin phase, verify again.
+public struct Job: Sendable {
+    public let plan: CutPlan
+    public let backend: any PinBackend
+    /// The kernel strategy's persistent helpers; required for `kernel` plans with workers > 1.
+    public let pool: HelperPool?
+    /// CPUs for `user` thread `i`, or nil to leave it unbound.
+    public let userThreadCPUs: @Sendable (Int) -> [Int]?
+
+    public init(plan: CutPlan, backend: any PinBackend, pool: HelperPool? = nil,
+                userThreadCPUs: @escaping @Sendable (Int) -> [Int]? = { _ in nil }) {
+        self.plan = plan
+        self.backend = backend
+        self.pool = pool
+        self.userThreadCPUs = userThreadCPUs
+    }
+
+    /// Runs the job over `region`, which must be the plan's size and kind.
+    public func run(on region: Region) -> JobResult {
+        precondition(region.size == plan.size, "region and plan sizes differ")
+        switch plan.strategy {
+        case .single: return runOnCaller(region)
+        case .user: return runUser(region)
+        case .kernel: return runKernel(region)
+        }
+    }
+
+    // MARK: - Phases
+
+    /// Reads the baseline, times `pinPhase`, verifies, times `unpinPhase`, verifies.
+    /// Skips unpin timing when pin failed, but still unpins so the region is left clean.
+    private func measure(
+        _ region: Region, work: PhaseWork, threadSlots: Int, threadStartSeconds: Double,
+        phase: (PhaseWork.Phase) -> Void
+    ) -> JobResult {
+        var result = JobResult(
+            plan: plan, threadStartSeconds: threadStartSeconds, pinSeconds: 0, unpinSeconds: 0,
+            threads: [], pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: nil)
+        let baseline: ProcStatus
+        do { baseline = try ProcStatus.current() } catch {
+            result.error = error.description
+            return result
+        }
+        let pinStart = MonotonicClock.now()
+        phase(.pin)
+        result.pinSeconds = MonotonicClock.seconds(from: pinStart, to: MonotonicClock.now())
+        result.error = work.firstError
+        result.pinnedCheck = result.error == nil
+            ? backend.verifyPinned(region, baseline: baseline) : .failed("pin failed")
+
+        work.reset()
+        let unpinStart = MonotonicClock.now()
+        phase(.unpin)
+        result.unpinSeconds = MonotonicClock.seconds(from: unpinStart, to: MonotonicClock.now())
+        if result.error == nil { result.error = work.firstError }
+        result.unpinnedCheck = result.error == nil
+            ? backend.verifyUnpinned(region, baseline: baseline) : .failed("a phase failed")
+        result.threads = Array(work.stats)
+        return result
+    }
+
+    private func runOnCaller(_ region: Region) -> JobResult {
+        let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: 1)
+        return measure(region, work: work, threadSlots: 1, threadStartSeconds: 0) { phase in
+            work.run(thread: 0, phase: phase)
+        }
+    }
+
+    /// QEMU style: threads created for this job, held at a barrier, one static slice each.
+    /// The caller only releases and waits, as QEMU's main thread does.
+    private func runUser(_ region: Region) -> JobResult {
+        let count = plan.workers
+        let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: count)
+        let barrier = StartBarrier(parties: count)
+        var threads: [BoundThread] = []
+        threads.reserveCapacity(count)
+        let spawnStart = MonotonicClock.now()
+        for index in 0..<count {
+            do {
+                threads.append(try BoundThread.spawn(cpus: userThreadCPUs(index)) {
+                    barrier.arriveAndWait()  // ready; wait for the pin phase
+                    work.run(thread: index, phase: .pin)
+                    barrier.arriveAndWait()  // pin done; wait for the unpin phase
+                    work.run(thread: index, phase: .unpin)
+                    barrier.arrive()  // unpin done
+                })
+            } catch {
+                // Threads already started wait at the barrier: let them through with no work.
+                work.cancel("starting \(count) threads failed after \(threads.count): \(error)")
+                barrier.open()
+                for thread in threads { thread.join() }
+                return JobResult(
+                    plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: Array(work.stats),
+                    pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: work.firstError)
+            }
+        }
+        barrier.waitForArrivals()
+        let threadStart = MonotonicClock.seconds(from: spawnStart, to: MonotonicClock.now())
+        let result = measure(region, work: work, threadSlots: count, threadStartSeconds: threadStart) { _ in
+            barrier.release()
+            barrier.waitForArrivals()
+        }
+        for thread in threads { thread.join() }
+        return result
+    }
+
+    /// padata style: the caller and `workers - 1` pooled helpers take chunks from a cursor.
+    private func runKernel(_ region: Region) -> JobResult {
+        let count = plan.workers
+        guard count <= 1 || (pool?.helperCount ?? 0) >= count - 1 else {
+            preconditionFailure("kernel plan needs \(count - 1) helpers, pool has \(pool?.helperCount ?? 0)")
+        }
+        let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: count)
+        return measure(region, work: work, threadSlots: count, threadStartSeconds: 0) { phase in
+            if let pool, count > 1 {
+                pool.run(participants: count) { worker in work.run(thread: worker, phase: phase) }
+            } else {
+                work.run(thread: 0, phase: phase)
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import PinBackends
+import PinCore
+
+/// One job's measurements: the timed phases, thread start-up apart from them, what every
+/// thread did, and whether the region verified after each phase.
+public struct JobResult: Sendable {
+    public var plan: CutPlan
+    /// Seconds to create and start this job's threads (user); 0 when threads already existed.
+    public var threadStartSeconds: Double
+    public var pinSeconds: Double
+    public var unpinSeconds: Double
+    public var threads: [ThreadStats]
+    public var pinnedCheck: Verification
+    public var unpinnedCheck: Verification
+    /// The first backend or system error, if any phase failed.
+    public var error: String?
+
+    /// A job counts only if both phases ran without error and both checks passed.
+    public var verified: Bool { error == nil && pinnedCheck.passed && unpinnedCheck.passed }
+
+    /// Threads that did any pin work.
+    public var activeThreads: Int { threads.filter { $0.pinChunks > 0 }.count }
+}

@@ -1,0 +1,55 @@
+import CPinBaseline
+import PinBackends
+import PinCore
+import PinSystem
+
+// MARK: - The plain C loop of the same syscalls
+
+extension Experiment {
+    /// The C twin of `single` or `user`: same region, same slices, same system calls, no
+    /// PinBench machinery. Verified with the backend's own checks between the phases.
+    func runBaseline(plan: CutPlan, region: Region, rep: Int, warmup: Bool) -> RunRecord {
+        let op: cpinbaseline_op
+        switch configuration.backend {
+        case .populate: op = configuration.backendOptions.populateRead ? CPINBASELINE_POPULATE_READ : CPINBASELINE_POPULATE_WRITE
+        case .mlock: op = CPINBASELINE_MLOCK
+        case .touch: op = CPINBASELINE_TOUCH
+        }
+        final class Checks {
+            let backend: any PinBackend
+            let region: Region
+            let baseline: ProcStatus
+            var pinned = Verification.failed("not run")
+            init(backend: any PinBackend, region: Region, baseline: ProcStatus) {
+                self.backend = backend
+                self.region = region
+                self.baseline = baseline
+            }
+        }
+        let baselineStatus = (try? ProcStatus.current()) ?? ProcStatus(residentBytes: 0, lockedBytes: 0, pinnedBytes: 0)
+        let checks = Checks(backend: backend, region: region, baseline: baselineStatus)
+        var result = cpinbaseline_result()
+        let threads = plan.strategy == .single ? 0 : Int32(plan.workers)
+        withExtendedLifetime(checks) {
+            _ = cpinbaseline_run(
+                region.base, region.size.bytes, plan.alignment.bytes, threads, op, region.kind.pageSize.bytes,
+                { raw in
+                    let checks = Unmanaged<Checks>.fromOpaque(raw!).takeUnretainedValue()
+                    checks.pinned = checks.backend.verifyPinned(checks.region, baseline: checks.baseline)
+                },
+                Unmanaged.passUnretained(checks).toOpaque(), &result)
+        }
+        let error = result.error == 0 ? nil : SystemError("C baseline", errno: result.error).description
+        let unpinned = error == nil ? backend.verifyUnpinned(region, baseline: baselineStatus) : .failed("a phase failed")
+        return RunRecord(
+            implementation: "c-baseline", strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
+            memory: configuration.memory.rawValue, threads: configuration.threads, workers: plan.workers,
+            sizeBytes: plan.size.bytes, pages: plan.size.bytes / plan.memory.pageSize.bytes, rep: rep,
+            warmup: warmup, prefault: configuration.prefault, pinSeconds: result.pin_seconds,
+            unpinSeconds: result.unpin_seconds, threadStartSeconds: result.thread_start_seconds,
+            poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: nil, cutAlignBytes: plan.alignment.bytes,
+            cutsInsideFolio: plan.cutsInsideFolio, minChunkBytes: nil, maxThreads: nil,
+            verified: error == nil && checks.pinned.passed && unpinned.passed,
+            pinnedCheck: checks.pinned.description, unpinnedCheck: unpinned.description, error: error, perThread: [])
+    }
+}

@@ -1,0 +1,121 @@
+import CPinSys
+import PinBackends
+import PinCore
+import PinEngine
+import PinSystem
+
+/// Runs a `RunConfiguration`: plans once, starts the kernel strategy's pool once, then for
+/// each repetition runs every strategy in turn (interleaved) on a fresh region.
+public final class Experiment {
+    /// What the caller hears while the experiment runs.
+    public enum Event: Sendable {
+        case poolStarted(helpers: Int, seconds: Double)
+        /// A repetition finished: its record, and how many of all repetitions are done.
+        case finished(RunRecord, done: Int, total: Int)
+    }
+
+    public let configuration: RunConfiguration
+    public let plans: [Strategy: CutPlan]
+    let backend: any PinBackend
+
+    /// Validates the configuration and checks the machine can run it, before any memory is used.
+    public init(_ configuration: RunConfiguration) throws(HarnessError) {
+        guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
+        guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
+        guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
+        guard !configuration.strategies.isEmpty else { throw .invalidInput("no strategy to run") }
+        self.configuration = configuration
+        var plans: [Strategy: CutPlan] = [:]
+        for strategy in configuration.strategies {
+            do {
+                plans[strategy] = try CutPlanner.plan(
+                    strategy: strategy, size: configuration.size, memory: configuration.memory,
+                    threads: configuration.threads, cutAlign: configuration.cutAlign, kernel: configuration.kernel)
+            } catch {
+                throw .invalidInput(error.description)
+            }
+        }
+        self.plans = plans
+        self.backend = configuration.backend.make(options: configuration.backendOptions)
+        try Self.preflight(configuration)
+    }
+
+    /// The checks that turn a doomed run into a clear message: memory, hugepages, memlock.
+    static func preflight(_ configuration: RunConfiguration) throws(HarnessError) {
+        do {
+            try Region.checkCapacity(kind: configuration.memory, size: configuration.size)
+        } catch {
+            throw HarnessError(error)
+        }
+        if configuration.backend == .mlock {
+            let limit = MemlockLimit.current()
+            let locked = (try? ProcStatus.current().lockedBytes) ?? 0
+            guard limit.allows(configuration.size.bytes, alreadyLocked: locked) else {
+                throw .unavailable(limit.refusal(for: configuration.size.bytes))
+            }
+        }
+    }
+
+    /// Total repetitions including warm-ups, over every row of the table.
+    public var totalRuns: Int {
+        (configuration.repetitions + configuration.warmups) * variants.count
+    }
+
+    /// The rows in run order: each strategy, with its C twin right after it under `--baseline`.
+    var variants: [(strategy: Strategy, baseline: Bool)] {
+        configuration.strategies.flatMap { strategy -> [(Strategy, Bool)] in
+            configuration.baseline && strategy != .kernel ? [(strategy, false), (strategy, true)] : [(strategy, false)]
+        }
+    }
+
+    /// Runs everything; stops early (returning what was finished) when `InterruptFlag` is raised.
+    public func run(onEvent: (Event) -> Void = { _ in }) throws(HarnessError) -> [RunRecord] {
+        var pool: HelperPool?
+        if let kernelPlan = plans[.kernel], kernelPlan.workers > 1 {
+            do { pool = try HelperPool(helpers: kernelPlan.workers - 1) } catch { throw .failed(error.description) }
+            onEvent(.poolStarted(helpers: kernelPlan.workers - 1, seconds: pool!.startSeconds))
+        }
+        defer { pool?.shutdown() }
+
+        var records: [RunRecord] = []
+        let total = totalRuns
+        for round in 0..<(configuration.warmups + configuration.repetitions) {
+            let warmup = round < configuration.warmups
+            let rep = warmup ? round : round - configuration.warmups
+            for variant in variants {
+                if InterruptFlag.isRaised { return records }
+                let plan = plans[variant.strategy]!
+                let region = try freshRegion()
+                var record: RunRecord
+                if variant.baseline {
+                    record = runBaseline(plan: plan, region: region, rep: rep, warmup: warmup)
+                } else {
+                    let job = Job(plan: plan, backend: backend, pool: pool)
+                    record = RunRecord(job: job.run(on: region), configuration: configuration, rep: rep,
+                                       warmup: warmup, poolStartSeconds: pool?.startSeconds)
+                }
+                records.append(record)
+                onEvent(.finished(record, done: records.count, total: total))
+            }
+        }
+        return records
+    }
+
+    /// Maps a new region for one repetition and, with `--prefault`, populates it untimed.
+    private func freshRegion() throws(HarnessError) -> Region {
+        let region: Region
+        do {
+            region = try Region.map(kind: configuration.memory, size: configuration.size)
+        } catch {
+            throw HarnessError(error)
+        }
+        if configuration.prefault {
+            do {
+                try PopulateBackend(advice: .write).pin(region, Chunk(offset: 0, length: region.size.bytes))
+            } catch {
+                throw .failed("prefault: \(error)")
+            }
+        }
+        return region
+    }
+}

@@ -1,0 +1,44 @@
+import PinBackends
+import PinCore
+
+/// Everything `pinbench run` measures: one backend, one memory kind and size, and the
+/// strategies to compare, each repetition on a fresh region.
+public struct RunConfiguration: Sendable {
+    public var backend: BackendKind
+    public var backendOptions: BackendOptions
+    /// Run in this order within each repetition (interleaved).
+    public var strategies: [Strategy]
+    public var threads: Int
+    public var size: ByteSize
+    public var memory: MemoryKind
+    /// Where `user` cuts fall.
+    public var cutAlign: CutAlign
+    /// padata's knobs for `kernel`; `maxThreads` is capped by `threads`.
+    public var kernel: KernelPlanParameters
+    /// Populate the region (untimed) before the pin phase, so only pinning is timed.
+    public var prefault: Bool
+    public var repetitions: Int
+    public var warmups: Int
+    /// Also run the plain C loop of the same syscalls (single and user), for the overhead ratio.
+    public var baseline: Bool
+
+    public init(
+        backend: BackendKind = .populate, backendOptions: BackendOptions = BackendOptions(),
+        strategies: [Strategy] = Strategy.allCases, threads: Int, size: ByteSize, memory: MemoryKind = .thp,
+        cutAlign: CutAlign = .page, kernel: KernelPlanParameters = KernelPlanParameters(),
+        prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false
+    ) {
+        self.backend = backend
+        self.backendOptions = backendOptions
+        self.strategies = strategies
+        self.threads = threads
+        self.size = size
+        self.memory = memory
+        self.cutAlign = cutAlign
+        self.kernel = kernel
+        self.prefault = prefault
+        self.repetitions = repetitions
+        self.warmups = warmups
+        self.baseline = baseline
+    }
+}

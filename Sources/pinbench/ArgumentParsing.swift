@@ -1,0 +1,29 @@
+import ArgumentParser
+import PinBackends
+import PinCore
+import PinHarness
+
+// Parsers that turn bad input into messages saying what would be accepted.
+
+func parseSize(_ text: String) throws -> ByteSize {
+    do { return try ByteSize(parsing: text) } catch { throw ValidationError(error.description) }
+}
+
+func parseChoice<T: RawRepresentable & CaseIterable>(_ text: String, _ what: String) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: text.lowercased()) else {
+        let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
+        throw ValidationError("unknown \(what) '\(text)': choose one of \(choices)")
+    }
+    return value
+}
+
+func parseStrategies(_ text: String) throws -> [Strategy] {
+    if text.lowercased() == "all" { return Strategy.allCases }
+    return try text.split(separator: ",").map { try parseChoice(String($0), "strategy") }
+}
+
+/// Bad input and unavailable resources exit 2, failures while measuring 1 (HarnessError.exitCode).
+func reportFailure(_ error: HarnessError) -> ExitCode {
+    printError("pinbench: error: \(error)")
+    return ExitCode(error.exitCode)
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import PinHarness
+
+@main
+struct PinBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pinbench",
+        abstract: "Measure how fast Linux populates and pins large memory ranges: single-threaded, "
+            + "userspace-threaded (QEMU-style slices) and kernel-style (padata chunks).",
+        version: PinBenchVersion.string,
+        subcommands: [RunCommand.self, PlanCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,3 @@
+enum PinBenchVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import PinBackends
+import PinCore
+import PinHarness
+import PinSystem
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Pin and unpin a region with one or all strategies and print the result table.",
+        discussion: """
+            Each repetition maps a fresh region; with --strategy all the strategies run interleaved \
+            (single, user, kernel, single, ...). Pin and unpin are timed; verification after each is not. \
+            Exit codes: 0 all runs verified, 1 a failure while measuring, 2 bad input or a resource the \
+            machine cannot give, 3 some runs failed verification, 130 interrupted.
+            """
+    )
+
+    @Option(help: "populate, mlock or touch.", transform: { try parseChoice($0, "backend") as BackendKind })
+    var backend: BackendKind = .populate
+
+    @Option(help: "single, user, kernel, a comma list, or all.", transform: parseStrategies)
+    var strategy: [Strategy] = Strategy.allCases
+
+    @Option(help: "Threads for user and kernel (default: CPUs available).")
+    var threads: Int?
+
+    @Option(help: "Region size (4K, 2M, 512MiB, 1G, 1.5T).", transform: parseSize)
+    var size: ByteSize = .gib(1)
+
+    @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+            transform: { try parseChoice($0, "memory kind") as MemoryKind })
+    var memory: MemoryKind = .thp
+
+    @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio.",
+            transform: { try parseChoice($0, "cut alignment") as CutAlign })
+    var cutAlign: CutAlign = .page
+
+    @Option(help: "kernel: padata align: base, pmd, pud, folio.",
+            transform: { try parseChoice($0, "alignment") as CutAlign })
+    var align: CutAlign = .pmd
+
+    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk.", transform: parseSize)
+    var minChunk: ByteSize = .mib(128)
+
+    @Option(name: .customLong("max-threads"), help: "kernel: padata max_threads (default: --threads).")
+    var maxThreads: Int?
+
+    @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
+    var prefault = false
+
+    @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
+    var populateRead = false
+
+    @Option(name: .customLong("reps"), help: "Measured repetitions per strategy.")
+    var repetitions = 5
+
+    @Option(name: .customLong("warmup"), help: "Warm-up repetitions per strategy (run, not counted).")
+    var warmups = 1
+
+    @Flag(help: "Also run a plain C loop of the same syscalls (single, user) and show PinBench's ratio to it.")
+    var baseline = false
+
+    @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")
+    var json = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let maxThreads, maxThreads < 1 { throw ValidationError("--max-threads must be at least 1") }
+        if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
+        if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+    }
+
+    func run() throws {
+        let threads = self.threads ?? CPUSet.allowed().count
+        let configuration = RunConfiguration(
+            backend: backend, backendOptions: BackendOptions(populateRead: populateRead), strategies: strategy,
+            threads: threads, size: size, memory: memory, cutAlign: cutAlign,
+            kernel: KernelPlanParameters(align: align, minChunk: minChunk, maxThreads: maxThreads ?? threads),
+            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline)
+
+        let experiment: Experiment
+        do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
+
+        let machine = MachineSummary.current()
+        let title = "pinbench run: \(backend) on \(size) of \(memory), threads \(threads), "
+            + "\(repetitions) reps + \(warmups) warm-up, \(prefault ? "prefaulted" : "unpopulated")"
+        printError(title)
+        printError("machine: \(machine.oneLine)")
+
+        InterruptFlag.install()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let records: [RunRecord]
+        do {
+            records = try experiment.run { event in
+                switch event {
+                case .poolStarted(let helpers, let seconds):
+                    printError("kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
+                case .finished(let record, let done, let total):
+                    printError(Self.progressLine(record, done: done, total: total))
+                    if json, !record.warmup, let data = try? encoder.encode(record) {
+                        printFlushed(String(decoding: data, as: UTF8.self))
+                    }
+                }
+            }
+        } catch {
+            throw reportFailure(error)
+        }
+
+        let table = SummaryTable(records: records).markdown()
+        let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)"
+        if json { printError(report) } else { print(report) }
+
+        if InterruptFlag.isRaised {
+            printError("pinbench: interrupted after \(records.count) of \(experiment.totalRuns) repetitions")
+            throw ExitCode(128 + InterruptFlag.signal)
+        }
+        if records.contains(where: { !$0.verified }) {
+            printError("pinbench: some runs failed verification; they are excluded from the table's times")
+            throw ExitCode(3)
+        }
+    }
+
+    static func progressLine(_ record: RunRecord, done: Int, total: Int) -> String {
+        let status = record.verified ? "verified" : "FAILED: \(record.error ?? record.pinnedCheck)"
+        return "[\(done)/\(total)] \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") \(record.variant): "
+            + "pin \(DurationFormat.seconds(record.pinSeconds)) (\(formatDecimal(record.pinGiBPerSecond, digits: 2)) GiB/s), "
+            + "unpin \(DurationFormat.seconds(record.unpinSeconds)), \(status)"
+    }
+}
