@@ -1,0 +1,36 @@
+import PinCore
+import Testing
+
+@Suite("Page, folio and memory kinds")
+struct MemoryKindTests {
+    @Test func pageSizes() {
+        #expect(PageSize.base.bytes == 4096)
+        #expect(PageSize.pmd.bytes == 2 << 20)
+        #expect(PageSize.pud.bytes == 1 << 30)
+        #expect(PageSize.mthp(.kib(64))?.basePages == 16)
+        #expect(PageSize(bytes: 3 << 20) == nil)
+        #expect(PageSize(bytes: 2048) == nil)
+    }
+
+    @Test func foliosPerKind() {
+        #expect(MemoryKind.anon.folioSize == .base)
+        #expect(MemoryKind.thp.folioSize == .pmd)
+        #expect(MemoryKind.thp.pageSize == .base)
+        #expect(MemoryKind.hugetlb1g.folioSize == .pud)
+        #expect(MemoryKind.memfdHugetlb2m.pageSize == .pmd)
+        #expect(MemoryKind.memfd.isShared && !MemoryKind.memfd.isHugetlb)
+        #expect(CutAlign.folio.resolve(for: .hugetlb1g) == .pud)
+        #expect(CutAlign.page.resolve(for: .thp) == .base)
+    }
+
+    @Test("sizes must be whole pages of the kind")
+    func validation() throws {
+        try MemoryKind.hugetlb2m.validate(size: .mib(4))
+        #expect(throws: PlanError.sizeNotPageMultiple(size: .mib(3), kind: .hugetlb2m)) {
+            try MemoryKind.hugetlb2m.validate(size: .mib(3))
+        }
+        #expect(throws: PlanError.emptyRange) { try MemoryKind.anon.validate(size: ByteSize(0)) }
+        let message = PlanError.sizeNotPageMultiple(size: .mib(1536), kind: .hugetlb1g).description
+        #expect(message.contains("1G or 2G"))
+    }
+}
