@@ -48,9 +48,10 @@ public struct HugepagePool: Sendable, Equatable {
 /// A temporary growth of a hugetlb pool that is given back when released (tests, sweeps).
 public final class HugepageReservation: @unchecked Sendable {
     public let pageSize: Int
-    /// `nr_hugepages` before the reservation, restored by `release()`.
+    /// `nr_hugepages` before the reservation.
     public let originalTotal: Int
-    /// Pages the kernel actually added.
+    /// Pages the kernel actually added; `release()` takes exactly these back, so overlapping
+    /// reservations (parallel tests) each return their own pages.
     public let granted: Int
     private var released = false
 
@@ -70,7 +71,8 @@ public final class HugepageReservation: @unchecked Sendable {
     public func release() {
         guard !released else { return }
         released = true
-        _ = try? HugepagePool.resize(pageSize: pageSize, to: originalTotal)
+        guard granted > 0, let now = HugepagePool.read(pageSize: pageSize) else { return }
+        _ = try? HugepagePool.resize(pageSize: pageSize, to: max(now.total - granted, 0))
     }
 
     deinit { release() }

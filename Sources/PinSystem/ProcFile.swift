@@ -48,8 +48,9 @@ public enum ProcFile {
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = String(line[..<colon])
-            let rest = line[line.index(after: colon)...].split(separator: " ", omittingEmptySubsequences: true)
-            guard let first = rest.first, let value = Int(first.trimmingWhitespace()) else { continue }
+            // Values are padded with tabs and spaces ("VmLck:\t    1024 kB").
+            let rest = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = rest.first, let value = Int(first) else { continue }
             let isKilobytes = rest.count > 1 && rest[1].lowercased() == "kb"
             fields[key] = isKilobytes ? value * 1024 : value
         }
