@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PinBackends
+import PinCore
+import PinSystem
+import Testing
+
+/// Pins a whole region in two chunks, verifies, unpins, verifies: the real system calls on
+/// real memory. Serialized because mlock's check reads the process-wide `VmLck`.
+func roundTrip(_ backend: any PinBackend, _ region: Region) throws -> (pinned: Verification, unpinned: Verification) {
+    let half = region.size.bytes / 2
+    let chunks = [Chunk(offset: 0, length: half), Chunk(offset: half, length: region.size.bytes - half)]
+    let baseline = try ProcStatus.current()
+    for chunk in chunks { try backend.pin(region, chunk) }
+    let pinned = backend.verifyPinned(region, baseline: baseline)
+    for chunk in chunks { try backend.unpin(region, chunk) }
+    return (pinned, backend.verifyUnpinned(region, baseline: baseline))
+}
+
+@Suite("Backends on 32 MiB of real memory", .serialized)
+struct BackendTests {
+    static let cases: [(BackendKind, MemoryKind)] = BackendKind.allCases.flatMap { backend in
+        [MemoryKind.anon, .thp].map { (backend, $0) }
+    }
+
+    @Test("pin then unpin verifies", arguments: cases)
+    func verifies(backend: BackendKind, memory: MemoryKind) throws {
+        let region = try Region.map(kind: memory, size: .mib(32))
+        let (pinned, unpinned) = try roundTrip(backend.make(), region)
+        #expect(pinned.passed, "\(pinned)")
+        #expect(unpinned.passed, "\(unpinned)")
+    }
+
+    @Test("verification fails on a region that was never pinned", arguments: BackendKind.allCases)
+    func failsWhenNotPinned(backend: BackendKind) throws {
+        let region = try Region.map(kind: .anon, size: .mib(8))
+        region.base.storeBytes(of: 1, as: UInt8.self)  // one page only
+        let check = backend.make().verifyPinned(region, baseline: try ProcStatus.current())
+        #expect(!check.passed)
+        #expect(check.detail.contains("1/2048"))
+    }
+
+    @Test("populate's unpin check fails while pages are still mapped")
+    func unpinCheckCanFail() throws {
+        let region = try Region.map(kind: .anon, size: .mib(8))
+        let backend = PopulateBackend()
+        try backend.pin(region, Chunk(offset: 0, length: region.size.bytes))
+        #expect(!backend.verifyUnpinned(region, baseline: try ProcStatus.current()).passed)
+    }
+
+    @Test("mlock moves VmLck by exactly the region and back")
+    func mlockAccounting() throws {
+        let region = try Region.map(kind: .anon, size: .mib(32))
+        let before = try ProcStatus.current().lockedBytes
+        let backend = MlockBackend()
+        try backend.pin(region, Chunk(offset: 0, length: region.size.bytes))
+        #expect(try ProcStatus.current().lockedBytes - before == 32 << 20)
+        try backend.unpin(region, Chunk(offset: 0, length: region.size.bytes))
+        #expect(try ProcStatus.current().lockedBytes == before)
+    }
+
+    @Test("MADV_POPULATE_READ maps every page too")
+    func populateRead() throws {
+        let region = try Region.map(kind: .anon, size: .mib(16))
+        let (pinned, unpinned) = try roundTrip(BackendKind.populate.make(options: BackendOptions(populateRead: true)), region)
+        #expect(pinned.passed && unpinned.passed)
+    }
+
+    @Test("memfd keeps its pages in the page cache but unmaps them on release")
+    func memfd() throws {
+        let region = try Region.map(kind: .memfd, size: .mib(16))
+        let (pinned, unpinned) = try roundTrip(PopulateBackend(), region)
+        #expect(pinned.passed && unpinned.passed, "\(pinned) \(unpinned)")
+    }
+}
+
+@Suite("Backends on hugetlb-2m", .serialized,
+       .enabled(if: geteuid() == 0, "needs root to reserve 2 MiB hugepages in /sys/kernel/mm/hugepages"))
+struct HugetlbBackendTests {
+    @Test("every backend verifies on 32 MiB of 2 MiB hugetlb pages", arguments: BackendKind.allCases)
+    func hugetlb(backend: BackendKind) throws {
+        let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 16)
+        defer { reservation.release() }
+        try #require(reservation.granted == 16, "the kernel gave \(reservation.granted) of 16 pages")
+        let region = try Region.map(kind: .hugetlb2m, size: .mib(32))
+        let (pinned, unpinned) = try roundTrip(backend.make(), region)
+        #expect(pinned.passed, "\(pinned)")
+        #expect(unpinned.passed, "\(unpinned)")
+        if backend == .mlock { #expect(pinned.detail.contains("VmLck +0")) }  // hugetlb is not charged
+    }
+}
