@@ -65,6 +65,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")
     var json = false
 
+    @Option(name: .customLong("jsonl"), help: "Also append every repetition (warm-ups marked) to this JSON Lines file, flushed as each finishes.")
+    var jsonLinesPath: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let maxThreads, maxThreads < 1 { throw ValidationError("--max-threads must be at least 1") }
@@ -89,9 +92,15 @@ struct RunCommand: ParsableCommand {
         printError(title)
         printError("machine: \(machine.oneLine)")
 
-        InterruptFlag.install()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        var appender: JSONLinesAppender?
+        if let jsonLinesPath {
+            do { appender = try JSONLinesAppender(path: jsonLinesPath) } catch {
+                throw reportFailure(.invalidInput("cannot open --jsonl \(jsonLinesPath): \(error)"))
+            }
+        }
+        InterruptFlag.install()
         let records: [RunRecord]
         do {
             records = try experiment.run { event in
@@ -100,9 +109,10 @@ struct RunCommand: ParsableCommand {
                     printError("kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
                 case .finished(let record, let done, let total):
                     printError(Self.progressLine(record, done: done, total: total))
-                    if json, !record.warmup, let data = try? encoder.encode(record) {
-                        printFlushed(String(decoding: data, as: UTF8.self))
-                    }
+                    guard let data = try? encoder.encode(record) else { return }
+                    let line = String(decoding: data, as: UTF8.self)
+                    if json, !record.warmup { printFlushed(line) }
+                    appender?.append(line)
                 }
             }
         } catch {
