@@ -16,6 +16,12 @@ pinbench="$(swift build -c release --show-bin-path)/pinbench"
 
 threads="$(nproc)"
 set_dir="results/$(hostname -s)-$(date +%Y-%m-%d)"
+# A second run on the same day gets its own set rather than mixing into the first.
+if [ -e "$set_dir" ]; then
+    n=2
+    while [ -e "$set_dir-$n" ]; do n=$((n + 1)); done
+    set_dir="$set_dir-$n"
+fi
 mkdir -p "$set_dir"
 summary="$set_dir/summary.md"
 echo "pinbench: writing $set_dir/runs.jsonl and $summary" >&2

@@ -25,13 +25,18 @@ public struct Verification: Sendable, Equatable, Codable, CustomStringConvertibl
 // MARK: - Shared checks
 
 extension Verification {
-    /// Every base page of the region is resident (`mincore`).
+    /// Every base page of the region is resident (`mincore`). For `thp` the detail also says
+    /// how much the kernel backed with huge folios (the process's `AnonHugePages`; only
+    /// `MADV_HUGEPAGE` regions get THPs in `madvise` mode), since a fragmented machine can
+    /// quietly turn a THP run into a 4 KiB one.
     static func allResident(_ region: Region) -> Verification {
         do {
             let resident = try Residency.residentBasePages(region.base, length: region.size.bytes)
-            return Verification(
-                passed: resident == region.basePages,
-                detail: "\(resident)/\(region.basePages) base pages resident (mincore)")
+            var detail = "\(resident)/\(region.basePages) base pages resident (mincore)"
+            if region.kind == .thp, let huge = try? ProcStatus.anonHugePagesBytes() {
+                detail += ", \(ByteSize(huge)) in THPs"
+            }
+            return Verification(passed: resident == region.basePages, detail: detail)
         } catch {
             return .failed("\(error)")
         }

@@ -27,3 +27,10 @@ public struct ProcStatus: Sendable, Equatable {
         ProcStatus(parsing: try ProcFile.read("/proc/self/status"))
     }
 }
+
+extension ProcStatus {
+    /// `AnonHugePages` of `/proc/self/smaps_rollup`: anonymous memory mapped by THPs, in bytes.
+    public static func anonHugePagesBytes() throws(SystemError) -> Int {
+        ProcFile.parseKilobyteFields(try ProcFile.read("/proc/self/smaps_rollup"))["AnonHugePages"] ?? 0
+    }
+}
