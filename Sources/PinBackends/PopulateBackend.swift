@@ -7,7 +7,7 @@ import PinSystem
 
 /// Populates page tables with `madvise(MADV_POPULATE_WRITE)` (Linux 5.14+) or `_READ`, and
 /// releases with `MADV_DONTNEED`. Takes `mmap_lock` for reading, so threads can overlap.
-public struct PopulateBackend: PinBackend {
+public struct PopulateBackend: PinBackend, ReleasedByDontNeed {
     public enum Advice: String, Sendable {
         case write, read
 
@@ -29,28 +29,6 @@ public struct PopulateBackend: PinBackend {
         }
     }
 
-    public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        try Self.release(region, chunk)
-    }
-
-    public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        .allResident(region)
-    }
-
-    public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        .noneMapped(region)
-    }
-
-    /// `MADV_DONTNEED`: unmaps the pages (frees them for private memory; shared memory stays
-    /// in its memfd until the region is unmapped).
-    static func release(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        guard madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED) == 0 else {
-            let error = errno
-            let hint = error == EINVAL && region.kind.isHugetlb
-                ? "hugetlb ranges must start on a huge page boundary: use --cut-align folio or --align folio" : nil
-            throw SystemError("madvise(MADV_DONTNEED) on \(chunk)", errno: error, hint: hint)
-        }
-    }
 
     static func hint(errno: Int32) -> String? {
         switch errno {

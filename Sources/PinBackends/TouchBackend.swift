@@ -4,7 +4,7 @@ import PinSystem
 /// Writes one byte per MMU page of the mapping, QEMU's `touch_all_pages` fallback: one
 /// page fault per 4 KiB page for anon, THP and memfd, one per huge page for hugetlb.
 /// Released with `MADV_DONTNEED`, as `populate`.
-public struct TouchBackend: PinBackend {
+public struct TouchBackend: PinBackend, ReleasedByDontNeed {
     public var kind: BackendKind { .touch }
 
     public init() {}
@@ -20,17 +20,5 @@ public struct TouchBackend: PinBackend {
             base.storeBytes(of: 0 as UInt8, toByteOffset: offset, as: UInt8.self)
             offset += stride
         }
-    }
-
-    public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        try PopulateBackend.release(region, chunk)
-    }
-
-    public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        .allResident(region)
-    }
-
-    public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        .noneMapped(region)
     }
 }

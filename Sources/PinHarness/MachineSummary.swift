@@ -35,7 +35,7 @@ public struct MachineSummary: Sendable, Codable, Equatable {
         }
         let cpuinfo = (try? ProcFile.read("/proc/cpuinfo")) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-            .flatMap { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters() } } ?? "unknown CPU"
+            .flatMap { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingWhitespace() } } ?? "unknown CPU"
         let memory = (try? MemoryInfo.current()) ?? MemoryInfo(totalBytes: 0, availableBytes: 0)
         let pools = [PageSize.pmd, PageSize.pud].compactMap { HugepagePool.read(pageSize: $0.bytes) }
             .map { HugepagePoolSummary(pageSizeBytes: $0.pageSize, total: $0.total, free: $0.free) }
@@ -52,7 +52,7 @@ public struct MachineSummary: Sendable, Codable, Equatable {
     static func selected(_ path: String) -> String {
         guard let text = try? ProcFile.read(path) else { return "unavailable" }
         guard let open = text.firstIndex(of: "["), let close = text.firstIndex(of: "]"), open < close else {
-            return text.trimmingCharacters()
+            return text.trimmingWhitespace()
         }
         return String(text[text.index(after: open)..<close])
     }
@@ -65,14 +65,5 @@ public struct MachineSummary: Sendable, Codable, Equatable {
             + (numaNodes == 1 ? "" : "s") + ", \(ByteSize(memoryTotalBytes).humanReadable) RAM, "
             + "THP \(thpEnabled)/\(thpDefrag), hugetlb \(pools.isEmpty ? "none" : pools), "
             + "memlock \(memlockLimit)"
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
     }
 }

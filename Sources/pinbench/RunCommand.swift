@@ -23,29 +23,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "single, user, kernel, a comma list, or all.", transform: parseStrategies)
     var strategy: [Strategy] = Strategy.allCases
 
-    @Option(help: "Threads for user and kernel (default: CPUs available).")
-    var threads: Int?
-
     @Option(help: "Region size (4K, 2M, 512MiB, 1G, 1.5T).", transform: parseSize)
     var size: ByteSize = .gib(1)
 
-    @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")).",
-            transform: { try parseChoice($0, "memory kind") as MemoryKind })
-    var memory: MemoryKind = .thp
-
-    @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio.",
-            transform: { try parseChoice($0, "cut alignment") as CutAlign })
-    var cutAlign: CutAlign = .page
-
-    @Option(help: "kernel: padata align: base, pmd, pud, folio.",
-            transform: { try parseChoice($0, "alignment") as CutAlign })
-    var align: CutAlign = .pmd
-
-    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk.", transform: parseSize)
-    var minChunk: ByteSize = .mib(128)
-
-    @Option(name: .customLong("max-threads"), help: "kernel: padata max_threads (default: --threads).")
-    var maxThreads: Int?
+    @OptionGroup var planning: PlanOptions
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
@@ -69,18 +50,16 @@ struct RunCommand: ParsableCommand {
     var jsonLinesPath: String?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        if let maxThreads, maxThreads < 1 { throw ValidationError("--max-threads must be at least 1") }
         if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
     }
 
     func run() throws {
-        let threads = self.threads ?? CPUSet.allowed().count
+        let threads = planning.resolvedThreads
+        let memory = planning.memory
         let configuration = RunConfiguration(
             backend: backend, backendOptions: BackendOptions(populateRead: populateRead), strategies: strategy,
-            threads: threads, size: size, memory: memory, cutAlign: cutAlign,
-            kernel: KernelPlanParameters(align: align, minChunk: minChunk, maxThreads: maxThreads ?? threads),
+            threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
             prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline)
 
         let experiment: Experiment

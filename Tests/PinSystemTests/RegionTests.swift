@@ -73,13 +73,31 @@ struct HugetlbRegionTests {
         let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 8)
         defer { reservation.release() }
         try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
-        let before = HugepagePool.read(pageSize: PageSize.pmd.bytes)!
+        var address = 0
         do {
             let region = try Region.map(kind: kind, size: .mib(16))
-            #expect(region.address % PageSize.pmd.bytes == 0)
+            address = region.address
+            #expect(address % PageSize.pmd.bytes == 0)
             for page in 0..<8 { region.base.storeBytes(of: 1, toByteOffset: page << 21, as: UInt8.self) }
-            #expect(HugepagePool.read(pageSize: PageSize.pmd.bytes)!.free == before.free - 8)
+            // The region's own mapping, not the machine-wide pool that parallel tests share.
+            let mapping = try #require(Self.smaps(at: address))
+            #expect(mapping["KernelPageSize"] == 2 << 20)
+            #expect((mapping["Private_Hugetlb"] ?? 0) + (mapping["Shared_Hugetlb"] ?? 0) == 16 << 20)
         }
-        #expect(HugepagePool.read(pageSize: PageSize.pmd.bytes)!.free == before.free)
+        #expect(Self.smaps(at: address) == nil, "the mapping outlived its region")
+    }
+
+    /// The kB fields of the `/proc/self/smaps` entry whose mapping starts at `address`, in bytes.
+    static func smaps(at address: Int) -> [String: Int]? {
+        guard let text = try? ProcFile.read("/proc/self/smaps") else { return nil }
+        let prefix = String(address, radix: 16) + "-"
+        var lines = text.split(separator: "\n")[...]
+        while let line = lines.popFirst() {
+            guard line.hasPrefix(prefix) else { continue }
+            // Field lines ("Size:  16384 kB") run until the next mapping's header line.
+            let fields = lines.prefix { $0.split(separator: " ").first?.hasSuffix(":") == true }
+            return ProcFile.parseKilobyteFields(fields.joined(separator: "\n"))
+        }
+        return nil
     }
 }

@@ -53,7 +53,8 @@ struct CommandLineTests {
         (["run", "--size", "64T", "--memory", "anon"], "more than this machine can give"),
         (["run", "--size", "12Q"], "unknown unit 'Q'"),
         (["run", "--backend", "dma"], "unknown backend 'dma'"),
-        (["plan", "--size", "1G", "--threads", "0"], "thread count must be at least 1"),
+        (["plan", "--size", "1G", "--threads", "0"], "--threads must be at least 1"),
+        (["plan", "--size", "1G", "--min-chunk", "0"], "the minimum chunk must be larger than zero"),
     ]
 
     @Test("bad input: a clear message and a non-zero exit, never a crash", arguments: badInputs)

@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPinSys
+import PinCore
+import PinSystem
+
+/// Backends whose pin only faults pages in (populate, touch): unpin is `MADV_DONTNEED`, and the
+/// checks are "every page resident" after pin and "no page mapped" after unpin.
+public protocol ReleasedByDontNeed: PinBackend {}
+
+extension ReleasedByDontNeed {
+    /// `MADV_DONTNEED`: unmaps the pages (frees them for private memory; shared memory stays
+    /// in its memfd until the region is unmapped).
+    public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        guard madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED) == 0 else {
+            let error = errno
+            let hint = error == EINVAL && region.kind.isHugetlb
+                ? "hugetlb ranges must start on a huge page boundary: use --cut-align folio or --align folio" : nil
+            throw SystemError("madvise(MADV_DONTNEED) on \(chunk)", errno: error, hint: hint)
+        }
+    }
+
+    public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
+        .allResident(region)
+    }
+
+    public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
+        .noneMapped(region)
+    }
+}
