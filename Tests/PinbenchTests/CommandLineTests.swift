@@ -18,10 +18,16 @@ struct PinbenchProcess {
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/pinbench")
     }
 
-    static func run(_ arguments: [String]) throws -> PinbenchProcess {
+    /// Runs pinbench, behind `wrapper` (a command and its arguments) when one is given.
+    static func run(_ arguments: [String], wrapper: [String] = []) throws -> PinbenchProcess {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(wrapper.dropFirst()) + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -74,6 +80,19 @@ struct CommandLineTests {
         let result = try PinbenchProcess.run(["run", "--memory", "hugetlb-1g", "--size", "\(free + 1)G", "--threads", "1"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("| sudo tee \(directory)/nr_hugepages"), "stderr: \(result.stderr)")
+    }
+
+    @Test("RLIMIT_MEMLOCK too low (and no CAP_IPC_LOCK) is refused with what to do",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "needs prlimit and setpriv (util-linux) to lower the limit and drop the capability"))
+    func memlockTooLow() throws {
+        let wrapper = ["/usr/bin/prlimit", "--memlock=1048576:1048576", "/usr/bin/setpriv", "--bounding-set", "-ipc_lock"]
+        let result = try PinbenchProcess.run(["run", "--backend", "mlock", "--memory", "anon", "--size", "64M",
+                                              "--threads", "1"], wrapper: wrapper)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("exceeds RLIMIT_MEMLOCK (1M)"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("ulimit -l unlimited"))
     }
 
     @Test("run --json writes one verified record per measured repetition with the documented keys")
