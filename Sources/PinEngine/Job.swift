@@ -32,20 +32,17 @@ public struct Job: Sendable {
 
     // MARK: - Phases
 
-    /// Reads the baseline, times `pinPhase`, verifies, times `unpinPhase`, verifies.
-    /// Skips unpin timing when pin failed, but still unpins so the region is left clean.
+    /// Reads the baseline, times the pin phase, verifies, times the unpin phase, verifies.
+    /// Both phases always run, so threads waiting at a barrier are always let through; after a
+    /// failure they skip their chunks, and unmapping the region releases whatever was pinned.
     private func measure(
-        _ region: Region, work: PhaseWork, threadSlots: Int, threadStartSeconds: Double,
-        phase: (PhaseWork.Phase) -> Void
+        _ region: Region, work: PhaseWork, threadStartSeconds: Double, phase: (PhaseWork.Phase) -> Void
     ) -> JobResult {
         var result = JobResult(
             plan: plan, threadStartSeconds: threadStartSeconds, pinSeconds: 0, unpinSeconds: 0,
             threads: [], pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: nil)
-        let baseline: ProcStatus
-        do { baseline = try ProcStatus.current() } catch {
-            result.error = error.description
-            return result
-        }
+        var baseline = ProcStatus(residentBytes: 0, lockedBytes: 0, pinnedBytes: 0)
+        do { baseline = try ProcStatus.current() } catch { work.cancel(error.description) }
         let pinStart = MonotonicClock.now()
         phase(.pin)
         result.pinSeconds = MonotonicClock.seconds(from: pinStart, to: MonotonicClock.now())
@@ -66,7 +63,7 @@ public struct Job: Sendable {
 
     private func runOnCaller(_ region: Region) -> JobResult {
         let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: 1)
-        return measure(region, work: work, threadSlots: 1, threadStartSeconds: 0) { phase in
+        return measure(region, work: work, threadStartSeconds: 0) { phase in
             work.run(thread: 0, phase: phase)
         }
     }
@@ -101,7 +98,7 @@ public struct Job: Sendable {
         }
         barrier.waitForArrivals()
         let threadStart = MonotonicClock.seconds(from: spawnStart, to: MonotonicClock.now())
-        let result = measure(region, work: work, threadSlots: count, threadStartSeconds: threadStart) { _ in
+        let result = measure(region, work: work, threadStartSeconds: threadStart) { _ in
             barrier.release()
             barrier.waitForArrivals()
         }
@@ -116,7 +113,7 @@ public struct Job: Sendable {
             preconditionFailure("kernel plan needs \(count - 1) helpers, pool has \(pool?.helperCount ?? 0)")
         }
         let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: count)
-        return measure(region, work: work, threadSlots: count, threadStartSeconds: 0) { phase in
+        return measure(region, work: work, threadStartSeconds: 0) { phase in
             if let pool, count > 1 {
                 pool.run(participants: count) { worker in work.run(thread: worker, phase: phase) }
             } else {
