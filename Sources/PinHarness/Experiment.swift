@@ -86,7 +86,7 @@ public final class Experiment {
                 if InterruptFlag.isRaised { return records }
                 let plan = plans[variant.strategy]!
                 let region = try freshRegion()
-                var record: RunRecord
+                let record: RunRecord
                 if variant.baseline {
                     record = runBaseline(plan: plan, region: region, rep: rep, warmup: warmup)
                 } else {

@@ -80,13 +80,16 @@ struct RunCommand: ParsableCommand {
             }
         }
         InterruptFlag.install()
-        let records: [RunRecord]
+        // Kept here as they arrive, so a failure part-way still prints the table of what finished.
+        var records: [RunRecord] = []
+        var failure: HarnessError?
         do {
-            records = try experiment.run { event in
+            _ = try experiment.run { event in
                 switch event {
                 case .poolStarted(let helpers, let seconds):
                     printError("kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
                 case .finished(let record, let done, let total):
+                    records.append(record)
                     printError(Self.progressLine(record, done: done, total: total))
                     guard let data = try? encoder.encode(record) else { return }
                     let line = String(decoding: data, as: UTF8.self)
@@ -95,12 +98,15 @@ struct RunCommand: ParsableCommand {
                 }
             }
         } catch {
-            throw reportFailure(error)
+            failure = error
         }
 
-        let table = SummaryTable(records: records).markdown()
-        let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)"
-        if json { printError(report) } else { print(report) }
+        if !records.isEmpty {
+            let table = SummaryTable(records: records).markdown()
+            let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)"
+            if json { printError(report) } else { print(report) }
+        }
+        if let failure { throw reportFailure(failure) }
 
         if InterruptFlag.isRaised {
             printError("pinbench: interrupted after \(records.count) of \(experiment.totalRuns) repetitions")
