@@ -11,9 +11,9 @@ public struct TouchBackend: PinBackend, ReleasedByDontNeed {
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
         let stride = region.kind.pageSize.bytes
-        // Start at the first page boundary inside the chunk; chunk offsets are page multiples
-        // for every plan, but a chunk may begin mid-huge-page under PMD cuts of 1 GiB pages.
-        var offset = roundUp(chunk.offset, toMultipleOf: min(stride, PageSize.base.bytes))
+        // Chunks start on base pages; under PMD cuts of 1 GiB pages a chunk may begin inside a
+        // huge page, and its first store then faults that whole page in, as a thread would.
+        var offset = chunk.offset
         let end = chunk.end
         let base = region.base
         while offset < end {
