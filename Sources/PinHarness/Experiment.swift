@@ -61,10 +61,15 @@ public final class Experiment {
         (configuration.repetitions + configuration.warmups) * variants.count
     }
 
-    /// The rows in run order: each strategy, with its C twin right after it under `--baseline`.
-    var variants: [(strategy: Strategy, baseline: Bool)] {
+    /// The rows in run order: each strategy, with its C twin beside it under `--baseline`.
+    var variants: [(strategy: Strategy, baseline: Bool)] { variants(forRound: 0) }
+
+    /// The order of one round. A twin pair swaps places every other round, so neither side
+    /// always gets the memory the other just freed (first-touch effects in VMs are large).
+    func variants(forRound round: Int) -> [(strategy: Strategy, baseline: Bool)] {
         configuration.strategies.flatMap { strategy -> [(Strategy, Bool)] in
-            configuration.baseline && strategy != .kernel ? [(strategy, false), (strategy, true)] : [(strategy, false)]
+            guard configuration.baseline && strategy != .kernel else { return [(strategy, false)] }
+            return round % 2 == 0 ? [(strategy, false), (strategy, true)] : [(strategy, true), (strategy, false)]
         }
     }
 
@@ -82,7 +87,7 @@ public final class Experiment {
         for round in 0..<(configuration.warmups + configuration.repetitions) {
             let warmup = round < configuration.warmups
             let rep = warmup ? round : round - configuration.warmups
-            for variant in variants {
+            for variant in variants(forRound: round) {
                 if InterruptFlag.isRaised { return records }
                 let plan = plans[variant.strategy]!
                 let region = try freshRegion()

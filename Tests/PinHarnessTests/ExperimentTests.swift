@@ -18,6 +18,7 @@ struct ExperimentTests {
         }
         #expect(records.count == 15 && finished == 15)  // 3 rounds x (single, C single, user, C user, kernel)
         #expect(records.prefix(5).map(\.variant) == ["single", "C single", "user", "C user", "kernel"])
+        #expect(records.dropFirst(5).prefix(5).map(\.variant) == ["C single", "single", "C user", "user", "kernel"])
         #expect(records.prefix(5).allSatisfy { $0.warmup })
         #expect(records.allSatisfy { $0.verified }, "\(records.filter { !$0.verified }.map(\.pinnedCheck))")
         let kernel = try #require(records.last)
