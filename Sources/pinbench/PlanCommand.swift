@@ -9,10 +9,10 @@ struct PlanCommand: ParsableCommand {
         discussion: "Example: pinbench plan --strategy kernel --size 360G --threads 16 --align pmd --min-chunk 128M"
     )
 
-    @Option(help: "single, user or kernel.", transform: { try parseChoice($0, "strategy") as Strategy })
+    @Option(help: "single, user or kernel (default: kernel).", transform: { try parseChoice($0, "strategy") as Strategy })
     var strategy: Strategy = .kernel
 
-    @Option(help: "Range size (4K, 2M, 512MiB, 1G, 1.5T).", transform: parseSize)
+    @Option(help: "Range size: 4K, 2M, 512MiB, 1G, 1.5T.", transform: parseSize)
     var size: ByteSize
 
     @OptionGroup var planning: PlanOptions

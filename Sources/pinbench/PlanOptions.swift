@@ -7,19 +7,19 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "Threads (user: slices; kernel: padata max_threads). Default: CPUs available.")
     var threads: Int?
 
-    @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+    @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: thp).",
             transform: { try parseChoice($0, "memory kind") as MemoryKind })
     var memory: MemoryKind = .thp
 
-    @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio.",
+    @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio (default: page).",
             transform: { try parseChoice($0, "cut alignment") as CutAlign })
     var cutAlign: CutAlign = .page
 
-    @Option(help: "kernel: padata align: base, pmd, pud, folio.",
+    @Option(help: "kernel: padata align: base, pmd, pud, folio (default: pmd).",
             transform: { try parseChoice($0, "alignment") as CutAlign })
     var align: CutAlign = .pmd
 
-    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk.", transform: parseSize)
+    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk (default: 128M).", transform: parseSize)
     var minChunk: ByteSize = .mib(128)
 
     @Option(name: .customLong("max-threads"), help: "kernel: padata max_threads (default: --threads).")

@@ -17,13 +17,13 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "populate, mlock or touch.", transform: { try parseChoice($0, "backend") as BackendKind })
+    @Option(help: "populate, mlock or touch (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
     var backend: BackendKind = .populate
 
-    @Option(help: "single, user, kernel, a comma list, or all.", transform: parseStrategies)
+    @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
     var strategy: [Strategy] = Strategy.allCases
 
-    @Option(help: "Region size (4K, 2M, 512MiB, 1G, 1.5T).", transform: parseSize)
+    @Option(help: "Region size: 4K, 2M, 512MiB, 1G, 1.5T (default: 1G).", transform: parseSize)
     var size: ByteSize = .gib(1)
 
     @OptionGroup var planning: PlanOptions
