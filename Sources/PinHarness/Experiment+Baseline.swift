@@ -41,15 +41,15 @@ extension Experiment {
         }
         let error = result.error == 0 ? nil : SystemError("C baseline", errno: result.error).description
         let unpinned = error == nil ? backend.verifyUnpinned(region, baseline: baselineStatus) : .failed("a phase failed")
-        return RunRecord(
-            implementation: "c-baseline", strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
-            memory: configuration.memory.rawValue, threads: configuration.threads, workers: plan.workers,
-            sizeBytes: plan.size.bytes, pages: plan.size.bytes / plan.memory.pageSize.bytes, rep: rep,
-            warmup: warmup, prefault: configuration.prefault, pinSeconds: result.pin_seconds,
-            unpinSeconds: result.unpin_seconds, threadStartSeconds: result.thread_start_seconds,
-            poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: nil, cutAlignBytes: plan.alignment.bytes,
-            cutsInsideFolio: plan.cutsInsideFolio, minChunkBytes: nil, maxThreads: nil,
-            verified: error == nil && checks.pinned.passed && unpinned.passed,
-            pinnedCheck: checks.pinned.description, unpinnedCheck: unpinned.description, error: error, perThread: [])
+        var record = RunRecord(implementation: "c-baseline", plan: plan, configuration: configuration, rep: rep,
+                               warmup: warmup)
+        record.pinSeconds = result.pin_seconds
+        record.unpinSeconds = result.unpin_seconds
+        record.threadStartSeconds = result.thread_start_seconds
+        record.verified = error == nil && checks.pinned.passed && unpinned.passed
+        record.pinnedCheck = checks.pinned.description
+        record.unpinnedCheck = unpinned.description
+        record.error = error
+        return record
     }
 }

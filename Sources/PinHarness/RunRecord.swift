@@ -44,20 +44,32 @@ public struct RunRecord: Sendable, Codable, Equatable {
 }
 
 extension RunRecord {
-    init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {
-        let plan = job.plan
+    /// A record of one repetition of `plan` with the configuration's fields filled in and no
+    /// measurement yet: the part PinBench's jobs and the C twins share.
+    init(implementation: String, plan: CutPlan, configuration: RunConfiguration, rep: Int, warmup: Bool) {
+        let isKernel = plan.strategy == .kernel
         self.init(
-            implementation: "pinbench", strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
+            implementation: implementation, strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
             memory: configuration.memory.rawValue, threads: configuration.threads, workers: plan.workers,
             sizeBytes: plan.size.bytes, pages: plan.size.bytes / plan.memory.pageSize.bytes, rep: rep,
-            warmup: warmup, prefault: configuration.prefault, pinSeconds: job.pinSeconds,
-            unpinSeconds: job.unpinSeconds, threadStartSeconds: job.threadStartSeconds,
-            poolStartSeconds: plan.strategy == .kernel ? poolStartSeconds : nil,
-            chunks: plan.chunks.count, chunkBytes: plan.chunkSize?.bytes, cutAlignBytes: plan.alignment.bytes,
-            cutsInsideFolio: plan.cutsInsideFolio,
-            minChunkBytes: plan.strategy == .kernel ? configuration.kernel.minChunk.bytes : nil,
-            maxThreads: plan.strategy == .kernel ? min(configuration.kernel.maxThreads, configuration.threads) : nil,
-            verified: job.verified, pinnedCheck: job.pinnedCheck.description,
-            unpinnedCheck: job.unpinnedCheck.description, error: job.error, perThread: job.threads)
+            warmup: warmup, prefault: configuration.prefault, pinSeconds: 0, unpinSeconds: 0,
+            threadStartSeconds: 0, poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: plan.chunkSize?.bytes,
+            cutAlignBytes: plan.alignment.bytes, cutsInsideFolio: plan.cutsInsideFolio,
+            minChunkBytes: isKernel ? configuration.kernel.minChunk.bytes : nil,
+            maxThreads: isKernel ? min(configuration.kernel.maxThreads, configuration.threads) : nil,
+            verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [])
+    }
+
+    init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {
+        self.init(implementation: "pinbench", plan: job.plan, configuration: configuration, rep: rep, warmup: warmup)
+        pinSeconds = job.pinSeconds
+        unpinSeconds = job.unpinSeconds
+        threadStartSeconds = job.threadStartSeconds
+        self.poolStartSeconds = job.plan.strategy == .kernel ? poolStartSeconds : nil
+        verified = job.verified
+        pinnedCheck = job.pinnedCheck.description
+        unpinnedCheck = job.unpinnedCheck.description
+        error = job.error
+        perThread = job.threads
     }
 }
