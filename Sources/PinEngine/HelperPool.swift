@@ -24,11 +24,15 @@ public final class HelperPool: @unchecked Sendable {
         let start = MonotonicClock.now()
         for index in 0..<helpers {
             let wakeup = wakeups[index]
-            let thread = try BoundThread.spawn(cpus: cpus(index)) { [unowned self] in
-                ready.countDown()
-                self.helperLoop(worker: index + 1, wakeup: wakeup)
+            do {
+                threads.append(try BoundThread.spawn(cpus: cpus(index)) { [unowned self] in
+                    ready.countDown()
+                    self.helperLoop(worker: index + 1, wakeup: wakeup)
+                })
+            } catch {
+                shutdown()  // stop and join the helpers already started before giving up
+                throw error
             }
-            threads.append(thread)
         }
         ready.wait()
         self.startSeconds = MonotonicClock.seconds(from: start, to: MonotonicClock.now())

@@ -42,7 +42,7 @@ public struct Job: Sendable {
             plan: plan, threadStartSeconds: threadStartSeconds, pinSeconds: 0, unpinSeconds: 0,
             threads: [], pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: nil)
         var baseline = ProcStatus(residentBytes: 0, lockedBytes: 0, pinnedBytes: 0)
-        do { baseline = try ProcStatus.current() } catch { work.cancel(error.description) }
+        do { baseline = try ProcStatus.current() } catch { work.fail(error.description) }
         let pinStart = MonotonicClock.now()
         phase(.pin)
         result.pinSeconds = MonotonicClock.seconds(from: pinStart, to: MonotonicClock.now())
@@ -88,7 +88,7 @@ public struct Job: Sendable {
                 })
             } catch {
                 // Threads already started wait at the barrier: let them through with no work.
-                work.cancel("starting \(count) threads failed after \(threads.count): \(error)")
+                work.fail("starting \(count) threads failed after \(threads.count): \(error)")
                 barrier.open()
                 for thread in threads { thread.join() }
                 return JobResult(

@@ -36,8 +36,8 @@ final class PhaseWork: @unchecked Sendable {
 
     var firstError: String? { failure.withLock { $0 } }
 
-    /// Makes every thread skip its remaining work (a job abandoned before it started).
-    func cancel(_ reason: String) {
+    /// Records the first failure and makes every thread skip its remaining work.
+    func fail(_ reason: String) {
         failed.store(true, ordering: .relaxed)
         failure.withLock { if $0 == nil { $0 = reason } }
     }
@@ -67,8 +67,7 @@ final class PhaseWork: @unchecked Sendable {
             case .unpin: try backend.unpin(region, chunk)
             }
         } catch {
-            failed.store(true, ordering: .relaxed)
-            failure.withLock { if $0 == nil { $0 = error.description } }
+            fail(error.description)
         }
         let busy = MonotonicClock.seconds(from: start, to: MonotonicClock.now())
         switch phase {
