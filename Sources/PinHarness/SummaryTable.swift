@@ -56,18 +56,19 @@ public struct SummaryTable: Sendable {
             // Speedup is over the single row of the same implementation (C rows over C single).
             let singleVariant = rows[index].variant.hasPrefix("C ") ? "C single" : Strategy.single.rawValue
             let single = rows.first { $0.variant == singleVariant }
-            if let base = single?.pin?.median, let mine = rows[index].pin?.median, mine > 0 {
-                rows[index].pinSpeedup = base / mine
-            }
-            if let base = single?.unpin?.median, let mine = rows[index].unpin?.median, mine > 0 {
-                rows[index].unpinSpeedup = base / mine
-            }
-            if let twin = rows.first(where: { $0.variant == "C \(rows[index].variant)" }) {
-                if let c = twin.pin?.median, let mine = rows[index].pin?.median, c > 0 { rows[index].pinOverC = mine / c }
-                if let c = twin.unpin?.median, let mine = rows[index].unpin?.median, c > 0 { rows[index].unpinOverC = mine / c }
-            }
+            let twin = rows.first { $0.variant == "C \(rows[index].variant)" }
+            rows[index].pinSpeedup = Self.ratio(single?.pin?.median, rows[index].pin?.median)
+            rows[index].unpinSpeedup = Self.ratio(single?.unpin?.median, rows[index].unpin?.median)
+            rows[index].pinOverC = Self.ratio(rows[index].pin?.median, twin?.pin?.median)
+            rows[index].unpinOverC = Self.ratio(rows[index].unpin?.median, twin?.unpin?.median)
         }
         self.rows = rows
+    }
+
+    /// `numerator / denominator` when both are known and the denominator is positive.
+    static func ratio(_ numerator: Double?, _ denominator: Double?) -> Double? {
+        guard let numerator, let denominator, denominator > 0 else { return nil }
+        return numerator / denominator
     }
 
     /// Markdown: one table for pin, one for unpin.
