@@ -13,13 +13,7 @@ int cpinsys_memfd_create(const char *name, unsigned int flags) {
     return (int)syscall(SYS_memfd_create, name, flags);
 }
 
-int cpinsys_mlock2(const void *addr, size_t len, unsigned int flags) {
-    return (int)syscall(SYS_mlock2, addr, len, flags);
-}
-
 int cpinsys_sched_getcpu(void) { return sched_getcpu(); }
-
-pid_t cpinsys_gettid(void) { return (pid_t)syscall(SYS_gettid); }
 
 static int cpu_set_from(const int *cpus, int count, cpu_set_t *set) {
     CPU_ZERO(set);
@@ -48,13 +42,6 @@ int cpinsys_allowed_cpus(int *cpus, int capacity) {
     return n;
 }
 
-int cpinsys_bind_self(const int *cpus, int count) {
-    cpu_set_t set;
-    int rc = cpu_set_from(cpus, count, &set);
-    if (rc != 0) return rc;
-    return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 int cpinsys_thread_create(pthread_t *thread, const int *cpus, int count,
                           void *(*body)(void *), void *context) {
     pthread_attr_t attr;
@@ -69,8 +56,6 @@ int cpinsys_thread_create(pthread_t *thread, const int *cpus, int count,
     pthread_attr_destroy(&attr);
     return rc;
 }
-
-int cpinsys_numa_available(void) { return numa_available(); }
 
 int cpinsys_numa_configured_nodes(void) {
     if (numa_available() < 0) return 1;

@@ -13,11 +13,4 @@ public enum CPUSet {
 
     /// The CPU the calling thread runs on now (`sched_getcpu`).
     public static func current() -> Int { Int(cpinsys_sched_getcpu()) }
-
-    /// Binds the calling thread to `cpus` (`pthread_setaffinity_np`).
-    public static func bindCurrentThread(to cpus: [Int]) throws(SystemError) {
-        let values = cpus.map(Int32.init)
-        let rc = cpinsys_bind_self(values, Int32(values.count))
-        guard rc == 0 else { throw SystemError("pthread_setaffinity_np(\(cpus))", errno: rc) }
-    }
 }

@@ -1,5 +1,5 @@
 // CPinSys: the few Linux calls Swift cannot make directly (variadic syscall(),
-// CPU_SET macros, pthread affinity, mlock2, memfd flags), behind prefixed
+// CPU_SET macros, pthread affinity, memfd flags), behind prefixed
 // non-variadic functions. Everything here is a thin wrapper: policy lives in Swift.
 #ifndef CPINSYS_H
 #define CPINSYS_H
@@ -28,14 +28,8 @@
 /// Calls `memfd_create(2)`; returns the fd or -1 with errno set.
 int cpinsys_memfd_create(const char *name, unsigned int flags);
 
-/// Calls `mlock2(2)` through `syscall(SYS_mlock2, ...)`.
-int cpinsys_mlock2(const void *addr, size_t len, unsigned int flags);
-
 /// Calls `sched_getcpu(3)`.
 int cpinsys_sched_getcpu(void);
-
-/// Calls `gettid(2)`.
-pid_t cpinsys_gettid(void);
 
 /// Number of CPUs this thread may run on (`sched_getaffinity` + `CPU_COUNT`).
 int cpinsys_allowed_cpu_count(void);
@@ -43,9 +37,6 @@ int cpinsys_allowed_cpu_count(void);
 /// Fills `cpus` (capacity `capacity`) with the CPU numbers this thread may run on;
 /// returns how many there are, or -1 with errno set.
 int cpinsys_allowed_cpus(int *cpus, int capacity);
-
-/// Binds the calling thread to `cpus` (`pthread_setaffinity_np`). Returns 0 or an errno.
-int cpinsys_bind_self(const int *cpus, int count);
 
 /// Creates a joinable pthread running `body(context)`, bound to `cpus` from its first
 /// instruction when `count > 0` (`pthread_attr_setaffinity_np`). Returns 0 or an errno.
@@ -59,9 +50,6 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
-
-/// `numa_available()` from libnuma: -1 when the kernel has no NUMA support.
-int cpinsys_numa_available(void);
 
 /// `numa_num_configured_nodes()` from libnuma (1 when NUMA is unavailable).
 int cpinsys_numa_configured_nodes(void);
