@@ -19,6 +19,8 @@ public struct CutPlan: Sendable, Equatable {
     public var alignment: PageSize
     /// Kernel only: padata's `chunk_size` after rounding to `alignment`.
     public var chunkSize: ByteSize?
+    /// Kernel only: the padata knobs this plan used, `maxThreads` already capped by the threads asked for.
+    public var kernel: KernelPlanParameters?
     public var assignment: Assignment
     /// The chunks in address order; they cover `[0, size)` exactly once.
     public var chunks: [Chunk]

@@ -19,7 +19,7 @@ public enum CutPlanner {
         case .single:
             return CutPlan(
                 strategy: .single, size: size, memory: memory, requestedThreads: threads,
-                workers: 1, alignment: memory.pageSize, chunkSize: nil,
+                workers: 1, alignment: memory.pageSize, chunkSize: nil, kernel: nil,
                 assignment: .staticSlices, chunks: [Chunk(offset: 0, length: size.bytes)])
         case .user:
             return userPlan(size: size, memory: memory, threads: threads, cutAlign: cutAlign)
@@ -54,7 +54,7 @@ public enum CutPlanner {
         }
         return CutPlan(
             strategy: .user, size: size, memory: memory, requestedThreads: threads,
-            workers: slices, alignment: unit, chunkSize: nil,
+            workers: slices, alignment: unit, chunkSize: nil, kernel: nil,
             assignment: .staticSlices, chunks: chunks)
     }
 
@@ -93,7 +93,7 @@ public enum CutPlanner {
         return CutPlan(
             strategy: .kernel, size: size, memory: memory,
             requestedThreads: requestedThreads ?? parameters.maxThreads,
-            workers: nworks, alignment: align, chunkSize: ByteSize(chunk),
+            workers: nworks, alignment: align, chunkSize: ByteSize(chunk), kernel: parameters,
             assignment: .sharedCursor, chunks: chunks)
     }
 }

@@ -2,7 +2,7 @@ import PinCore
 
 /// How `pinbench plan` shows a plan: a short summary, or every chunk as JSON.
 public enum PlanReport {
-    public static func text(_ plan: CutPlan, kernel: KernelPlanParameters? = nil) -> String {
+    public static func text(_ plan: CutPlan) -> String {
         var lines = [
             "strategy:          \(plan.strategy)",
             "size:              \(plan.size) (\(plan.size.humanReadable)) of \(plan.memory), folio \(plan.folioSize.size)",
@@ -12,9 +12,9 @@ public enum PlanReport {
         if let chunk = plan.chunkSize {
             lines.append("chunk size:        \(chunk) (\(chunk.bytes) bytes)")
         }
-        if plan.strategy == .kernel, let kernel {
+        if let kernel = plan.kernel {
             lines.append("padata knobs:      align \(kernel.align) (\(plan.alignment.size)), min chunk \(kernel.minChunk), "
-                         + "max threads \(min(kernel.maxThreads, plan.requestedThreads))")
+                         + "max threads \(kernel.maxThreads)")
         } else {
             lines.append("cut alignment:     \(plan.alignment.size)")
         }

@@ -47,7 +47,6 @@ extension RunRecord {
     /// A record of one repetition of `plan` with the configuration's fields filled in and no
     /// measurement yet: the part PinBench's jobs and the C twins share.
     init(implementation: String, plan: CutPlan, configuration: RunConfiguration, rep: Int, warmup: Bool) {
-        let isKernel = plan.strategy == .kernel
         self.init(
             implementation: implementation, strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
             memory: configuration.memory.rawValue, threads: configuration.threads, workers: plan.workers,
@@ -55,8 +54,7 @@ extension RunRecord {
             warmup: warmup, prefault: configuration.prefault, pinSeconds: 0, unpinSeconds: 0,
             threadStartSeconds: 0, poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: plan.chunkSize?.bytes,
             cutAlignBytes: plan.alignment.bytes, cutsInsideFolio: plan.cutsInsideFolio,
-            minChunkBytes: isKernel ? configuration.kernel.minChunk.bytes : nil,
-            maxThreads: isKernel ? min(configuration.kernel.maxThreads, configuration.threads) : nil,
+            minChunkBytes: plan.kernel?.minChunk.bytes, maxThreads: plan.kernel?.maxThreads,
             verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [])
     }
 

@@ -21,11 +21,10 @@ struct PlanCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let kernel = planning.kernel
         do {
             let plan = try CutPlanner.plan(strategy: strategy, size: size, memory: planning.memory,
-                                           threads: planning.resolvedThreads, cutAlign: planning.cutAlign, kernel: kernel)
-            print(json ? PlanReport.json(plan) : PlanReport.text(plan, kernel: kernel))
+                                           threads: planning.resolvedThreads, cutAlign: planning.cutAlign, kernel: planning.kernel)
+            print(json ? PlanReport.json(plan) : PlanReport.text(plan))
         } catch {
             throw reportFailure(.invalidInput(error.description))
         }

@@ -47,6 +47,7 @@ struct KernelPlanTests {
         let capped = try CutPlanner.plan(strategy: .kernel, size: .gib(64), memory: .anon, threads: 4)
         #expect(capped.workers == 4)
         #expect(capped.chunkSize == .gib(4))  // 64G / (4 * 4)
+        #expect(capped.kernel?.maxThreads == 4)  // the RFC's 16, capped by the 4 threads asked for
     }
 
     @Test("bad knobs are errors, not crashes")
