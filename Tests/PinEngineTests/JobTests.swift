@@ -65,6 +65,17 @@ struct JobTests {
         pool.shutdown()
     }
 
+    @Test("dropping the last reference to a pool runs deinit, which stops and joins its helpers")
+    func poolDrop() throws {
+        weak var weakPool: HelperPool?
+        do {
+            let pool = try HelperPool(helpers: 2)
+            weakPool = pool
+            pool.run(participants: 3) { _ in }
+        }
+        #expect(weakPool == nil)
+    }
+
     @Test("a real job on real memory verifies and reports per-thread work")
     func realJob() throws {
         let region = try Region.map(kind: .thp, size: .mib(32))
