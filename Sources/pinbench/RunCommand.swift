@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
         let experiment: Experiment
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
 
-        let machine = MachineSummary.current()
+        let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let title = "pinbench run: \(backend) on \(size) of \(memory), threads \(threads), "
             + "\(repetitions) reps + \(warmups) warm-up, \(prefault ? "prefaulted" : "unpopulated")"
         printError(title)
@@ -94,7 +94,11 @@ struct RunCommand: ParsableCommand {
                     guard let data = try? encoder.encode(record) else { return }
                     let line = String(decoding: data, as: UTF8.self)
                     if json, !record.warmup { printFlushed(line) }
-                    appender?.append(line)
+                    do { try appender?.append(line) } catch {
+                        // Said once; the table on stdout still has every repetition.
+                        failure = .failed("cannot append to --jsonl \(jsonLinesPath ?? ""): \(error)")
+                        appender = nil
+                    }
                 }
             }
         } catch {
