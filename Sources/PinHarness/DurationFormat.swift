@@ -18,3 +18,20 @@ public enum DurationFormat {
 
     public static func ratio(_ value: Double) -> String { "\(formatDecimal(value, digits: 2))x" }
 }
+
+extension DurationFormat {
+    /// A confidence interval: `300–330 ms` when both ends share a unit, else `998 ms–1.02 s`.
+    public static func interval(_ low: Double, _ high: Double) -> String {
+        let lowText = seconds(low)
+        let highText = seconds(high)
+        let lowParts = lowText.split(separator: " ")
+        let highParts = highText.split(separator: " ")
+        if lowParts.count == 2, highParts.count == 2, lowParts[1] == highParts[1] {
+            return "\(lowParts[0])–\(highText)"
+        }
+        return "\(lowText)–\(highText)"
+    }
+
+    /// A share as a percentage: `12%`.
+    public static func percent(_ share: Double) -> String { "\(formatDecimal(share * 100, digits: 0))%" }
+}

@@ -89,21 +89,26 @@ public final class Experiment {
             let rep = warmup ? round : round - configuration.warmups
             for variant in variants(forRound: round) {
                 if InterruptFlag.isRaised { return records }
-                let plan = plans[variant.strategy]!
-                let region = try freshRegion()
                 let record: RunRecord
                 if variant.baseline {
-                    record = runBaseline(plan: plan, region: region, rep: rep, warmup: warmup)
+                    record = runBaseline(plan: plans[variant.strategy]!, region: try freshRegion(), rep: rep, warmup: warmup)
                 } else {
-                    let job = Job(plan: plan, backend: backend, pool: pool)
-                    record = RunRecord(job: job.run(on: region), configuration: configuration, rep: rep,
-                                       warmup: warmup, poolStartSeconds: pool?.startSeconds)
+                    record = try measure(variant.strategy, rep: rep, warmup: warmup, pool: pool)
                 }
                 records.append(record)
                 onEvent(.finished(record, done: records.count, total: total))
             }
         }
         return records
+    }
+
+    /// One repetition of `strategy` on a fresh region; `pool` must have the helpers a kernel
+    /// plan needs. Sweeps call this per cell.
+    func measure(_ strategy: Strategy, rep: Int, warmup: Bool, pool: HelperPool?) throws(HarnessError) -> RunRecord {
+        let region = try freshRegion()
+        let job = Job(plan: plans[strategy]!, backend: backend, pool: pool)
+        return RunRecord(job: job.run(on: region), configuration: configuration, rep: rep, warmup: warmup,
+                         poolStartSeconds: pool?.startSeconds)
     }
 
     /// Maps a new region for one repetition and, with `--prefault`, populates it untimed.

@@ -35,6 +35,11 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var unpinnedCheck: String
     public var error: String?
     public var perThread: [ThreadStats]
+    /// Sweeps only: the cell (`SweepCell.id`), the round (warm-up rounds first) and the sweep's
+    /// seed. Absent from `pinbench run` output.
+    public var cell: String?
+    public var round: Int?
+    public var seed: UInt64?
 
     /// Pin throughput in GiB/s.
     public var pinGiBPerSecond: Double { pinSeconds > 0 ? Double(sizeBytes) / Double(1 << 30) / pinSeconds : 0 }
@@ -55,7 +60,8 @@ extension RunRecord {
             threadStartSeconds: 0, poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: plan.chunkSize?.bytes,
             cutAlignBytes: plan.alignment.bytes, cutsInsideFolio: plan.cutsInsideFolio,
             minChunkBytes: plan.kernel?.minChunk.bytes, maxThreads: plan.kernel?.maxThreads,
-            verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [])
+            verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [],
+            cell: nil, round: nil, seed: nil)
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {

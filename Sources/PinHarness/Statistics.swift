@@ -1,4 +1,9 @@
-/// Order statistics of a sample of timings.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Order statistics of a sample of timings, with the distribution-free confidence interval of
+/// the median (timings are skewed by page faults and host noise, so no normal assumption).
 public struct Statistics: Sendable, Equatable {
     public var count: Int
     public var median: Double
@@ -7,6 +12,9 @@ public struct Statistics: Sendable, Equatable {
     public var mean: Double
     /// Sample standard deviation (n - 1); 0 for fewer than two values.
     public var standardDeviation: Double
+    /// The 95% confidence interval of the median, or nil when the sample is too small to have
+    /// one (fewer than 6 values: even min..max covers the median with less than 95%).
+    public var medianInterval: MedianInterval?
 
     /// Nil for an empty sample.
     public init?(_ values: [Double]) {
@@ -21,5 +29,59 @@ public struct Statistics: Sendable, Equatable {
         self.mean = mean
         let squares = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         standardDeviation = sorted.count > 1 ? (squares / Double(sorted.count - 1)).squareRoot() : 0
+        medianInterval = MedianInterval(sorted: sorted, level: 0.95)
+    }
+
+    /// The interval's width over the median (0.1 = 10%), when there is an interval.
+    public var relativeIntervalWidth: Double? {
+        guard let medianInterval, median > 0 else { return nil }
+        return (medianInterval.high - medianInterval.low) / median
+    }
+}
+
+/// A confidence interval for the median from order statistics: `[x(j), x(n+1-j)]` with the
+/// largest `j` whose coverage `1 - 2 P(B <= j - 1)`, B ~ Binomial(n, 1/2), is at least the level.
+public struct MedianInterval: Sendable, Equatable {
+    public var low: Double
+    public var high: Double
+    /// 1-based ranks of the bounds in the sorted sample.
+    public var lowRank: Int
+    public var highRank: Int
+    /// The exact probability that the interval holds the true median.
+    public var coverage: Double
+
+    /// Nil when even `[min, max]` covers less than `level`.
+    public init?(sorted: [Double], level: Double) {
+        let n = sorted.count
+        guard n >= 1 else { return nil }
+        var best: (rank: Int, coverage: Double)?
+        var rank = 1
+        while rank <= (n + 1) / 2 {
+            let coverage = 1 - 2 * Self.binomialHalfCDF(rank - 1, trials: n)
+            guard coverage >= level else { break }
+            best = (rank, coverage)
+            rank += 1
+        }
+        guard let best else { return nil }
+        lowRank = best.rank
+        highRank = n + 1 - best.rank
+        low = sorted[lowRank - 1]
+        high = sorted[highRank - 1]
+        coverage = best.coverage
+    }
+
+    /// P(B <= k) for B ~ Binomial(trials, 1/2), summed in log space so large samples do not
+    /// underflow `0.5^n`.
+    static func binomialHalfCDF(_ k: Int, trials n: Int) -> Double {
+        guard k >= 0 else { return 0 }
+        guard k < n else { return 1 }
+        var logChoose = 0.0  // log C(n, 0)
+        var total = 0.0
+        let logHalfPower = Double(n) * log(0.5)
+        for i in 0...k {
+            if i > 0 { logChoose += log(Double(n - i + 1)) - log(Double(i)) }
+            total += exp(logChoose + logHalfPower)
+        }
+        return Swift.min(total, 1)
     }
 }

@@ -1,4 +1,4 @@
-import PinHarness
+@testable import PinHarness
 import Testing
 
 @Suite("Statistics against hand-computed values")
@@ -21,5 +21,37 @@ struct StatisticsTests {
         #expect(DurationFormat.seconds(1.23456) == "1.235 s")
         #expect(DurationFormat.seconds(0.0000852) == "85.2 µs")
         #expect(DurationFormat.ratio(11.91) == "11.91x")
+    }
+
+    // Coverage of [x(j), x(n+1-j)] is 1 - 2 P(B <= j-1), B ~ Binomial(n, 1/2), worked by hand:
+    // n=6, j=1: 1 - 2/64; n=9, j=2: 1 - 2 * 10/512; n=10, j=2: 1 - 2 * 11/1024;
+    // n=12, j=3: 1 - 2 * 79/4096 (j=4 would be 1 - 2 * 299/4096 = 0.854, too low).
+    static let intervals: [(n: Int, low: Int, high: Int, coverage: Double)] = [
+        (6, 1, 6, 1 - 2.0 / 64), (7, 1, 7, 1 - 2.0 / 128), (9, 2, 8, 1 - 20.0 / 512),
+        (10, 2, 9, 1 - 22.0 / 1024), (12, 3, 10, 1 - 158.0 / 4096),
+    ]
+
+    @Test("95% CI of the median: order statistics with exact binomial coverage", arguments: intervals)
+    func medianInterval(n: Int, low: Int, high: Int, coverage: Double) throws {
+        // Values 10, 20, ... shuffled: the bounds are the low-th and high-th smallest.
+        let values = (1...n).map { Double($0 * 10) }.reversed()
+        let stats = try #require(Statistics(Array(values)))
+        let interval = try #require(stats.medianInterval)
+        #expect(interval.lowRank == low && interval.highRank == high)
+        #expect(interval.low == Double(low * 10) && interval.high == Double(high * 10))
+        #expect(abs(interval.coverage - coverage) < 1e-12)
+    }
+
+    @Test("fewer than 6 values have no 95% interval; the relative width is over the median")
+    func smallSamples() throws {
+        #expect(try #require(Statistics([1, 2, 3, 4, 5])).medianInterval == nil)
+        #expect(try #require(Statistics([1, 2, 3, 4, 5])).relativeIntervalWidth == nil)
+        let stats = try #require(Statistics([100, 102, 104, 106, 108, 110]))
+        #expect(abs((stats.relativeIntervalWidth ?? 0) - 10.0 / 105) < 1e-12)  // (110 - 100) / 105
+        #expect(abs(MedianInterval.binomialHalfCDF(2, trials: 12) - 79.0 / 4096) < 1e-15)
+        #expect(MedianInterval.binomialHalfCDF(-1, trials: 5) == 0 && MedianInterval.binomialHalfCDF(5, trials: 5) == 1)
+        // Large samples must not underflow 0.5^n.
+        let large = try #require(Statistics((1...2000).map(Double.init)))
+        #expect(large.medianInterval != nil && large.medianInterval!.coverage >= 0.95)
     }
 }

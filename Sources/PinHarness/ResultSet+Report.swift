@@ -1,0 +1,107 @@
+import PinCore
+
+// MARK: - Rendering a set from its records
+
+extension ResultSet {
+    /// What `render` wrote and what a reader should know.
+    public struct Rendering: Sendable {
+        public var summary: SweepSummary
+        /// `summary.md`, as written.
+        public var markdown: String
+        public var plotsMessage: String
+        /// (cell, round) pairs the specification asks for that have no record, skipped cells aside.
+        public var missingRepetitions: Int?
+    }
+
+    /// The set's name: its folder's last component.
+    public var name: String { String(directory.split(separator: "/").last ?? Substring(directory)) }
+
+    /// The sweep's specification, when the set has one (sets from `pinbench run --jsonl` do not).
+    public func specification() throws(HarnessError) -> SweepSpecification? {
+        exists(Self.specificationFile) ? try readJSON(SweepSpecification.self, from: Self.specificationFile) : nil
+    }
+
+    /// Re-renders `summary.md`, `summary.csv`, the plots and `README.md` from `runs.jsonl`.
+    public func render(machineLine: String?) throws(HarnessError) -> Rendering {
+        let records = try readRecords()
+        let skipped = try readSkipped()
+        let summary = SweepSummary(records: records, skipped: skipped)
+        let specification = try specification()
+
+        var missing: Int?
+        if let specification {
+            let finished = Sweep.finishedPairs(records)
+            let skippedIDs = Set(summary.skipped.map(\.cell))
+            missing = specification.cells.filter { !skippedIDs.contains($0.id) }.reduce(0) { sum, cell in
+                sum + (0..<specification.rounds).filter { !finished.contains("\(cell.id)#\($0)") }.count
+            }
+        }
+
+        var header = ["# PinBench sweep \(name)", ""]
+        if let specification { header.append("Command: `\(specification.commandLine)`  ") }
+        if let machineLine { header.append("Machine: \(machineLine)  ") }
+        let warmups = records.filter(\.warmup).count
+        if let specification {
+            header.append("Rounds: \(specification.repetitions) measured + \(specification.warmups) warm-up per cell, "
+                + "cells shuffled per round (seed \(specification.seed)); \(records.count) repetitions recorded "
+                + "(\(warmups) warm-up). Times are medians of verified measured runs; the 95% CI is the "
+                + "order-statistic interval of the median.  ")
+        } else {
+            header.append("\(records.count) repetitions recorded (\(warmups) warm-up).  ")
+        }
+        if let missing, missing > 0 {
+            header.append("**Incomplete**: \(missing) repetitions missing; finish with `pinbench sweep --resume \(directory)`.")
+        }
+        let markdown = (header + ["", summary.markdown()]).joined(separator: "\n")
+        try write(markdown, to: "summary.md")
+        try write(summary.csv(), to: "summary.csv")
+        let plotsMessage = try SweepPlots(summary: summary).write(into: self)
+        try write(readme(summary: summary, specification: specification, machineLine: machineLine, missing: missing),
+                  to: "README.md")
+        return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing)
+    }
+
+    func readme(summary: SweepSummary, specification: SweepSpecification?, machineLine: String?, missing: Int?) -> String {
+        var lines = ["# \(name)", ""]
+        if let specification { lines += ["Produced by:", "", "```", specification.commandLine, "```", ""] }
+        if let machineLine { lines += ["Machine: \(machineLine)", ""] }
+        if let missing, missing > 0 { lines += ["**Incomplete**: \(missing) repetitions missing.", ""] }
+        lines += ["## Headline", "", summary.headline(), ""]
+        lines += [
+            "## Files", "",
+            "- `summary.md`, `summary.csv`: every cell's pin and unpin statistics, speedups and flags",
+            "- `runs.jsonl`: one JSON object per repetition (warm-ups marked), the raw data everything else is rendered from",
+            "- `sweep.json`: what was swept; `machine.json`: the machine; `skipped.jsonl`: cells that could not run",
+            "- `plots/`: speedup and GiB/s against threads per backend and memory kind (SVG, PNG, data and `plots.gp`)",
+            "",
+            "Re-render with `pinbench report <this folder>`.",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension SweepSummary {
+    /// One row per group at its largest thread count: each strategy's median pin time and
+    /// speedup over single. The table to paste first.
+    public func headline() -> String {
+        guard !groups.isEmpty else { return "No results yet." }
+        let strategies = Strategy.allCases.filter { strategy in groups.contains { $0.cells.contains { $0.cell.strategy == strategy } } }
+        let header = ["backend", "memory", "size", "threads"] + strategies.map { "\($0) pin" }
+        var lines = [SummaryTable.line(header), SummaryTable.line(header.map { _ in "---" })]
+        for group in groups {
+            let threads = group.threads.last ?? 1
+            var row = [group.group.backend.rawValue, group.group.memory.rawValue, "\(group.group.size)", "\(threads)"]
+            for strategy in strategies {
+                guard let cell = group.cell(strategy, threads: threads), let pin = cell.pin else {
+                    row.append("-")
+                    continue
+                }
+                var text = DurationFormat.seconds(pin.median)
+                if strategy != .single, let speedup = cell.pinSpeedup { text += " (\(DurationFormat.ratio(speedup)))" }
+                row.append(text)
+            }
+            lines.append(SummaryTable.line(row))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,194 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import PinCore
+import PinEngine
+import PinSystem
+
+/// Runs a `SweepSpecification` into a `ResultSet`: every runnable cell once per round, rounds
+/// in a seeded shuffled order, warm-up rounds first, each record appended to `runs.jsonl` the
+/// moment it is made. Running it on a set that already holds records resumes it: only the
+/// (cell, round) pairs without a record run.
+public final class Sweep {
+    /// What the caller hears while the sweep runs.
+    public enum Event: Sendable {
+        /// Hugepages reserved for the sweep (given back when it ends).
+        case reserved(String)
+        /// Cells of one group that cannot run here, for one reason.
+        case skipped([SweepCell], reason: String)
+        case poolStarted(helpers: Int, seconds: Double)
+        /// The work is known: repetitions to run now, and how many a previous run finished.
+        case started(toRun: Int, alreadyDone: Int)
+        case finished(RunRecord, done: Int, toRun: Int)
+        /// An interrupt arrived during this repetition; its record was thrown away.
+        case discarded(SweepCell, round: Int)
+    }
+
+    /// How a sweep ended.
+    public struct Outcome: Sendable, Equatable {
+        /// Repetitions recorded by this run, and how many of them failed verification.
+        public var recorded = 0
+        public var failed = 0
+        public var skippedCells = 0
+        public var runnableCells = 0
+        public var interrupted = false
+        /// Whether every runnable cell has all its rounds on disk (skipped cells aside).
+        public var complete = false
+
+        public init() {}
+    }
+
+    public let specification: SweepSpecification
+    public let resultSet: ResultSet
+
+    public init(_ specification: SweepSpecification, resultSet: ResultSet) throws(HarnessError) {
+        try specification.validate()
+        self.specification = specification
+        self.resultSet = resultSet
+    }
+
+    /// The (cell, round) pairs `records` already holds.
+    static func finishedPairs(_ records: [RunRecord]) -> Set<String> {
+        Set(records.compactMap { record in record.cell.flatMap { cell in record.round.map { "\(cell)#\($0)" } } })
+    }
+
+    /// Runs what is missing; returns early, with every finished repetition on disk, when
+    /// `shouldStop` says so (by default: when `InterruptFlag` is raised, that is on Ctrl-C).
+    public func run(
+        stopWhen shouldStop: () -> Bool = { InterruptFlag.isRaised }, onEvent: (Event) -> Void = { _ in }
+    ) throws(HarnessError) -> Outcome {
+        try resultSet.truncateUnfinishedLine()
+        let finished = Self.finishedPairs(try resultSet.readRecords())
+        let rounds = specification.rounds
+        let pending = specification.cells.filter { cell in
+            (0..<rounds).contains { !finished.contains("\(cell.id)#\($0)") }
+        }
+        var outcome = Outcome()
+
+        let reservations = try reserveHugepages(for: pending, onEvent: onEvent)
+        defer { reservations.forEach { $0.release() } }
+
+        // Cells the machine cannot run are skipped, with the reason, and the sweep goes on.
+        let skippedLog = try resultSet.appender(for: ResultSet.skippedFile)
+        var experiments: [SweepCell: Experiment] = [:]
+        var skipped: [(cells: [SweepCell], reason: String)] = []
+        for cell in pending {
+            do {
+                experiments[cell] = try Experiment(specification.configuration(for: cell))
+            } catch {
+                outcome.skippedCells += 1
+                try append(SkippedCell(cell: cell.id, reason: error.description), to: skippedLog)
+                if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
+                    skipped[skipped.count - 1].cells.append(cell)
+                } else {
+                    skipped.append(([cell], error.description))
+                }
+            }
+        }
+        for skip in skipped { onEvent(.skipped(skip.cells, reason: skip.reason)) }
+        let runnable = pending.filter { experiments[$0] != nil }
+        outcome.runnableCells = runnable.count
+
+        var pool: HelperPool?
+        let helpers = runnable.compactMap { experiments[$0]?.plans[.kernel]?.workers }.max().map { $0 - 1 } ?? 0
+        if helpers > 0 {
+            do { pool = try HelperPool(helpers: helpers) } catch { throw .failed("starting the kernel strategy's helpers: \(error)") }
+            onEvent(.poolStarted(helpers: helpers, seconds: pool!.startSeconds))
+        }
+        defer { pool?.shutdown() }
+
+        let toRun = runnable.reduce(0) { sum, cell in
+            sum + (0..<rounds).filter { !finished.contains("\(cell.id)#\($0)") }.count
+        }
+        onEvent(.started(toRun: toRun, alreadyDone: finished.count))
+        let runsLog = try resultSet.appender()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+
+        for round in 0..<rounds {
+            let warmup = round < specification.warmups
+            let rep = warmup ? round : round - specification.warmups
+            for cell in specification.order(of: runnable, round: round) where !finished.contains("\(cell.id)#\(round)") {
+                if shouldStop() {
+                    outcome.interrupted = true
+                    return outcome
+                }
+                let experiment = experiments[cell]!
+                var record: RunRecord
+                do {
+                    record = try experiment.measure(cell.strategy, rep: rep, warmup: warmup, pool: pool)
+                } catch {
+                    // The memory went away between the check and this repetition: a failed run.
+                    record = RunRecord(implementation: "pinbench", plan: experiment.plans[cell.strategy]!,
+                                       configuration: experiment.configuration, rep: rep, warmup: warmup)
+                    record.error = error.description
+                }
+                if shouldStop() {
+                    // The signal landed inside this repetition: its times are not trustworthy.
+                    outcome.interrupted = true
+                    onEvent(.discarded(cell, round: round))
+                    return outcome
+                }
+                record.cell = cell.id
+                record.round = round
+                record.seed = specification.seed
+                do {
+                    try runsLog.append(String(decoding: try encoder.encode(record), as: UTF8.self))
+                } catch {
+                    throw .failed("cannot append to \(resultSet.path(ResultSet.runsFile)): \(error); stopping, as further results could not be kept")
+                }
+                outcome.recorded += 1
+                if !record.verified { outcome.failed += 1 }
+                onEvent(.finished(record, done: outcome.recorded, toRun: toRun))
+            }
+        }
+        outcome.complete = true
+        return outcome
+    }
+
+    private func append(_ skipped: SkippedCell, to log: JSONLinesAppender) throws(HarnessError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { try log.append(String(decoding: try encoder.encode(skipped), as: UTF8.self)) } catch {
+            throw .failed("cannot append to \(resultSet.path(ResultSet.skippedFile)): \(error)")
+        }
+    }
+
+    // MARK: - Hugepages
+
+    /// With `reserveHugepages`, grows each hugetlb pool the pending cells use to hold the
+    /// largest of their regions (one region is mapped at a time), and says what the kernel gave.
+    private func reserveHugepages(for cells: [SweepCell], onEvent: (Event) -> Void) throws(HarnessError) -> [HugepageReservation] {
+        guard specification.reserveHugepages else { return [] }
+        var largest: [Int: Int] = [:]  // page size -> bytes
+        for cell in cells {
+            guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
+            largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
+        }
+        guard !largest.isEmpty else { return [] }
+        guard geteuid() == 0 else {
+            throw .unavailable("--reserve-hugepages needs root (it writes /sys/kernel/mm/hugepages/*/nr_hugepages); run as root or reserve with scripts/reserve-hugepages.sh first")
+        }
+        var reservations: [HugepageReservation] = []
+        for (pageSize, bytes) in largest.sorted(by: { $0.key < $1.key }) {
+            let needed = bytes / pageSize
+            guard let pool = HugepagePool.read(pageSize: pageSize) else { continue }
+            let missing = needed - pool.available
+            guard missing > 0 else {
+                onEvent(.reserved("hugetlb \(ByteSize(pageSize)): \(pool.available) pages already available, \(needed) needed"))
+                continue
+            }
+            do {
+                let reservation = try HugepageReservation(pageSize: pageSize, additional: missing)
+                reservations.append(reservation)
+                let short = reservation.granted < missing
+                    ? " (the kernel gave \(reservation.granted) of \(missing): memory is fragmented; cells that need more are skipped)" : ""
+                onEvent(.reserved("hugetlb \(ByteSize(pageSize)): reserved \(reservation.granted) pages for the sweep\(short); given back at the end"))
+            } catch {
+                onEvent(.reserved("hugetlb \(ByteSize(pageSize)): could not reserve \(missing) pages: \(error)"))
+            }
+        }
+        return reservations
+    }
+}

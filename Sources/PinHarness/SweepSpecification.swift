@@ -1,0 +1,101 @@
+import PinBackends
+import PinCore
+
+/// What a sweep measures: the cartesian product of its lists, and how. Written to the result
+/// set as `sweep.json`, so `pinbench sweep --resume` and `pinbench report` need nothing else.
+public struct SweepSpecification: Sendable, Codable, Equatable {
+    public var backends: [BackendKind]
+    public var memory: [MemoryKind]
+    /// Region sizes in bytes.
+    public var sizes: [Int]
+    public var threads: [Int]
+    public var strategies: [Strategy]
+    /// Measured rounds; every runnable cell runs once per round.
+    public var repetitions: Int
+    /// Warm-up rounds, run first, recorded, never counted.
+    public var warmups: Int
+    /// Seeds each round's shuffled order.
+    public var seed: UInt64
+    /// Where `user` cuts fall.
+    public var cutAlign: CutAlign
+    /// padata's `align` and `min_chunk` for `kernel`; `max_threads` is each cell's thread count.
+    public var kernelAlign: CutAlign
+    public var minChunkBytes: Int
+    public var prefault: Bool
+    public var populateRead: Bool
+    /// Grow hugetlb pools for the sweep and give the pages back at the end (root).
+    public var reserveHugepages: Bool
+    /// The command line that started the sweep, as typed.
+    public var commandLine: String
+
+    public init(
+        backends: [BackendKind], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
+        strategies: [Strategy] = Strategy.allCases, repetitions: Int = 7, warmups: Int = 1, seed: UInt64,
+        cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
+        prefault: Bool = false, populateRead: Bool = false, reserveHugepages: Bool = false, commandLine: String
+    ) {
+        self.backends = backends
+        self.memory = memory
+        self.sizes = sizes.map(\.bytes)
+        self.threads = threads
+        self.strategies = strategies
+        self.repetitions = repetitions
+        self.warmups = warmups
+        self.seed = seed
+        self.cutAlign = cutAlign
+        self.kernelAlign = kernelAlign
+        self.minChunkBytes = minChunk.bytes
+        self.prefault = prefault
+        self.populateRead = populateRead
+        self.reserveHugepages = reserveHugepages
+        self.commandLine = commandLine
+    }
+
+    public var rounds: Int { warmups + repetitions }
+
+    /// Every cell, in table order; `single` once per group, at 1 thread.
+    public var cells: [SweepCell] {
+        var cells: Set<SweepCell> = []
+        for backend in backends {
+            for memory in memory {
+                for size in sizes {
+                    for strategy in strategies {
+                        for threads in strategy == .single ? [1] : self.threads {
+                            cells.insert(SweepCell(backend: backend, memory: memory, size: ByteSize(size),
+                                                   strategy: strategy, threads: threads))
+                        }
+                    }
+                }
+            }
+        }
+        return cells.sorted()
+    }
+
+    /// The order of `cells` in `round`: shuffled with a seed drawn from the sweep's seed and
+    /// the round, so drift on a noisy machine spreads evenly and a resume sees the same order.
+    public func order(of cells: [SweepCell], round: Int) -> [SweepCell] {
+        var mixer = SplitMix64(seed: seed &+ UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
+        return SplitMix64.shuffled(cells, seed: mixer.next())
+    }
+
+    /// The `pinbench run` configuration of one cell (one strategy, one repetition at a time).
+    public func configuration(for cell: SweepCell) -> RunConfiguration {
+        RunConfiguration(
+            backend: cell.backend, backendOptions: BackendOptions(populateRead: populateRead),
+            strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
+            cutAlign: cutAlign,
+            kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
+            prefault: prefault, repetitions: repetitions, warmups: warmups)
+    }
+
+    /// Checks that make the whole sweep pointless, before any cell is looked at.
+    public func validate() throws(HarnessError) {
+        if backends.isEmpty { throw .invalidInput("no backend to sweep") }
+        if memory.isEmpty { throw .invalidInput("no memory kind to sweep") }
+        if sizes.isEmpty { throw .invalidInput("no size to sweep") }
+        if threads.isEmpty || threads.contains(where: { $0 < 1 }) { throw .invalidInput("thread counts must be at least 1") }
+        if strategies.isEmpty { throw .invalidInput("no strategy to sweep") }
+        if repetitions < 1 { throw .invalidInput("--reps must be at least 1") }
+        if warmups < 0 { throw .invalidInput("--warmup cannot be negative") }
+    }
+}

@@ -1,0 +1,45 @@
+// MARK: - CSV
+
+extension SweepSummary {
+    static let csvHeader = [
+        "backend", "memory", "size_bytes", "strategy", "threads", "workers", "phase", "runs", "verified",
+        "median_s", "ci95_low_s", "ci95_high_s", "ci_coverage", "min_s", "max_s", "mean_s", "stddev_s",
+        "gib_per_s", "speedup", "efficiency", "first_warmup_s", "flags",
+    ]
+
+    /// `summary.csv`: long form, one row per cell and phase, seconds unformatted, empty fields
+    /// where a value does not exist; for spreadsheets and scripts.
+    public func csv() -> String {
+        var lines = [Self.csvHeader.joined(separator: ",")]
+        for cell in cells {
+            for phase in [Phase.pin, .unpin] {
+                let stats = phase == .pin ? cell.pin : cell.unpin
+                let speedup = phase == .pin ? cell.pinSpeedup : cell.unpinSpeedup
+                let efficiency = phase == .pin ? cell.pinEfficiency : cell.unpinEfficiency
+                var flags: [String] = []
+                if let width = stats?.relativeIntervalWidth, width > Self.wideIntervalShare { flags.append("wide-ci") }
+                if stats != nil, stats?.medianInterval == nil { flags.append("few-runs") }
+                if phase == .pin, cell.slowWarmup { flags.append("slow-warmup") }
+                if cell.verifiedRuns < cell.runs { flags.append("failed-runs") }
+                let fields: [String] = [
+                    cell.cell.backend.rawValue, cell.cell.memory.rawValue, "\(cell.cell.size.bytes)",
+                    cell.cell.strategy.rawValue, "\(cell.cell.threads)", "\(cell.workers)", phase.rawValue,
+                    "\(cell.runs)", "\(cell.verifiedRuns)",
+                    Self.number(stats?.median), Self.number(stats?.medianInterval?.low),
+                    Self.number(stats?.medianInterval?.high), Self.number(stats?.medianInterval?.coverage),
+                    Self.number(stats?.min), Self.number(stats?.max), Self.number(stats?.mean),
+                    Self.number(stats?.standardDeviation),
+                    phase == .pin ? Self.number(cell.pinGiBPerSecond) : "",
+                    Self.number(speedup), Self.number(efficiency),
+                    phase == .pin ? Self.number(cell.firstWarmupPinSeconds) : "",
+                    flags.joined(separator: ";"),
+                ]
+                lines.append(fields.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Full precision, no thousands separators; empty for a missing value.
+    static func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+}

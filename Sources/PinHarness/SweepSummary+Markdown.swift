@@ -1,0 +1,127 @@
+import PinCore
+
+// MARK: - Markdown tables
+
+extension SweepSummary {
+    /// `summary.md`'s body: per group a pin table and an unpin table, a row per thread count,
+    /// columns per threaded strategy; `single` (1 thread) is the line above each table, the
+    /// reference every speedup is over. Flags and skipped cells follow.
+    public func markdown() -> String {
+        var lines: [String] = []
+        for group in groups {
+            lines += ["## \(group.group.backend) · \(group.group.memory) · \(group.group.size)", ""]
+            lines += table(group, phase: .pin)
+            lines += [""]
+            lines += table(group, phase: .unpin)
+            let flags = self.flags(group)
+            if !flags.isEmpty { lines += [""] + flags }
+            lines.append("")
+        }
+        if !skipped.isEmpty {
+            lines += ["## Skipped cells", ""]
+            // Cells that share a reason share a line: usually a whole group (an empty pool).
+            var byReason: [(reason: String, cells: [String])] = []
+            for skip in skipped {
+                if let index = byReason.firstIndex(where: { $0.reason == skip.reason }) {
+                    byReason[index].cells.append(skip.cell)
+                } else {
+                    byReason.append((skip.reason, [skip.cell]))
+                }
+            }
+            for entry in byReason {
+                lines.append("- \(entry.cells.map { "`\($0)`" }.joined(separator: ", ")):")
+                lines.append("  " + entry.reason.split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " "))
+            }
+            lines.append("")
+        }
+        if groups.isEmpty && skipped.isEmpty { lines.append("No repetitions recorded yet.") }
+        return lines.joined(separator: "\n")
+    }
+
+    public enum Phase: String, Sendable { case pin, unpin }
+
+    func table(_ group: Group, phase: Phase) -> [String] {
+        let dash = "-"
+        func stats(_ cell: CellSummary?) -> Statistics? { phase == .pin ? cell?.pin : cell?.unpin }
+        func interval(_ stats: Statistics?) -> String {
+            guard let stats else { return dash }
+            guard let ci = stats.medianInterval else { return "n=\(stats.count) (<6)" }
+            return DurationFormat.interval(ci.low, ci.high)
+        }
+        var lines: [String] = []
+        let title = phase == .pin ? "Pin" : "Unpin"
+        if let single = group.single {
+            var reference = "\(title), single (1 thread): "
+            if let s = stats(single) {
+                reference += "\(DurationFormat.seconds(s.median)) median, 95% CI \(interval(s))"
+                if phase == .pin, let rate = single.pinGiBPerSecond { reference += ", \(formatDecimal(rate, digits: 2)) GiB/s" }
+                reference += ", \(single.verifiedRuns)/\(single.runs) verified"
+            } else {
+                reference += "no verified run"
+            }
+            lines += [reference, ""]
+        } else {
+            lines += ["\(title) (no single cell: speedups unavailable)", ""]
+        }
+        let strategies = group.threadedStrategies
+        guard !strategies.isEmpty else { return lines }
+        var header = ["threads"]
+        for strategy in strategies {
+            header += ["\(strategy) median", "95% CI"]
+            if phase == .pin { header.append("GiB/s") }
+            header += ["speedup", "efficiency"]
+        }
+        lines += [SummaryTable.line(header), SummaryTable.line(header.map { _ in "---" })]
+        for threads in group.threads {
+            var row = ["\(threads)"]
+            for strategy in strategies {
+                let cell = group.cell(strategy, threads: threads)
+                let s = stats(cell)
+                row += [s.map { DurationFormat.seconds($0.median) } ?? dash, interval(s)]
+                if phase == .pin { row.append(cell?.pinGiBPerSecond.map { formatDecimal($0, digits: 2) } ?? dash) }
+                let speedup = phase == .pin ? cell?.pinSpeedup : cell?.unpinSpeedup
+                let efficiency = phase == .pin ? cell?.pinEfficiency : cell?.unpinEfficiency
+                row += [speedup.map(DurationFormat.ratio) ?? dash, efficiency.map(DurationFormat.percent) ?? dash]
+            }
+            lines.append(SummaryTable.line(row))
+        }
+        return lines
+    }
+
+    /// The lines under a group's tables: wide intervals, slow warm-ups, too few runs, failures.
+    public func flags(_ group: Group) -> [String] {
+        var wide: [String] = []
+        var few: [String] = []
+        var slow: [String] = []
+        var failed: [String] = []
+        for cell in group.cells {
+            let name = cell.cell.strategy == .single ? "single" : "\(cell.cell.strategy)/\(cell.cell.threads)"
+            for (phase, stats) in [("pin", cell.pin), ("unpin", cell.unpin)] {
+                guard let stats else { continue }
+                if let width = stats.relativeIntervalWidth, width > Self.wideIntervalShare {
+                    wide.append("\(phase) \(name) (\(DurationFormat.percent(width)))")
+                } else if stats.medianInterval == nil, phase == "pin" {
+                    few.append(name)
+                }
+            }
+            if cell.slowWarmup, let first = cell.firstWarmupPinSeconds, let median = cell.pin?.median {
+                slow.append("\(name) (\(DurationFormat.ratio(first / median)))")
+            }
+            if cell.verifiedRuns < cell.runs {
+                failed.append("\(name): \(cell.verifiedRuns)/\(cell.runs) verified; first failure: \(cell.failure ?? "unknown")")
+            }
+        }
+        var lines: [String] = []
+        if !wide.isEmpty {
+            lines.append("- 95% CI wider than \(DurationFormat.percent(Self.wideIntervalShare)) of the median: \(wide.joined(separator: ", "))")
+        }
+        if !few.isEmpty {
+            lines.append("- fewer than 6 verified runs, so no 95% CI of the median: \(few.joined(separator: ", "))")
+        }
+        if !slow.isEmpty {
+            lines.append("- warm-up over \(formatDecimal(Self.slowWarmupFactor, digits: 0))x the steady median (host first-touch effects): \(slow.joined(separator: ", "))")
+        }
+        lines += failed.map { "- FAILED runs, excluded from the times: \($0)" }
+        return lines
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import PinHarness
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Re-render a result set's summary, tables, plots and README from its runs.jsonl, or compare two sets.",
+        discussion: """
+            pinbench report DIR rewrites DIR/summary.md, summary.csv, plots/ and README.md and prints summary.md. \
+            pinbench report --compare BASE NEW prints, per cell both sets have, the ratio of the new median to \
+            the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals.
+            """
+    )
+
+    @Flag(help: "Compare two result sets: BASE then NEW.")
+    var compare = false
+
+    @Option(help: "With --compare: also write the comparison to this file.")
+    var output: String?
+
+    @Argument(help: "A result set folder (two with --compare: BASE NEW).")
+    var directories: [String] = []
+
+    func validate() throws {
+        if compare && directories.count != 2 {
+            throw ValidationError("--compare needs two result sets, BASE and NEW (got \(directories.count))")
+        }
+        if !compare && directories.count != 1 {
+            throw ValidationError("give one result set folder to re-render, or --compare BASE NEW")
+        }
+        if output != nil && !compare { throw ValidationError("--output is for --compare; report DIR writes into DIR") }
+    }
+
+    func run() throws {
+        do throws(HarnessError) {
+            if compare {
+                let base = try ResultSet.open(directories[0])
+                let new = try ResultSet.open(directories[1])
+                let comparison = ResultComparison(
+                    base: SweepSummary(records: try base.readRecords()), new: SweepSummary(records: try new.readRecords()))
+                let text = comparison.markdown(baseName: Self.describe(base), newName: Self.describe(new))
+                print(text, terminator: "")
+                if let output { try ResultSet.writeFile(text, to: output) }
+                return
+            }
+            let set = try ResultSet.open(directories[0])
+            let machine = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile)
+            let rendering = try set.render(machineLine: machine?.oneLine)
+            print(rendering.markdown)
+            printError(rendering.plotsMessage)
+            printError("pinbench: rewrote summary.md, summary.csv, plots/ and README.md in \(set.directory)")
+        } catch {
+            throw reportFailure(error)
+        }
+    }
+
+    /// A set's name and machine, for the comparison's header.
+    static func describe(_ set: ResultSet) -> String {
+        guard let machine = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile) else { return set.directory }
+        return "\(set.directory) (\(machine.oneLine))"
+    }
+}

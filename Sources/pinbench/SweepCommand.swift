@@ -1,0 +1,299 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import PinBackends
+import PinCore
+import PinHarness
+import PinSystem
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Measure the cartesian product of thread counts, strategies, backends, memory kinds and sizes into a result set.",
+        discussion: """
+            Every cell (backend, memory kind, size, strategy, thread count; single runs at 1 thread) runs once \
+            per round on a fresh region; warm-up rounds come first and are recorded but not counted; each round \
+            runs the cells in a seeded shuffled order. Each repetition is appended to runs.jsonl as it finishes; \
+            Ctrl-C discards only the repetition in progress, and --resume DIR finishes the rest. Cells this \
+            machine cannot run (an empty hugepage pool, too little memory) are skipped with the reason. \
+            Exit codes: 0 done, 2 bad input or nothing runnable, 1 a failure, 3 some runs failed verification, \
+            130 interrupted (resumable).
+            """
+    )
+
+    @Option(help: "Thread counts: 4, 1,2,4,8, 1..64 (powers of two), 1..nproc, 2..16:2 (default: \(SweepDefaults.threads)).")
+    var threads: String?
+
+    @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
+    var strategies: String?
+
+    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch (default: populate,mlock).")
+    var backends: String?
+
+    @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
+    var memory: String?
+
+    @Option(name: [.customLong("sizes"), .customLong("size")], help: "Comma list of region sizes, or auto: the larger of 2G and CPUs x 256M, at most half the usable memory (default: auto).")
+    var sizes: String?
+
+    @Option(name: .customLong("reps"), help: "Measured rounds (default: \(SweepDefaults.repetitions); 6 or more give a 95% CI of the median).")
+    var repetitions: Int?
+
+    @Option(name: .customLong("warmup"), help: "Warm-up rounds, recorded but not counted (default: \(SweepDefaults.warmups)).")
+    var warmups: Int?
+
+    @Option(help: "Seed of the shuffled order (default: random; recorded in the set).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio (default: page).")
+    var cutAlign: String?
+
+    @Option(help: "kernel: padata align: base, pmd, pud, folio (default: pmd).")
+    var align: String?
+
+    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk (default: 128M).")
+    var minChunk: String?
+
+    @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
+    var prefault = false
+
+    @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
+    var populateRead = false
+
+    @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
+    var reserveHugepages = false
+
+    @Option(help: "Folder the result set is created in (default: results).")
+    var results = "results"
+
+    @Option(help: "Name suffix of the result set: results/<host>-<date>-<label>.")
+    var label: String?
+
+    @Option(help: "Exact folder for the result set (instead of results/<host>-<date>[-<label>]).")
+    var output: String?
+
+    @Option(help: "Finish the interrupted sweep in this result set, with its own options.")
+    var resume: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Print the cells, what they need and what would be skipped; measure nothing.")
+    var dryRun = false
+
+    func run() throws {
+        let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
+        guard let (specification, set) = try prepare(machine: machine) else { return }  // --dry-run
+
+        let sweep: Sweep
+        do { sweep = try Sweep(specification, resultSet: set) } catch { throw reportFailure(error) }
+        printError("pinbench sweep: \(set.directory)")
+        printError("machine: \(machine.oneLine)")
+        InterruptFlag.install()
+        let progress = SweepProgress()
+        var outcome = Sweep.Outcome()
+        var failure: HarnessError?
+        do throws(HarnessError) {
+            outcome = try sweep.run(onEvent: { progress.handle($0) })
+        } catch {
+            failure = error
+        }
+        progress.finish()
+
+        // Whatever happened, the set on disk is rendered from what it holds.
+        let rendering: ResultSet.Rendering
+        do {
+            rendering = try set.render(machineLine: (try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile))?.oneLine)
+        } catch {
+            printError("pinbench: could not render the summary: \(error)")
+            throw reportFailure(failure ?? error)
+        }
+        print(rendering.markdown)
+        printError(rendering.plotsMessage)
+        printError("pinbench: result set \(set.directory): summary.md, summary.csv, runs.jsonl, plots/, README.md")
+
+        if let failure { throw reportFailure(failure) }
+        if outcome.interrupted {
+            printError("pinbench: interrupted; \(outcome.recorded) repetitions recorded this run. Finish with: pinbench sweep --resume \(set.directory)")
+            throw ExitCode(128 + (InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal))
+        }
+        if outcome.runnableCells == 0 && outcome.skippedCells > 0 {
+            printError("pinbench: no cell could run on this machine (see Skipped cells above)")
+            throw ExitCode(2)
+        }
+        if outcome.skippedCells > 0 {
+            printError("pinbench: \(outcome.skippedCells) cells were skipped; their reasons are in summary.md")
+        }
+        if outcome.failed > 0 {
+            printError("pinbench: \(outcome.failed) runs failed verification; they are excluded from the times")
+            throw ExitCode(3)
+        }
+    }
+
+    // MARK: - Specification and result set
+
+    /// The specification and the set to run it into: a new set, or the one being resumed;
+    /// nil after a dry run has described it.
+    func prepare(machine: MachineRecord) throws -> (SweepSpecification, ResultSet)? {
+        if let resume {
+            let given = givenOptions
+            guard given.isEmpty else {
+                throw ValidationError("--resume takes the sweep's options from \(resume)/sweep.json; drop \(given.joined(separator: ", "))")
+            }
+            do {
+                let set = try ResultSet.open(resume)
+                guard let specification = try set.specification() else {
+                    throw HarnessError.invalidInput("\(resume) has no sweep.json: it was not made by `pinbench sweep`, so there is nothing to resume")
+                }
+                if let original = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile),
+                   original.hostname != machine.hostname || original.kernelRelease != machine.kernelRelease {
+                    throw HarnessError.invalidInput("\(resume) was measured on \(original.hostname) (Linux \(original.kernelRelease)); this is \(machine.hostname) (Linux \(machine.kernelRelease)): start a new sweep instead of mixing machines in one set")
+                }
+                if dryRun {
+                    describe(specification, directory: set.directory)
+                    return nil
+                }
+                return (specification, set)
+            } catch let error as HarnessError {
+                throw reportFailure(error)
+            }
+        }
+
+        let specification = try makeSpecification()
+        do {
+            try specification.validate()
+        } catch {
+            throw reportFailure(error)
+        }
+        if dryRun {
+            describe(specification, directory: output ?? "\(results)/\(machine.hostname)-\(Self.today())" + (label.map { "-\($0)" } ?? ""))
+            return nil
+        }
+        do throws(HarnessError) {
+            let set = if let output {
+                try ResultSet.create(at: output)
+            } else {
+                try ResultSet.create(parent: results, host: machine.hostname, date: Self.today(), label: label)
+            }
+            try set.writeJSON(specification, to: ResultSet.specificationFile)
+            try set.writeJSON(machine, to: ResultSet.machineFile)
+            return (specification, set)
+        } catch {
+            throw reportFailure(error)
+        }
+    }
+
+    /// `--dry-run`: the cells, the hugepages they need, and what this machine would skip.
+    func describe(_ specification: SweepSpecification, directory: String) {
+        let cells = specification.cells
+        print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) rounds "
+            + "(\(specification.repetitions) measured + \(specification.warmups) warm-up) = \(cells.count * specification.rounds) repetitions")
+        print("  backends \(specification.backends.map(\.rawValue).joined(separator: ",")); "
+            + "memory \(specification.memory.map(\.rawValue).joined(separator: ",")); "
+            + "sizes \(specification.sizes.map { ByteSize($0).description }.joined(separator: ",")); "
+            + "threads \(ThreadCounts(specification.threads)); "
+            + "strategies \(specification.strategies.map(\.rawValue).joined(separator: ","))")
+        print("  one region at a time, the largest \(ByteSize(specification.sizes.max() ?? 0)); results in \(directory)")
+        var largest: [Int: Int] = [:]
+        for cell in cells {
+            if let page = cell.memory.hugetlbPageSize { largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes) }
+        }
+        for (page, bytes) in largest.sorted(by: { $0.key < $1.key }) {
+            let available = HugepagePool.read(pageSize: page)?.available ?? 0
+            print("  hugetlb \(ByteSize(page)): needs \(bytes / page) pages, \(available) available"
+                + (specification.reserveHugepages ? " (--reserve-hugepages grows the pool for the sweep)" : ""))
+        }
+        var skips: [(group: SweepGroup, reason: String, count: Int)] = []
+        for cell in cells {
+            do { _ = try Experiment(specification.configuration(for: cell)) } catch {
+                if let last = skips.last, last.group == cell.group, last.reason == error.description {
+                    skips[skips.count - 1].count += 1
+                } else {
+                    skips.append((cell.group, error.description, 1))
+                }
+            }
+        }
+        for skip in skips { print("  would skip \(skip.group) (\(skip.count) cells): \(skip.reason)") }
+    }
+
+    /// Options that shape a sweep, given on the command line (not allowed with --resume).
+    var givenOptions: [String] {
+        var given: [String] = []
+        if threads != nil { given.append("--threads") }
+        if strategies != nil { given.append("--strategies") }
+        if backends != nil { given.append("--backends") }
+        if memory != nil { given.append("--memory") }
+        if sizes != nil { given.append("--sizes") }
+        if repetitions != nil { given.append("--reps") }
+        if warmups != nil { given.append("--warmup") }
+        if seed != nil { given.append("--seed") }
+        if cutAlign != nil { given.append("--cut-align") }
+        if align != nil { given.append("--align") }
+        if minChunk != nil { given.append("--min-chunk") }
+        if prefault { given.append("--prefault") }
+        if populateRead { given.append("--populate-read") }
+        if reserveHugepages { given.append("--reserve-hugepages") }
+        if label != nil { given.append("--label") }
+        if output != nil { given.append("--output") }
+        return given
+    }
+
+    func makeSpecification() throws -> SweepSpecification {
+        let cpus = CPUSet.allowed().count
+        let threadCounts: ThreadCounts
+        do { threadCounts = try ThreadCounts(parsing: threads ?? SweepDefaults.threads, cpus: cpus) } catch {
+            throw ValidationError("--threads: \(error)")
+        }
+        let sizeList: [ByteSize]
+        if sizes == nil || sizes?.lowercased() == "auto" {
+            let memoryInfo = (try? MemoryInfo.current()) ?? MemoryInfo(totalBytes: 0, availableBytes: 0)
+            sizeList = [SweepDefaults.size(cpus: cpus, memory: memoryInfo)]
+        } else {
+            sizeList = try Self.list(sizes!, "--sizes").map(parseSize)
+        }
+        if let repetitions, repetitions < 1 { throw ValidationError("--reps must be at least 1") }
+        if let warmups, warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+        return SweepSpecification(
+            backends: try backends.map { try Self.list($0, "--backends").map { try parseChoice($0, "backend") } }
+                ?? SweepDefaults.backends,
+            memory: try memory.map { try Self.list($0, "--memory").map { try parseChoice($0, "memory kind") } }
+                ?? SweepDefaults.memory,
+            sizes: sizeList, threads: threadCounts.values,
+            strategies: try strategies.map(parseStrategies) ?? Strategy.allCases,
+            repetitions: repetitions ?? SweepDefaults.repetitions, warmups: warmups ?? SweepDefaults.warmups,
+            seed: seed ?? UInt64.random(in: 0...UInt64.max),
+            cutAlign: try cutAlign.map { try parseChoice($0, "cut alignment") } ?? .page,
+            kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
+            minChunk: try minChunk.map(parseSize) ?? .mib(128),
+            prefault: prefault, populateRead: populateRead, reserveHugepages: reserveHugepages,
+            commandLine: Self.commandLine())
+    }
+
+    /// The items of a comma list, without duplicates, in the order given.
+    static func list(_ text: String, _ option: String) throws -> [String] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        guard !items.contains(where: \.isEmpty) else { throw ValidationError("\(option) '\(text)' has an empty item") }
+        var seen: Set<String> = []
+        return items.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    /// The command line as typed, quoted where a shell would need it.
+    static func commandLine() -> String {
+        CommandLine.arguments.enumerated().map { index, argument in
+            let shown = index == 0 ? "pinbench" : argument
+            let plain = shown.allSatisfy { $0.isLetter || $0.isNumber || "-_./,:=+".contains($0) }
+            return plain && !shown.isEmpty ? shown : "'" + shown.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+
+    /// Today in local time, as the set's name has it: 2026-11-21.
+    static func today() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let length = buffer.withUnsafeMutableBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { strftime($0.baseAddress, $0.count, "%Y-%m-%d", &parts) }
+        }
+        return String(decoding: buffer.prefix(length), as: UTF8.self)
+    }
+}

@@ -1,0 +1,86 @@
+@testable import PinHarness
+import PinCore
+import Testing
+
+@Suite("Sweep summaries: speedup, efficiency, flags")
+struct SweepSummaryTests {
+    /// single: 1.0 s; user/2: 0.5 s (2x, 100%); kernel/2: 0.8 s (1.25x, 62.5%) with a slow warm-up;
+    /// user/4 has a wide interval; kernel/4 one failed run.
+    static var records: [RunRecord] {
+        SweepFixtures.cell("single", warmup: 1.1, pins: [1.0, 1.0, 0.99, 1.01, 1.0, 1.0])
+            + SweepFixtures.cell("user", threads: 2, warmup: 0.6, pins: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+            + SweepFixtures.cell("kernel", threads: 2, warmup: 2.0, pins: [0.8, 0.8, 0.8, 0.8, 0.8, 0.8])
+            + SweepFixtures.cell("user", threads: 4, warmup: 0.3, pins: [0.2, 0.25, 0.3, 0.25, 0.25, 0.35])
+            + SweepFixtures.cell("kernel", threads: 4, pins: [0.4, 0.4, 0.4])
+            + [SweepFixtures.record("kernel", threads: 4, pin: 9, verified: false, round: 4)]
+    }
+
+    @Test("speedup is over the group's single cell, efficiency is speedup over threads")
+    func speedups() throws {
+        let summary = SweepSummary(records: Self.records)
+        #expect(summary.groups.count == 1)
+        let group = summary.groups[0]
+        #expect(group.threads == [2, 4] && group.threadedStrategies == [.user, .kernel])
+        let user2 = try #require(group.cell(.user, threads: 2))
+        #expect(user2.pinSpeedup == 2 && user2.pinEfficiency == 1)
+        #expect(abs((user2.pinGiBPerSecond ?? 0) - 2) < 1e-12)  // 1 GiB in 0.5 s
+        #expect(abs((user2.unpinSpeedup ?? 0) - 2) < 1e-12)  // unpin is pin / 10 in the fixture
+        let kernel2 = try #require(group.cell(.kernel, threads: 2))
+        #expect(kernel2.pinSpeedup == 1.25 && kernel2.pinEfficiency == 0.625)
+        let kernel4 = try #require(group.cell(.kernel, threads: 4))
+        #expect(kernel4.runs == 4 && kernel4.verifiedRuns == 3 && kernel4.pin?.median == 0.4)
+        #expect(group.single?.pinSpeedup == 1)
+    }
+
+    @Test("flags: wide interval, slow warm-up, too few runs, failures")
+    func flags() throws {
+        let summary = SweepSummary(records: Self.records)
+        let group = summary.groups[0]
+        #expect(group.cell(.kernel, threads: 2)?.slowWarmup == true)  // 2.0 > 2 x 0.8
+        #expect(group.cell(.user, threads: 2)?.slowWarmup == false)  // 0.6 < 2 x 0.5
+        let lines = summary.flags(group).joined(separator: "\n")
+        // user/4: CI [0.2, 0.35] over median 0.25 is 60%; single's [0.99, 1.01] is 2%.
+        #expect(lines.contains("pin user/4 (60%)"))
+        #expect(!lines.contains("pin single"))
+        #expect(lines.contains("kernel/2 (2.50x)"))
+        #expect(lines.contains("fewer than 6 verified runs, so no 95% CI of the median: kernel/4"))
+        #expect(lines.contains("kernel/4: 3/4 verified; first failure: FAILED: 3 pages not resident"))
+    }
+
+    @Test("markdown: single is the reference line, a row per thread count, a column group per strategy")
+    func markdown() {
+        let text = SweepSummary(records: Self.records).markdown()
+        #expect(text.contains("## populate · thp · 1G"))
+        #expect(text.contains("Pin, single (1 thread): 1.000 s median, 95% CI 990 ms–1.010 s, 1.00 GiB/s, 6/6 verified"))
+        #expect(text.contains("| threads | user median | 95% CI | GiB/s | speedup | efficiency | kernel median |"))
+        #expect(text.contains("| 2 | 500 ms | 500–500 ms | 2.00 | 2.00x | 100% | 800 ms | 800–800 ms | 1.25 | 1.25x | 63% |"))
+        #expect(text.contains("| 4 | 250 ms | 200–350 ms | 4.00 | 4.00x | 100% | 400 ms | n=3 (<6) | 2.50 | 2.50x | 63% |"))
+    }
+
+    @Test("csv: one row per cell and phase, plain numbers, flags")
+    func csv() throws {
+        let lines = SweepSummary(records: Self.records).csv().split(separator: "\n").map(String.init)
+        #expect(lines.count == 1 + 5 * 2)
+        #expect(lines[0].hasPrefix("backend,memory,size_bytes,strategy,threads"))
+        let kernel2 = try #require(lines.first { $0.hasPrefix("populate,thp,1073741824,kernel,2,2,pin,") })
+        let fields = kernel2.split(separator: ",", omittingEmptySubsequences: false)
+        #expect(fields.count == SweepSummary.csvHeader.count)
+        #expect(fields[9] == "0.8" && fields[18] == "1.25" && fields[19] == "0.625" && fields[20] == "2.0")
+        #expect(fields[21] == "slow-warmup")
+    }
+
+    @Test("skipped cells are listed until a later run gives them records")
+    func skipped() {
+        let skips = [SkippedCell(cell: "populate/thp/1G/user/2", reason: "no"),
+                     SkippedCell(cell: "mlock/thp/1G/user/2", reason: "pool empty")]
+        let summary = SweepSummary(records: Self.records, skipped: skips)
+        #expect(summary.skipped.map(\.cell) == ["mlock/thp/1G/user/2"])
+        #expect(summary.markdown().contains("`mlock/thp/1G/user/2`:\n  pool empty"))
+    }
+
+    @Test("headline: each strategy at the largest thread count")
+    func headline() {
+        let text = SweepSummary(records: Self.records).headline()
+        #expect(text.contains("| populate | thp | 1G | 4 | 1.000 s | 250 ms (4.00x) | 400 ms (2.50x) |"))
+    }
+}
