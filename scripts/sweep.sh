@@ -1,44 +1,47 @@
 #!/usr/bin/env bash
-# The main job: compares single, user and kernel pinning on this machine for populate and
-# mlock over anon and THP memory (1 GiB, threads = CPUs), prints the tables, and writes the
-# records and tables to results/<host>-<date>/. Arguments after -- go to every `pinbench run`.
+# The main job: a default sweep on this machine (threads 1..CPUs; single, user and kernel;
+# populate and mlock; anon, THP and 2 MiB hugetlb memory; a size that takes seconds per run),
+# written as a result set under results/ and printed as its summary.md.
+#
+#   scripts/sweep.sh                          the default sweep
+#   scripts/sweep.sh -- --threads 1..64 --memory thp,hugetlb-1g --label patched
+#   scripts/sweep.sh -- --resume results/<set>
+#
+# Arguments after -- go to `pinbench sweep` (see `pinbench sweep --help`). As root, the hugetlb
+# pages the sweep needs are reserved for it and given back at the end, also on failure or Ctrl-C.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
+source "$(dirname "$0")/lib/hugepages.sh"
+
+if [ "${1:-}" = "--" ]; then shift; elif [ $# -gt 0 ]; then
+    echo "usage: scripts/sweep.sh [-- <pinbench sweep options>]" >&2
+    exit 2
+fi
+
+PINBENCH_PACKAGES+=(gnuplot-nox)
 ensure_packages
 ensure_swift
 cd "$PINBENCH_ROOT"
 
-extra=()
-if [ "${1:-}" = "--" ]; then shift; extra=("$@"); fi
-
+echo "pinbench: building (release)" >&2
 swift build -c release --product pinbench >&2
 pinbench="$(swift build -c release --show-bin-path)/pinbench"
 
-threads="$(nproc)"
-set_dir="results/$(hostname -s)-$(date +%Y-%m-%d)"
-# A second run on the same day gets its own set rather than mixing into the first.
-if [ -e "$set_dir" ]; then
-    n=2
-    while [ -e "$set_dir-$n" ]; do n=$((n + 1)); done
-    set_dir="$set_dir-$n"
+reserve=()
+if [ "$(id -u)" -eq 0 ]; then
+    resuming=0
+    for argument in "$@"; do [ "$argument" = "--resume" ] && resuming=1; done
+    # pinbench grows the pools and gives the pages back itself; if it is killed before it can,
+    # this trap puts every pool back the way it was.
+    hugepages_remember_all
+    hugepages_release_on_exit
+    if [ "$resuming" -eq 0 ]; then reserve=(--reserve-hugepages); fi
+else
+    echo "pinbench: not root, so no hugepages are reserved: hugetlb cells run only if the pools already hold enough (scripts/reserve-hugepages.sh)" >&2
 fi
-mkdir -p "$set_dir"
-summary="$set_dir/summary.md"
-echo "pinbench: writing $set_dir/runs.jsonl and $summary" >&2
-{
-    echo "# PinBench default comparison, $(date -u +%Y-%m-%dT%H:%MZ)"
-    echo
-    echo "Command: scripts/sweep.sh ${extra[*]:-}"
-} >"$summary"
 
+started=$SECONDS
 status=0
-for backend in populate mlock; do
-    for memory in anon thp; do
-        echo >>"$summary"
-        "$pinbench" run --backend "$backend" --memory "$memory" --size 1G --threads "$threads" \
-            --strategy all --reps 5 --warmup 1 --jsonl "$set_dir/runs.jsonl" "${extra[@]}" \
-            | tee -a "$summary" || status=$?
-        if [ "$status" -ge 128 ]; then exit "$status"; fi  # interrupted: keep what is on disk
-    done
-done
+"$pinbench" sweep "${reserve[@]}" "$@" || status=$?
+echo "pinbench: the sweep took $((SECONDS - started)) s" >&2
 exit "$status"
