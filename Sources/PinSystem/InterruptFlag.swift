@@ -18,6 +18,13 @@ public enum InterruptFlag {
     /// Installs the handlers. Call once, from the main thread, before the work starts.
     public static func install() {
         _ = raised.load(ordering: .relaxed)  // initialise the global outside the handler
+        // A parent may have started us with these signals blocked (posix_spawn passes its mask
+        // on; test runners and some shells block them): unblock them, or Ctrl-C would pend forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for number in [SIGINT, SIGTERM] {
             Glibc.signal(number) { number in
                 if InterruptFlag.raised.exchange(number, ordering: .relaxed) != 0 {
