@@ -15,6 +15,7 @@ final class SweepProgress {
     private var lastLine = 0.0
     private var last = ""
     private var barShown = false
+    private var hintedHugepages = false
 
     static let lineInterval = 10.0
 
@@ -25,6 +26,11 @@ final class SweepProgress {
         case .skipped(let cells, let reason):
             let what = cells.count == 1 ? cells[0].id : "\(cells[0].group) (\(cells.count) cells)"
             say("pinbench: skipping \(what): \(reason)")
+            if !hintedHugepages && reason.contains("sudo tee /sys/kernel/mm/hugepages") {
+                hintedHugepages = true
+                say("pinbench: hint: as root, --reserve-hugepages reserves what the sweep needs and gives it back at the end "
+                    + "(scripts/sweep.sh does this); scripts/reserve-hugepages.sh reserves pages that stay")
+            }
         case .poolStarted(let helpers, let seconds):
             say("pinbench: kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
         case .started(let toRun, let alreadyDone):
