@@ -49,6 +49,15 @@ public struct MachineRecord: Sendable, Codable, Equatable {
     public var gitCommit: String?
     /// When the record was taken, ISO 8601 in UTC (`2025-01-31T12:00:00Z`).
     public var collectedAt: String
+    /// Whether the CPU says it runs under a hypervisor (`hypervisor` in /proc/cpuinfo). In a VM,
+    /// memory the guest frees may be handed back to the host and fault there again on next use.
+    /// Optional, as are the two below, so sets recorded before they existed still read.
+    public var virtualized: Bool?
+    /// `page_reporting_order` when the kernel has free page reporting: free blocks of this
+    /// order are reported to the hypervisor, which drops them; touching them again is slow.
+    public var freePageReportingOrder: Int?
+    /// `/proc/cmdline`: hugepages=, isolcpus=, mitigations= and the like change results.
+    public var kernelCommandLine: String?
 
     /// One NUMA node.
     public struct NodeRecord: Sendable, Codable, Equatable {
@@ -138,7 +147,12 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             thpDefrag: selected("/sys/kernel/mm/transparent_hugepage/defrag"),
             hugepagePools: pools, numaBalancing: numaBalancing.isEmpty ? "unavailable" : numaBalancing,
             memlock: MemlockRecord(MemlockLimit.current()), isRoot: geteuid() == 0,
-            pinbenchVersion: version, gitCommit: gitCommit, collectedAt: isoTimestamp())
+            pinbenchVersion: version, gitCommit: gitCommit, collectedAt: isoTimestamp(),
+            virtualized: (try? ProcFile.read("/proc/cpuinfo")).map { cpuinfo in
+                cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("hypervisor") }
+            },
+            freePageReportingOrder: ProcFile.readInt("/sys/module/page_reporting/parameters/page_reporting_order"),
+            kernelCommandLine: (try? ProcFile.read("/proc/cmdline"))?.trimmingWhitespace())
     }
 
     /// Physical cores and sockets: distinct (package, core) pairs and distinct packages over
@@ -215,5 +229,7 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             + ", \(ByteSize(memoryTotalBytes).humanReadable) RAM, "
             + "THP \(thpEnabled)/\(thpDefrag), hugetlb \(pools.isEmpty ? "none" : pools), "
             + "memlock \(memlock.description)"
+            + (virtualized == true ? ", virtual machine" : "")
+            + (virtualized == true && freePageReportingOrder != nil ? " with free page reporting" : "")
     }
 }

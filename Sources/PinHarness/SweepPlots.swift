@@ -54,11 +54,11 @@ public struct SweepPlots: Sendable {
                       "set xtics (\(threads.map { "\"\($0)\" \($0)" }.joined(separator: ", ")))"]
             let speedupPlots = strategies.enumerated().map { index, strategy in
                 "\"\(stem).dat\" using 1:\(2 + 2 * index) title \"\(strategy)\""
-            } + ["x with lines dashtype 2 title \"ideal\""]
+            } + ["x with lines dashtype 2 linecolor rgb \"gray40\" title \"ideal\""]
             let rateColumn = 2 + 2 * strategies.count
             let ratePlots = strategies.enumerated().map { index, strategy in
                 "\"\(stem).dat\" using 1:\(3 + 2 * index) title \"\(strategy)\""
-            } + ["\"\(stem).dat\" using 1:\(rateColumn) with lines dashtype 3 title \"single (1 thread)\""]
+            } + ["\"\(stem).dat\" using 1:\(rateColumn) with lines dashtype 2 linecolor rgb \"gray40\" title \"single (1 thread)\""]
             for (kind, label, plots) in [
                 ("speedup", "pin speedup over single", speedupPlots), ("gibs", "pin GiB/s", ratePlots),
             ] {

@@ -26,6 +26,7 @@ struct MachineRecordTests {
         #expect(record.numaBalancing == "unavailable" || Int(record.numaBalancing) != nil)
         #expect(record.memlock.description == MemlockLimit.current().description)
         #expect(record.pinbenchVersion == "9.9.9" && record.gitCommit == "0123456789ab")
+        #expect(record.virtualized != nil && record.kernelCommandLine?.isEmpty == false)
         #expect(record.collectedAt.count == 20 && record.collectedAt.hasSuffix("Z"))
         #expect(record.oneLine.hasPrefix("\(record.hostname): Linux \(record.kernelRelease), "))
         #expect(record.oneLine.contains("\(record.physicalCores) cores/\(record.onlineCPUs) threads, 1 NUMA node,"))
