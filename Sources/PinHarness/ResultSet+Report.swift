@@ -81,6 +81,12 @@ extension ResultSet {
 }
 
 extension SweepSummary {
+    /// Too wide an interval, or none at all.
+    static func isNoisy(_ stats: Statistics) -> Bool {
+        guard let width = stats.relativeIntervalWidth else { return true }
+        return width > wideIntervalShare
+    }
+
     /// One row per group at its largest thread count: each strategy's median pin time and
     /// speedup over single. The table to paste first.
     public func headline() -> String {
@@ -88,6 +94,7 @@ extension SweepSummary {
         let strategies = Strategy.allCases.filter { strategy in groups.contains { $0.cells.contains { $0.cell.strategy == strategy } } }
         let header = ["backend", "memory", "size", "threads"] + strategies.map { "\($0) pin" }
         var lines = [SummaryTable.line(header), SummaryTable.line(header.map { _ in "---" })]
+        var noisy = false
         for group in groups {
             let threads = group.threads.last ?? 1
             var row = [group.group.backend.rawValue, group.group.memory.rawValue, "\(group.group.size)", "\(threads)"]
@@ -98,9 +105,18 @@ extension SweepSummary {
                 }
                 var text = DurationFormat.seconds(pin.median)
                 if strategy != .single, let speedup = cell.pinSpeedup { text += " (\(DurationFormat.ratio(speedup)))" }
+                if Self.isNoisy(pin) || (strategy != .single && group.single?.pin.map(Self.isNoisy) == true) {
+                    text += " †"
+                    noisy = true
+                }
                 row.append(text)
             }
             lines.append(SummaryTable.line(row))
+        }
+        if noisy {
+            lines += ["", "† this cell's, or its single reference's, 95% CI is wider than "
+                + "\(DurationFormat.percent(Self.wideIntervalShare)) of the median (or it has under 6 runs): "
+                + "the time or speedup is not to be trusted alone; see summary.md."]
         }
         return lines.joined(separator: "\n")
     }

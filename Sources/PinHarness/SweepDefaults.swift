@@ -9,7 +9,7 @@ public enum SweepDefaults {
     public static let backends: [BackendKind] = [.populate, .mlock]
     public static let memory: [MemoryKind] = [.anon, .thp, .hugetlb2m]
     public static let threads = "1..nproc"
-    public static let repetitions = 7
+    public static let repetitions = 10
     public static let warmups = 1
 
     /// Large enough that every kernel helper gets chunks (padata gives each at least

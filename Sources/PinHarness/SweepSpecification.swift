@@ -30,7 +30,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
 
     public init(
         backends: [BackendKind], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
-        strategies: [Strategy] = Strategy.allCases, repetitions: Int = 7, warmups: Int = 1, seed: UInt64,
+        strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
         prefault: Bool = false, populateRead: Bool = false, reserveHugepages: Bool = false, commandLine: String
     ) {
