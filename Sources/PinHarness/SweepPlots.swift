@@ -79,9 +79,10 @@ public struct SweepPlots: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the data and the script into `set`'s `plots/` and renders them; returns what a
-    /// reader should know (rendered files, or why not and how to fix it).
-    public func write(into set: ResultSet) throws(HarnessError) -> String {
+    /// Writes the data and the script into `set`'s `plots/` and renders them with the gnuplot
+    /// found on `searchPath` (default: `PATH`); returns what a reader should know (rendered
+    /// files, or why not and how to fix it).
+    public func write(into set: ResultSet, searchPath: String? = nil) throws(HarnessError) -> String {
         let folder = set.path(Self.folder)
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .failed("cannot create \(folder): \(error.localizedDescription)")
@@ -92,7 +93,7 @@ public struct SweepPlots: Sendable {
         }
         try set.write(gnuplotScript(), to: "\(Self.folder)/\(Self.script)")
         guard !plotted.isEmpty else { return "plots: nothing to plot (no threaded cell has results yet)" }
-        guard let gnuplot = Self.findExecutable("gnuplot") else {
+        guard let gnuplot = Self.findExecutable("gnuplot", searchPath: searchPath) else {
             return "plots: gnuplot is not installed, so only the data and \(folder)/\(Self.script) were written; "
                 + "install it (sudo apt-get install gnuplot-nox) and run `pinbench report \(set.directory)`"
         }
@@ -112,9 +113,9 @@ public struct SweepPlots: Sendable {
         return "plots: \(plotted.count * 4) SVG and PNG files in \(folder)"
     }
 
-    /// The first executable `name` on `PATH`.
-    static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    /// The first executable `name` on `searchPath` (default: `PATH`).
+    static func findExecutable(_ name: String, searchPath: String? = nil) -> String? {
+        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

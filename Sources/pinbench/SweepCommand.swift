@@ -80,6 +80,12 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the cells, what they need and what would be skipped; measure nothing.")
     var dryRun = false
 
+    func validate() throws {
+        if output != nil && (label != nil || results != "results") {
+            throw ValidationError("--output names the set's folder exactly; drop --label and --results, or drop --output")
+        }
+    }
+
     func run() throws {
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         guard let (specification, set) = try prepare(machine: machine) else { return }  // --dry-run
@@ -234,6 +240,7 @@ struct SweepCommand: ParsableCommand {
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
         if output != nil { given.append("--output") }
+        if results != "results" { given.append("--results") }
         return given
     }
 

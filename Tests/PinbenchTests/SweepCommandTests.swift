@@ -98,6 +98,7 @@ struct SweepCommandTests {
         (["sweep", "--reps", "0"], "--reps must be at least 1"),
         (["sweep", "--resume", "/nonexistent/set"], "is not a result set folder"),
         (["sweep", "--resume", "/tmp", "--threads", "2"], "drop --threads"),
+        (["sweep", "--output", "/tmp/x", "--label", "y"], "drop --label and --results"),
         (["report", "/nonexistent/set"], "is not a result set folder"),
         (["report", "--compare", "/tmp"], "--compare needs two result sets"),
     ]
