@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Appends lines to a file with one `write(2)` each on an `O_APPEND` descriptor, so a line is
 /// on disk as soon as its repetition finishes and an interrupted run leaves no half line.
@@ -36,6 +37,20 @@ public final class JSONLinesAppender {
             return nil
         }
         if let failure { throw AppendError(message: String(cString: strerror(failure))) }
+    }
+
+    /// Encodes `value` as one line (`line(_:)`) and appends it.
+    public func append<T: Encodable>(encoding value: T) throws(AppendError) {
+        try append(Self.line(value))
+    }
+
+    /// `value` as one compact JSON line, keys sorted so lines of a file compare and diff cleanly.
+    public static func line<T: Encodable>(_ value: T) throws(AppendError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { return String(decoding: try encoder.encode(value), as: UTF8.self) } catch {
+            throw AppendError(message: "cannot encode \(T.self): \(error)")
+        }
     }
 
     deinit { close(fd) }

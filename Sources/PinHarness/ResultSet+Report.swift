@@ -21,6 +21,11 @@ extension ResultSet {
         exists(Self.specificationFile) ? try readJSON(SweepSpecification.self, from: Self.specificationFile) : nil
     }
 
+    /// The machine the set was measured on, when `machine.json` is there and reads.
+    public func machine() -> MachineRecord? {
+        try? readJSON(MachineRecord.self, from: Self.machineFile)
+    }
+
     /// Re-renders `summary.md`, `summary.csv`, the plots and `README.md` from `runs.jsonl`.
     public func render(machineLine: String?) throws(HarnessError) -> Rendering {
         let records = try readRecords()
@@ -33,7 +38,7 @@ extension ResultSet {
             let finished = Sweep.finishedPairs(records)
             let skippedIDs = Set(summary.skipped.map(\.cell))
             missing = specification.cells.filter { !skippedIDs.contains($0.id) }.reduce(0) { sum, cell in
-                sum + (0..<specification.rounds).filter { !finished.contains("\(cell.id)#\($0)") }.count
+                sum + specification.missingRounds(of: cell, finished: finished).count
             }
         }
 
@@ -83,8 +88,7 @@ extension ResultSet {
 extension SweepSummary {
     /// Too wide an interval, or none at all.
     static func isNoisy(_ stats: Statistics) -> Bool {
-        guard let width = stats.relativeIntervalWidth else { return true }
-        return width > wideIntervalShare
+        isWide(stats) || stats.medianInterval == nil
     }
 
     /// One row per group at its largest thread count: each strategy's median pin time and

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 import PinCore
 import PinEngine
 import PinSystem
@@ -48,10 +47,13 @@ public final class Sweep {
         self.resultSet = resultSet
     }
 
-    /// The (cell, round) pairs `records` already holds.
+    /// The (cell, round) pairs `records` already holds, as `pairKey`s.
     static func finishedPairs(_ records: [RunRecord]) -> Set<String> {
-        Set(records.compactMap { record in record.cell.flatMap { cell in record.round.map { "\(cell)#\($0)" } } })
+        Set(records.compactMap { record in record.cell.flatMap { cell in record.round.map { pairKey(cell, round: $0) } } })
     }
+
+    /// The key of one repetition of a cell: `populate/thp/2G/kernel/8#3`.
+    static func pairKey(_ cellID: String, round: Int) -> String { "\(cellID)#\(round)" }
 
     /// Runs what is missing; returns early, with every finished repetition on disk, when
     /// `shouldStop` says so (by default: when `InterruptFlag` is raised, that is on Ctrl-C).
@@ -61,32 +63,22 @@ public final class Sweep {
         try resultSet.truncateUnfinishedLine()
         let finished = Self.finishedPairs(try resultSet.readRecords())
         let rounds = specification.rounds
-        let pending = specification.cells.filter { cell in
-            (0..<rounds).contains { !finished.contains("\(cell.id)#\($0)") }
-        }
+        let pending = specification.cells.filter { !specification.missingRounds(of: $0, finished: finished).isEmpty }
         var outcome = Outcome()
 
         let reservations = try reserveHugepages(for: pending, onEvent: onEvent)
         defer { reservations.forEach { $0.release() } }
 
         // Cells the machine cannot run are skipped, with the reason, and the sweep goes on.
+        let (experiments, skipped) = specification.experiments(for: pending)
         let skippedLog = try resultSet.appender(for: ResultSet.skippedFile)
-        var experiments: [SweepCell: Experiment] = [:]
-        var skipped: [(cells: [SweepCell], reason: String)] = []
-        for cell in pending {
-            do {
-                experiments[cell] = try Experiment(specification.configuration(for: cell))
-            } catch {
+        for skip in skipped {
+            for cell in skip.cells {
                 outcome.skippedCells += 1
-                try append(SkippedCell(cell: cell.id, reason: error.description), to: skippedLog)
-                if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
-                    skipped[skipped.count - 1].cells.append(cell)
-                } else {
-                    skipped.append(([cell], error.description))
-                }
+                try append(SkippedCell(cell: cell.id, reason: skip.reason), to: skippedLog)
             }
+            onEvent(.skipped(skip.cells, reason: skip.reason))
         }
-        for skip in skipped { onEvent(.skipped(skip.cells, reason: skip.reason)) }
         let runnable = pending.filter { experiments[$0] != nil }
         outcome.runnableCells = runnable.count
 
@@ -98,18 +90,14 @@ public final class Sweep {
         }
         defer { pool?.shutdown() }
 
-        let toRun = runnable.reduce(0) { sum, cell in
-            sum + (0..<rounds).filter { !finished.contains("\(cell.id)#\($0)") }.count
-        }
+        let toRun = runnable.reduce(0) { $0 + specification.missingRounds(of: $1, finished: finished).count }
         onEvent(.started(toRun: toRun, alreadyDone: finished.count))
         let runsLog = try resultSet.appender()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
 
         for round in 0..<rounds {
             let warmup = round < specification.warmups
             let rep = warmup ? round : round - specification.warmups
-            for cell in specification.order(of: runnable, round: round) where !finished.contains("\(cell.id)#\(round)") {
+            for cell in specification.order(of: runnable, round: round) where !finished.contains(Self.pairKey(cell.id, round: round)) {
                 if shouldStop() {
                     outcome.interrupted = true
                     return outcome
@@ -134,7 +122,7 @@ public final class Sweep {
                 record.round = round
                 record.seed = specification.seed
                 do {
-                    try runsLog.append(String(decoding: try encoder.encode(record), as: UTF8.self))
+                    try runsLog.append(encoding: record)
                 } catch {
                     throw .failed("cannot append to \(resultSet.path(ResultSet.runsFile)): \(error); stopping, as further results could not be kept")
                 }
@@ -148,9 +136,7 @@ public final class Sweep {
     }
 
     private func append(_ skipped: SkippedCell, to log: JSONLinesAppender) throws(HarnessError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do { try log.append(String(decoding: try encoder.encode(skipped), as: UTF8.self)) } catch {
+        do { try log.append(encoding: skipped) } catch {
             throw .failed("cannot append to \(resultSet.path(ResultSet.skippedFile)): \(error)")
         }
     }
@@ -161,17 +147,13 @@ public final class Sweep {
     /// largest of their regions (one region is mapped at a time), and says what the kernel gave.
     private func reserveHugepages(for cells: [SweepCell], onEvent: (Event) -> Void) throws(HarnessError) -> [HugepageReservation] {
         guard specification.reserveHugepages else { return [] }
-        var largest: [Int: Int] = [:]  // page size -> bytes
-        for cell in cells {
-            guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
-            largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
-        }
+        let largest = specification.largestHugetlbRegions(in: cells)
         guard !largest.isEmpty else { return [] }
         guard geteuid() == 0 else {
             throw .unavailable("--reserve-hugepages needs root (it writes /sys/kernel/mm/hugepages/*/nr_hugepages); run as root or reserve with scripts/reserve-hugepages.sh first")
         }
         var reservations: [HugepageReservation] = []
-        for (pageSize, bytes) in largest.sorted(by: { $0.key < $1.key }) {
+        for (pageSize, bytes) in largest {
             let needed = bytes / pageSize
             guard let pool = HugepagePool.read(pageSize: pageSize) else { continue }
             let missing = needed - pool.available

@@ -78,6 +78,22 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         return SplitMix64.shuffled(cells, seed: mixer.next())
     }
 
+    /// The rounds of `cell` with no record among `finished` (`Sweep.finishedPairs`).
+    func missingRounds(of cell: SweepCell, finished: Set<String>) -> [Int] {
+        (0..<rounds).filter { !finished.contains(Sweep.pairKey(cell.id, round: $0)) }
+    }
+
+    /// The largest region each hugetlb page size must hold at once (one region is mapped at a
+    /// time), over the cells whose size that page size can make.
+    public func largestHugetlbRegions(in cells: [SweepCell]) -> [(pageSize: Int, bytes: Int)] {
+        var largest: [Int: Int] = [:]
+        for cell in cells {
+            guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
+            largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
+        }
+        return largest.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     /// The `pinbench run` configuration of one cell (one strategy, one repetition at a time).
     public func configuration(for cell: SweepCell) -> RunConfiguration {
         RunConfiguration(
@@ -86,6 +102,27 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
             prefault: prefault, repetitions: repetitions, warmups: warmups)
+    }
+
+    /// An `Experiment` for every cell the machine can run, and the others grouped by their
+    /// group and the reason they cannot (one line per group and reason when reported).
+    public func experiments(for cells: [SweepCell]) -> (
+        runnable: [SweepCell: Experiment], skipped: [(cells: [SweepCell], reason: String)]
+    ) {
+        var runnable: [SweepCell: Experiment] = [:]
+        var skipped: [(cells: [SweepCell], reason: String)] = []
+        for cell in cells {
+            do {
+                runnable[cell] = try Experiment(configuration(for: cell))
+            } catch {
+                if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
+                    skipped[skipped.count - 1].cells.append(cell)
+                } else {
+                    skipped.append(([cell], error.description))
+                }
+            }
+        }
+        return (runnable, skipped)
     }
 
     /// Checks that make the whole sweep pointless, before any cell is looked at.

@@ -17,7 +17,7 @@ extension SweepSummary {
                 let speedup = phase == .pin ? cell.pinSpeedup : cell.unpinSpeedup
                 let efficiency = phase == .pin ? cell.pinEfficiency : cell.unpinEfficiency
                 var flags: [String] = []
-                if let width = stats?.relativeIntervalWidth, width > Self.wideIntervalShare { flags.append("wide-ci") }
+                if let stats, Self.isWide(stats) { flags.append("wide-ci") }
                 if stats != nil, stats?.medianInterval == nil { flags.append("few-runs") }
                 if phase == .pin, cell.slowWarmup { flags.append("slow-warmup") }
                 if cell.verifiedRuns < cell.runs { flags.append("failed-runs") }

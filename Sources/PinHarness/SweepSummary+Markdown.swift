@@ -98,7 +98,7 @@ extension SweepSummary {
             let name = cell.cell.strategy == .single ? "single" : "\(cell.cell.strategy)/\(cell.cell.threads)"
             for (phase, stats) in [("pin", cell.pin), ("unpin", cell.unpin)] {
                 guard let stats else { continue }
-                if let width = stats.relativeIntervalWidth, width > Self.wideIntervalShare {
+                if Self.isWide(stats), let width = stats.relativeIntervalWidth {
                     wide.append("\(phase) \(name) (\(DurationFormat.percent(width)))")
                 } else if stats.medianInterval == nil, phase == "pin" {
                     few.append(name)

@@ -56,6 +56,11 @@ public struct SweepSummary: Sendable {
     public static let wideIntervalShare = 0.10
     public static let slowWarmupFactor = 2.0
 
+    /// Whether the 95% interval of the median is wider than `wideIntervalShare` of it.
+    static func isWide(_ stats: Statistics) -> Bool {
+        (stats.relativeIntervalWidth ?? 0) > wideIntervalShare
+    }
+
     public var groups: [Group]
     /// Cells skipped and never run since (a later resume may have run them).
     public var skipped: [SkippedCell]

@@ -44,8 +44,7 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             let set = try ResultSet.open(directories[0])
-            let machine = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile)
-            let rendering = try set.render(machineLine: machine?.oneLine)
+            let rendering = try set.render(machineLine: set.machine()?.oneLine)
             print(rendering.markdown)
             printError(rendering.plotsMessage)
             printError("pinbench: rewrote summary.md, summary.csv, plots/ and README.md in \(set.directory)")
@@ -56,7 +55,7 @@ struct ReportCommand: ParsableCommand {
 
     /// A set's name and machine, for the comparison's header.
     static func describe(_ set: ResultSet) -> String {
-        guard let machine = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile) else { return set.directory }
+        guard let machine = set.machine() else { return set.directory }
         return "\(set.directory) (\(machine.oneLine))"
     }
 }

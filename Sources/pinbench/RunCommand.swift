@@ -71,8 +71,6 @@ struct RunCommand: ParsableCommand {
         printError(title)
         printError("machine: \(machine.oneLine)")
 
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var appender: JSONLinesAppender?
         if let jsonLinesPath {
             do { appender = try JSONLinesAppender(path: jsonLinesPath) } catch {
@@ -91,8 +89,7 @@ struct RunCommand: ParsableCommand {
                 case .finished(let record, let done, let total):
                     records.append(record)
                     printError(Self.progressLine(record, done: done, total: total))
-                    guard let data = try? encoder.encode(record) else { return }
-                    let line = String(decoding: data, as: UTF8.self)
+                    guard let line = try? JSONLinesAppender.line(record) else { return }
                     if json, !record.warmup { printFlushed(line) }
                     do { try appender?.append(line) } catch {
                         // Said once; the table on stdout still has every repetition.

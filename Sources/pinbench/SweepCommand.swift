@@ -108,7 +108,7 @@ struct SweepCommand: ParsableCommand {
         // Whatever happened, the set on disk is rendered from what it holds.
         let rendering: ResultSet.Rendering
         do {
-            rendering = try set.render(machineLine: (try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile))?.oneLine)
+            rendering = try set.render(machineLine: set.machine()?.oneLine)
         } catch {
             printError("pinbench: could not render the summary: \(error)")
             throw reportFailure(failure ?? error)
@@ -150,7 +150,7 @@ struct SweepCommand: ParsableCommand {
                 guard let specification = try set.specification() else {
                     throw HarnessError.invalidInput("\(resume) has no sweep.json: it was not made by `pinbench sweep`, so there is nothing to resume")
                 }
-                if let original = try? set.readJSON(MachineRecord.self, from: ResultSet.machineFile),
+                if let original = set.machine(),
                    original.hostname != machine.hostname || original.kernelRelease != machine.kernelRelease {
                     throw HarnessError.invalidInput("\(resume) was measured on \(original.hostname) (Linux \(original.kernelRelease)); this is \(machine.hostname) (Linux \(machine.kernelRelease)): start a new sweep instead of mixing machines in one set")
                 }
@@ -199,26 +199,14 @@ struct SweepCommand: ParsableCommand {
             + "threads \(ThreadCounts(specification.threads)); "
             + "strategies \(specification.strategies.map(\.rawValue).joined(separator: ","))")
         print("  one region at a time, the largest \(ByteSize(specification.sizes.max() ?? 0)); results in \(directory)")
-        var largest: [Int: Int] = [:]
-        for cell in cells {
-            if let page = cell.memory.hugetlbPageSize { largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes) }
-        }
-        for (page, bytes) in largest.sorted(by: { $0.key < $1.key }) {
+        for (page, bytes) in specification.largestHugetlbRegions(in: cells) {
             let available = HugepagePool.read(pageSize: page)?.available ?? 0
             print("  hugetlb \(ByteSize(page)): needs \(bytes / page) pages, \(available) available"
                 + (specification.reserveHugepages ? " (--reserve-hugepages grows the pool for the sweep)" : ""))
         }
-        var skips: [(group: SweepGroup, reason: String, count: Int)] = []
-        for cell in cells {
-            do { _ = try Experiment(specification.configuration(for: cell)) } catch {
-                if let last = skips.last, last.group == cell.group, last.reason == error.description {
-                    skips[skips.count - 1].count += 1
-                } else {
-                    skips.append((cell.group, error.description, 1))
-                }
-            }
+        for skip in specification.experiments(for: cells).skipped {
+            print("  would skip \(skip.cells[0].group) (\(skip.cells.count) cells): \(skip.reason)")
         }
-        for skip in skips { print("  would skip \(skip.group) (\(skip.count) cells): \(skip.reason)") }
     }
 
     /// Options that shape a sweep, given on the command line (not allowed with --resume).

@@ -43,8 +43,7 @@ enum SweepFixtures {
     static func resultSet(_ records: [RunRecord], at parent: String, name: String) throws -> ResultSet {
         let set = try ResultSet.create(at: "\(parent)/\(name)")
         let log = try set.appender()
-        let encoder = JSONEncoder()
-        for record in records { try log.append(String(decoding: try encoder.encode(record), as: UTF8.self)) }
+        for record in records { try log.append(encoding: record) }
         return set
     }
 }
