@@ -23,7 +23,7 @@ let package = Package(
         .target(
             name: "CPinSys",
             cSettings: [.define("_GNU_SOURCE")],
-            linkerSettings: [.linkedLibrary("numa"), .linkedLibrary("pthread")]
+            linkerSettings: [.linkedLibrary("numa"), .linkedLibrary("uring"), .linkedLibrary("pthread")]
         ),
         .target(
             name: "CPinBaseline",

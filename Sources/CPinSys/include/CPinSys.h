@@ -54,4 +54,7 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
 /// `numa_num_configured_nodes()` from libnuma (1 when NUMA is unavailable).
 int cpinsys_numa_configured_nodes(void);
 
+#include "CPinSysUring.h"
+#include "CPinSysVFIO.h"
+
 #endif

@@ -1,0 +1,160 @@
+// CPinSysVFIO: the VFIO type1 and iommufd uAPI that PinBench uses, defined here with a
+// cpinsys_ prefix because distribution headers lag the kernel (Debian 12 ships no
+// <linux/iommufd.h> and no VFIO cdev ioctls). Layouts are the kernel's, checked by
+// _Static_assert below and by Swift tests; ioctl numbers are _IO(';', nr) as in the uAPI.
+#ifndef CPINSYS_VFIO_H
+#define CPINSYS_VFIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// MARK: - VFIO container and group (<linux/vfio.h>)
+
+#define CPINSYS_VFIO_TYPE 0x3b /* ';' */
+#define CPINSYS_VFIO_BASE 100
+#define CPINSYS_VFIO_IO(nr) ((unsigned long)((CPINSYS_VFIO_TYPE << 8) | (nr)))
+
+enum {
+    CPINSYS_VFIO_API_VERSION = 0,
+    CPINSYS_VFIO_TYPE1v2_IOMMU = 3,
+    CPINSYS_VFIO_GROUP_FLAGS_VIABLE = 1 << 0,
+    CPINSYS_VFIO_DMA_MAP_FLAG_READ = 1 << 0,
+    CPINSYS_VFIO_DMA_MAP_FLAG_WRITE = 1 << 1,
+};
+
+// Request numbers (an enum so that Swift imports them as constants).
+enum {
+    CPINSYS_VFIO_GET_API_VERSION = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 0),
+    CPINSYS_VFIO_CHECK_EXTENSION = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 1),
+    CPINSYS_VFIO_SET_IOMMU = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 2),
+    CPINSYS_VFIO_GROUP_GET_STATUS = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 3),
+    CPINSYS_VFIO_GROUP_SET_CONTAINER = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 4),
+    CPINSYS_VFIO_GROUP_UNSET_CONTAINER = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 5),
+    CPINSYS_VFIO_IOMMU_MAP_DMA = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 13),
+    CPINSYS_VFIO_IOMMU_UNMAP_DMA = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 14),
+    CPINSYS_VFIO_DEVICE_BIND_IOMMUFD = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 18),
+    CPINSYS_VFIO_DEVICE_ATTACH_IOMMUFD_PT = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 19),
+};
+
+/// `struct vfio_group_status`.
+typedef struct cpinsys_vfio_group_status {
+    uint32_t argsz;
+    uint32_t flags;
+} cpinsys_vfio_group_status;
+
+/// `struct vfio_iommu_type1_dma_map`.
+typedef struct cpinsys_vfio_dma_map {
+    uint32_t argsz;
+    uint32_t flags;
+    uint64_t vaddr;
+    uint64_t iova;
+    uint64_t size;
+} cpinsys_vfio_dma_map;
+
+/// `struct vfio_iommu_type1_dma_unmap` without its trailing flexible `data[]`.
+typedef struct cpinsys_vfio_dma_unmap {
+    uint32_t argsz;
+    uint32_t flags;
+    uint64_t iova;
+    uint64_t size;
+} cpinsys_vfio_dma_unmap;
+
+/// `struct vfio_device_bind_iommufd` as of Linux 6.6 (later kernels accept this size).
+typedef struct cpinsys_vfio_device_bind_iommufd {
+    uint32_t argsz;
+    uint32_t flags;
+    int32_t iommufd;
+    uint32_t out_devid;
+} cpinsys_vfio_device_bind_iommufd;
+
+/// `struct vfio_device_attach_iommufd_pt` as of Linux 6.6 (no pasid; later kernels accept it).
+typedef struct cpinsys_vfio_device_attach_iommufd_pt {
+    uint32_t argsz;
+    uint32_t flags;
+    uint32_t pt_id;
+} cpinsys_vfio_device_attach_iommufd_pt;
+
+// MARK: - iommufd (<linux/iommufd.h>)
+
+enum {
+    CPINSYS_IOMMU_IOAS_MAP_FIXED_IOVA = 1 << 0,
+    CPINSYS_IOMMU_IOAS_MAP_WRITEABLE = 1 << 1,
+    CPINSYS_IOMMU_IOAS_MAP_READABLE = 1 << 2,
+};
+
+enum {
+    CPINSYS_IOMMU_DESTROY = (CPINSYS_VFIO_TYPE << 8) | 0x80,
+    CPINSYS_IOMMU_IOAS_ALLOC = (CPINSYS_VFIO_TYPE << 8) | 0x81,
+    CPINSYS_IOMMU_IOAS_MAP = (CPINSYS_VFIO_TYPE << 8) | 0x85,
+    CPINSYS_IOMMU_IOAS_UNMAP = (CPINSYS_VFIO_TYPE << 8) | 0x86,
+};
+
+/// `struct iommu_destroy`.
+typedef struct cpinsys_iommu_destroy {
+    uint32_t size;
+    uint32_t id;
+} cpinsys_iommu_destroy;
+
+/// `struct iommu_ioas_alloc`.
+typedef struct cpinsys_iommu_ioas_alloc {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t out_ioas_id;
+} cpinsys_iommu_ioas_alloc;
+
+/// `struct iommu_ioas_map`.
+typedef struct cpinsys_iommu_ioas_map {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t ioas_id;
+    uint32_t reserved;
+    uint64_t user_va __attribute__((aligned(8)));
+    uint64_t length __attribute__((aligned(8)));
+    uint64_t iova __attribute__((aligned(8)));
+} cpinsys_iommu_ioas_map;
+
+/// `struct iommu_ioas_unmap`.
+typedef struct cpinsys_iommu_ioas_unmap {
+    uint32_t size;
+    uint32_t ioas_id;
+    uint64_t iova __attribute__((aligned(8)));
+    uint64_t length __attribute__((aligned(8)));
+} cpinsys_iommu_ioas_unmap;
+
+// MARK: - Layout checks against the kernel's uAPI
+
+_Static_assert(sizeof(cpinsys_vfio_group_status) == 8, "vfio_group_status");
+_Static_assert(sizeof(cpinsys_vfio_dma_map) == 32, "vfio_iommu_type1_dma_map");
+_Static_assert(offsetof(cpinsys_vfio_dma_map, vaddr) == 8, "dma_map.vaddr");
+_Static_assert(offsetof(cpinsys_vfio_dma_map, iova) == 16, "dma_map.iova");
+_Static_assert(offsetof(cpinsys_vfio_dma_map, size) == 24, "dma_map.size");
+_Static_assert(sizeof(cpinsys_vfio_dma_unmap) == 24, "vfio_iommu_type1_dma_unmap");
+_Static_assert(offsetof(cpinsys_vfio_dma_unmap, iova) == 8, "dma_unmap.iova");
+_Static_assert(offsetof(cpinsys_vfio_dma_unmap, size) == 16, "dma_unmap.size");
+_Static_assert(sizeof(cpinsys_vfio_device_bind_iommufd) == 16, "vfio_device_bind_iommufd");
+_Static_assert(offsetof(cpinsys_vfio_device_bind_iommufd, iommufd) == 8, "bind.iommufd");
+_Static_assert(offsetof(cpinsys_vfio_device_bind_iommufd, out_devid) == 12, "bind.out_devid");
+_Static_assert(sizeof(cpinsys_vfio_device_attach_iommufd_pt) == 12, "vfio_device_attach_iommufd_pt");
+_Static_assert(offsetof(cpinsys_vfio_device_attach_iommufd_pt, pt_id) == 8, "attach.pt_id");
+_Static_assert(sizeof(cpinsys_iommu_destroy) == 8, "iommu_destroy");
+_Static_assert(sizeof(cpinsys_iommu_ioas_alloc) == 12, "iommu_ioas_alloc");
+_Static_assert(offsetof(cpinsys_iommu_ioas_alloc, out_ioas_id) == 8, "ioas_alloc.out_ioas_id");
+_Static_assert(sizeof(cpinsys_iommu_ioas_map) == 40, "iommu_ioas_map");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map, ioas_id) == 8, "ioas_map.ioas_id");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map, user_va) == 16, "ioas_map.user_va");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map, length) == 24, "ioas_map.length");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map, iova) == 32, "ioas_map.iova");
+_Static_assert(sizeof(cpinsys_iommu_ioas_unmap) == 24, "iommu_ioas_unmap");
+_Static_assert(offsetof(cpinsys_iommu_ioas_unmap, iova) == 8, "ioas_unmap.iova");
+_Static_assert(offsetof(cpinsys_iommu_ioas_unmap, length) == 16, "ioas_unmap.length");
+
+// MARK: - Calls
+
+/// `ioctl(fd, request, arg)` for requests that take a pointer; returns 0/value or -1 with errno.
+int cpinsys_ioctl_pointer(int fd, unsigned long request, void *arg);
+
+/// `ioctl(fd, request, value)` for requests that take an integer (VFIO_CHECK_EXTENSION,
+/// VFIO_SET_IOMMU) or nothing (VFIO_GET_API_VERSION).
+int cpinsys_ioctl_value(int fd, unsigned long request, unsigned long value);
+
+#endif
