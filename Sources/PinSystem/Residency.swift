@@ -55,3 +55,66 @@ public enum Residency {
         return mapped
     }
 }
+
+// MARK: - Physical contiguity
+
+extension Residency {
+    /// How a range sits in physical memory, from the frame numbers of `/proc/self/pagemap`.
+    public struct PhysicalRuns: Sendable, Equatable {
+        /// Maximal runs of present base pages with consecutive frame numbers: what VFIO's
+        /// batching and io_uring's folio coalescing could merge into one mapping each.
+        public var runs: Int
+        /// Base pages present.
+        public var presentPages: Int
+        /// The longest run, in base pages.
+        public var longestRunPages: Int
+    }
+
+    /// Counts physically contiguous runs of `[address, address + length)`. Returns nil when
+    /// frame numbers are hidden (they read as zero without `CAP_SYS_ADMIN`).
+    public static func physicalRuns(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> PhysicalRuns? {
+        let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .last("open(/proc/self/pagemap)") }
+        defer { close(fd) }
+        let pageBytes = PageSize.base.bytes
+        let firstPage = Int(bitPattern: address) / pageBytes
+        let totalPages = (length + pageBytes - 1) / pageBytes
+        var entries = [UInt64](repeating: 0, count: windowPages)
+        var result = PhysicalRuns(runs: 0, presentPages: 0, longestRunPages: 0)
+        var previousFrame: UInt64? = nil
+        var currentRun = 0
+        var sawFrame = false
+        var done = 0
+        let present: UInt64 = 1 << 63
+        let frameMask: UInt64 = (1 << 55) - 1
+        while done < totalPages {
+            let count = min(totalPages - done, windowPages)
+            let bytes = count * MemoryLayout<UInt64>.stride
+            let got = entries.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress, bytes, off_t((firstPage + done) * MemoryLayout<UInt64>.stride))
+            }
+            guard got == bytes else { throw .last("pread(/proc/self/pagemap)") }
+            for index in 0..<count {
+                let entry = entries[index]
+                guard entry & present != 0 else {
+                    previousFrame = nil
+                    currentRun = 0
+                    continue
+                }
+                let frame = entry & frameMask
+                if frame != 0 { sawFrame = true }
+                result.presentPages += 1
+                if let previous = previousFrame, frame == previous + 1 {
+                    currentRun += 1
+                } else {
+                    result.runs += 1
+                    currentRun = 1
+                }
+                result.longestRunPages = max(result.longestRunPages, currentRun)
+                previousFrame = frame
+            }
+            done += count
+        }
+        return sawFrame || result.presentPages == 0 ? result : nil
+    }
+}
