@@ -18,6 +18,14 @@ public protocol PinBackend: Sendable {
 
     /// Checks the whole region after the unpin phase (untimed).
     func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification
+
+    /// What the backend saw during the run that just ended (verification included), then
+    /// forgotten; nil for backends with nothing to add.
+    func takeRunMetrics() -> BackendMetrics?
+}
+
+extension PinBackend {
+    public func takeRunMetrics() -> BackendMetrics? { nil }
 }
 
 /// The backends `pinbench run --backend` accepts.
@@ -28,6 +36,8 @@ public enum BackendKind: String, CaseIterable, Sendable, Codable, CustomStringCo
     case mlock
     /// One written byte per page, released with `MADV_DONTNEED` (QEMU's fallback path).
     case touch
+    /// DMA map / unmap with VFIO semantics (`--vfio shim|type1:<group>|iommufd:<device>`).
+    case vfio
 
     public var description: String { rawValue }
 }
@@ -36,19 +46,24 @@ public enum BackendKind: String, CaseIterable, Sendable, Codable, CustomStringCo
 public struct BackendOptions: Sendable, Equatable {
     /// `populate` only: `MADV_POPULATE_READ` instead of `_WRITE`.
     public var populateRead: Bool
+    /// `vfio` only: which mapper, and the shim's models.
+    public var vfio: VFIOOptions
 
-    public init(populateRead: Bool = false) {
+    public init(populateRead: Bool = false, vfio: VFIOOptions = VFIOOptions()) {
         self.populateRead = populateRead
+        self.vfio = vfio
     }
 }
 
 extension BackendKind {
-    /// Builds the backend of this kind.
-    public func make(options: BackendOptions = BackendOptions()) -> any PinBackend {
+    /// Builds the backend of this kind; `vfio` opens its container or device here, so a
+    /// machine without one fails before any memory is used.
+    public func make(options: BackendOptions = BackendOptions()) throws(SystemError) -> any PinBackend {
         switch self {
         case .populate: return PopulateBackend(advice: options.populateRead ? .read : .write)
         case .mlock: return MlockBackend()
         case .touch: return TouchBackend()
+        case .vfio: return try VFIOBackend(options: options.vfio)
         }
     }
 }

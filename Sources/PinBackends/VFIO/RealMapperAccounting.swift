@@ -1,0 +1,65 @@
+import PinCore
+import PinSystem
+import Synchronization
+
+/// The bookkeeping both real mappers keep beside the kernel's: their own IOVA table (so a
+/// run can check the kernel agrees) and call counts.
+final class RealMapperAccounting: @unchecked Sendable {
+    private let table: Mutex<IOVATable>
+    private let counters = Mutex<DMAMapperStatistics>(DMAMapperStatistics())
+
+    init(entryLimit: Int) { table = Mutex(IOVATable(entryLimit: entryLimit)) }
+
+    var entries: [IOVATable.Entry] { table.withLock { $0.entries } }
+    var mappedBytes: Int { table.withLock { $0.mappedBytes } }
+
+    /// Records a map the kernel accepted.
+    func mapped(_ entry: IOVATable.Entry) {
+        table.withLock { table in
+            try? table.insert(entry)
+            let peak = table.peakCount
+            counters.withLock {
+                $0.mapCalls += 1
+                $0.peakEntries = max($0.peakEntries, peak)
+            }
+        }
+    }
+
+    /// Records an unmap the kernel accepted.
+    func unmapped(iova: UInt64, length: Int) {
+        table.withLock { _ = try? $0.remove(iova: iova, length: length) }
+        counters.withLock { $0.unmapCalls += 1 }
+    }
+
+    func takeStatistics() -> DMAMapperStatistics {
+        table.withLock { $0.resetPeak() }
+        return counters.withLock { current in
+            defer { current = DMAMapperStatistics() }
+            return current
+        }
+    }
+
+    /// The own table maps the region, and the kernel's counter (`VmLck` for type1's
+    /// `locked_vm`, `VmPin` for iommufd's `pinned_vm`) grew by its size.
+    func verifyMapped(_ region: Region, baseline: ProcStatus, counter: KeyPath<ProcStatus, Int>, counterName: String) -> Verification {
+        let own = Verification(passed: mappedBytes == region.size.bytes, detail: "\(entries.count) IOVA entries map \(ByteSize(mappedBytes))")
+        do {
+            let delta = try ProcStatus.current()[keyPath: counter] - baseline[keyPath: counter]
+            return own.and(Verification(
+                passed: delta == region.size.bytes,
+                detail: "\(counterName) +\(ByteSize(max(delta, 0))) (expected +\(region.size))"))
+        } catch {
+            return own.and(.failed("\(error)"))
+        }
+    }
+
+    func verifyUnmapped(baseline: ProcStatus, counter: KeyPath<ProcStatus, Int>, counterName: String) -> Verification {
+        let own = Verification(passed: entries.isEmpty, detail: "\(entries.count) IOVA entries")
+        do {
+            let delta = try ProcStatus.current()[keyPath: counter] - baseline[keyPath: counter]
+            return own.and(Verification(passed: delta == 0, detail: "\(counterName) \(delta == 0 ? "back to baseline" : "+\(ByteSize(delta)) left")"))
+        } catch {
+            return own.and(.failed("\(error)"))
+        }
+    }
+}

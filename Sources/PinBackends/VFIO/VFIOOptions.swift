@@ -1,0 +1,89 @@
+import PinCore
+
+/// How the `vfio` backend maps: which mapper, and the shim's bookkeeping models.
+public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
+    /// Which implementation of the DMA mapper (`--vfio`).
+    public enum Path: Sendable, Equatable, CustomStringConvertible {
+        /// io_uring fixed-buffer registration with VFIO's bookkeeping, for machines without a device.
+        case shim
+        /// A real VFIO type1 container around the group at this path (`/dev/vfio/<group>`).
+        case type1(group: String)
+        /// A real iommufd IOAS with the vfio device cdev at this path (`/dev/vfio/devices/vfioN`) attached.
+        case iommufd(device: String)
+
+        /// Parses `shim`, `type1:<group>` (a number or a path) or `iommufd:<device>` (`vfioN` or a path).
+        public init(parsing text: String) throws(PlanError) {
+            if text == "shim" { self = .shim; return }
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
+            }
+            switch parts[0] {
+            case "type1": self = .type1(group: parts[1].hasPrefix("/") ? parts[1] : "/dev/vfio/\(parts[1])")
+            case "iommufd": self = .iommufd(device: parts[1].hasPrefix("/") ? parts[1] : "/dev/vfio/devices/\(parts[1])")
+            default: throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .shim: return "shim"
+            case .type1(let group): return "type1:\(group)"
+            case .iommufd(let device): return "iommufd:\(device)"
+            }
+        }
+    }
+
+    /// How pinned pages are charged to `locked_vm` (`--locked-vm`).
+    public enum LockedVM: Sendable, Equatable, CustomStringConvertible {
+        /// Every charge updates one counter under one lock (upstream `vfio_lock_acct`).
+        case shared
+        /// Each pinning thread takes `pages` at a time from the counter and charges locally
+        /// (the multithreaded pinning RFC's locked_vm cache).
+        case cached(pages: Int)
+
+        /// Parses `shared` or `cached:<pages>`.
+        public init(parsing text: String) throws(PlanError) {
+            if text == "shared" { self = .shared; return }
+            if text.hasPrefix("cached:"), let pages = Int(text.dropFirst("cached:".count)), pages > 0 {
+                self = .cached(pages: pages)
+                return
+            }
+            throw .invalidParameter("--locked-vm must be shared or cached:<pages> (pages > 0), not '\(text)'")
+        }
+
+        public var description: String {
+            switch self {
+            case .shared: return "shared"
+            case .cached(let pages): return "cached:\(pages)"
+            }
+        }
+    }
+
+    /// Which container lock the shim models (`--container-lock`).
+    public enum ContainerLock: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+        /// One mutex held for the whole map call (type1's `iommu->lock`): threads mapping in parallel serialize.
+        case type1
+        /// No container-wide lock across the pin (iommufd pins before it takes the IOVA lock).
+        case iommufd
+
+        public var description: String { rawValue }
+    }
+
+    public var path: Path
+    public var lockedVM: LockedVM
+    public var containerLock: ContainerLock
+
+    public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1) {
+        self.path = path
+        self.lockedVM = lockedVM
+        self.containerLock = containerLock
+    }
+
+    public var description: String {
+        switch path {
+        case .shim: return "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
+        default: return path.description
+        }
+    }
+}
