@@ -58,6 +58,7 @@ public struct Job: Sendable {
         result.unpinnedCheck = result.error == nil
             ? backend.verifyUnpinned(region, baseline: baseline) : .failed("a phase failed")
         result.threads = Array(work.stats)
+        result.backendMetrics = backend.takeRunMetrics()
         return result
     }
 
@@ -113,11 +114,30 @@ public struct Job: Sendable {
             preconditionFailure("kernel plan needs \(count - 1) helpers, pool has \(pool?.helperCount ?? 0)")
         }
         let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: count)
-        return measure(region, work: work, threadStartSeconds: 0) { phase in
+        let dispatch = { (phase: PhaseWork.Phase) in
             if let pool, count > 1 {
                 pool.run(participants: count) { worker in work.run(thread: worker, phase: phase) }
             } else {
                 work.run(thread: 0, phase: phase)
+            }
+        }
+        guard let split = backend as? any SplitPinBackend, split.splitsCalls else {
+            return measure(region, work: work, threadStartSeconds: 0, phase: dispatch)
+        }
+        // One backend call per phase; inside it the same workers take the same chunks.
+        return measure(region, work: work, threadStartSeconds: 0) { phase in
+            let runChunks = { (chunkWork: @escaping ChunkWork) in
+                work.chunkWork = chunkWork
+                dispatch(phase)
+                work.chunkWork = nil
+            }
+            do throws(SystemError) {
+                switch phase {
+                case .pin: try split.pinSplit(region, workers: count, split: runChunks)
+                case .unpin: try split.unpinSplit(region, workers: count, split: runChunks)
+                }
+            } catch {
+                work.fail(error.description)
             }
         }
     }

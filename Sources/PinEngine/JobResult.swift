@@ -14,6 +14,8 @@ public struct JobResult: Sendable {
     public var unpinnedCheck: Verification
     /// The first backend or system error, if any phase failed.
     public var error: String?
+    /// What the backend reported about this run beside the timings (vfio: map calls, lock time, ...).
+    public var backendMetrics: BackendMetrics? = nil
 
     /// A job counts only if both phases ran without error and both checks passed.
     public var verified: Bool { error == nil && pinnedCheck.passed && unpinnedCheck.passed }

@@ -15,6 +15,9 @@ final class PhaseWork: @unchecked Sendable {
     private let cursor = Atomic<Int>(0)
     private let failed = Atomic<Bool>(false)
     private let failure = Mutex<String?>(nil)
+    /// Set for the duration of a split backend's call: the work its chunks get instead of
+    /// `backend.pin`/`unpin`. Written before the workers are woken, read by them after.
+    var chunkWork: ChunkWork?
     let stats: UnsafeMutableBufferPointer<ThreadStats>
 
     init(region: Region, backend: any PinBackend, plan: CutPlan, threadSlots: Int) {
@@ -62,9 +65,13 @@ final class PhaseWork: @unchecked Sendable {
     private func process(_ chunk: Chunk, thread index: Int, phase: Phase) {
         let start = MonotonicClock.now()
         do {
-            switch phase {
-            case .pin: try backend.pin(region, chunk)
-            case .unpin: try backend.unpin(region, chunk)
+            if let chunkWork {
+                try chunkWork(chunk, index)
+            } else {
+                switch phase {
+                case .pin: try backend.pin(region, chunk)
+                case .unpin: try backend.unpin(region, chunk)
+                }
             }
         } catch {
             fail(error.description)
