@@ -6,14 +6,21 @@ import PinSystem
 // MARK: - The plain C loop of the same syscalls
 
 extension Experiment {
+    /// The C loop's operation for the configured backend, or nil where there is no C twin.
+    static func baselineOperation(_ configuration: RunConfiguration) -> cpinbaseline_op? {
+        switch configuration.backend {
+        case .populate: return configuration.backendOptions.populateRead ? CPINBASELINE_POPULATE_READ : CPINBASELINE_POPULATE_WRITE
+        case .mlock: return CPINBASELINE_MLOCK
+        case .touch: return CPINBASELINE_TOUCH
+        case .vfio: return nil
+        }
+    }
+
     /// The C twin of `single` or `user`: same region, same slices, same system calls, no
     /// PinBench machinery. Verified with the backend's own checks between the phases.
     func runBaseline(plan: CutPlan, region: Region, rep: Int, warmup: Bool) -> RunRecord {
-        let op: cpinbaseline_op
-        switch configuration.backend {
-        case .populate: op = configuration.backendOptions.populateRead ? CPINBASELINE_POPULATE_READ : CPINBASELINE_POPULATE_WRITE
-        case .mlock: op = CPINBASELINE_MLOCK
-        case .touch: op = CPINBASELINE_TOUCH
+        guard let op = Self.baselineOperation(configuration) else {
+            preconditionFailure("no C twin for \(configuration.backend); Experiment.init refuses --baseline for it")
         }
         final class Checks {
             let backend: any PinBackend

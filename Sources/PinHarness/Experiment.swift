@@ -36,8 +36,20 @@ public final class Experiment {
             }
         }
         self.plans = plans
-        self.backend = configuration.backend.make(options: configuration.backendOptions)
+        if configuration.baseline && Self.baselineOperation(configuration) == nil {
+            throw .invalidInput("--baseline has no C twin for the \(configuration.backend) backend yet")
+        }
         try Self.preflight(configuration)
+        do {
+            self.backend = try configuration.backend.make(options: configuration.backendOptions)
+        } catch {
+            throw .unavailable(error.description)
+        }
+        if configuration.strategies.contains(.kernel), let split = backend as? any SplitPinBackend, !split.splitsCalls {
+            throw .invalidInput(
+                "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
+                    + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim")
+        }
     }
 
     /// The checks that turn a doomed run into a clear message: memory, hugepages, memlock.
@@ -47,7 +59,8 @@ public final class Experiment {
         } catch {
             throw HarnessError(error)
         }
-        if configuration.backend == .mlock {
+        // mlock and every vfio path charge the whole region to locked_vm or pinned_vm.
+        if configuration.backend == .mlock || configuration.backend == .vfio {
             let limit = MemlockLimit.current()
             let locked = (try? ProcStatus.current().lockedBytes) ?? 0
             guard limit.allows(configuration.size.bytes, alreadyLocked: locked) else {

@@ -35,6 +35,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var unpinnedCheck: String
     public var error: String?
     public var perThread: [ThreadStats]
+    /// `vfio` only: the mapper and the shim's models ("shim, locked-vm shared, container-lock type1").
+    public var vfio: String? = nil
+    /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
+    public var backendMetrics: BackendMetrics? = nil
     /// Sweeps only: the cell (`SweepCell.id`), the round (warm-up rounds first) and the sweep's
     /// seed. Absent from `pinbench run` output.
     public var cell: String?
@@ -62,6 +66,7 @@ extension RunRecord {
             minChunkBytes: plan.kernel?.minChunk.bytes, maxThreads: plan.kernel?.maxThreads,
             verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [],
             cell: nil, round: nil, seed: nil)
+        if configuration.backend == .vfio { vfio = configuration.backendOptions.vfio.description }
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {
@@ -75,5 +80,6 @@ extension RunRecord {
         unpinnedCheck = job.unpinnedCheck.description
         error = job.error
         perThread = job.threads
+        backendMetrics = job.backendMetrics
     }
 }

@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "populate, mlock or touch (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
+    @Option(help: "populate, mlock, touch or vfio (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
     var backend: BackendKind = .populate
 
     @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
@@ -27,6 +27,8 @@ struct RunCommand: ParsableCommand {
     var size: ByteSize = .gib(1)
 
     @OptionGroup var planning: PlanOptions
+
+    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
@@ -52,13 +54,14 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+        if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
     }
 
     func run() throws {
         let threads = planning.resolvedThreads
         let memory = planning.memory
         let configuration = RunConfiguration(
-            backend: backend, backendOptions: BackendOptions(populateRead: populateRead), strategies: strategy,
+            backend: backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio.options), strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
             prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline)
 
@@ -66,7 +69,8 @@ struct RunCommand: ParsableCommand {
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
 
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
-        let title = "pinbench run: \(backend) on \(size) of \(memory), threads \(threads), "
+        let backendName = backend == .vfio ? "vfio (\(vfio.options))" : backend.rawValue
+        let title = "pinbench run: \(backendName) on \(size) of \(memory), threads \(threads), "
             + "\(repetitions) reps + \(warmups) warm-up, \(prefault ? "prefaulted" : "unpopulated")"
         printError(title)
         printError("machine: \(machine.oneLine)")
@@ -104,7 +108,8 @@ struct RunCommand: ParsableCommand {
 
         if !records.isEmpty {
             let table = SummaryTable(records: records).markdown()
-            let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)"
+            let metrics = BackendMetricsTable(records: records).markdown()
+            let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }
