@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PinBackends
+import PinCore
+import PinSystem
+
+/// `pinbench doctor`: which pin paths work on this machine, why the others do not and what
+/// would fix them, and the settings that change results. Every path is tried for real on a
+/// small range, not guessed from files.
+public enum Doctor {
+    /// One line of the diagnosis.
+    public struct Check: Sendable, Equatable {
+        public enum Status: String, Sendable { case works = "ok", unavailable = "unavailable", note = "note" }
+        public var subject: String
+        public var status: Status
+        public var detail: String
+        /// What to do about it, for paths that do not work or settings that skew results.
+        public var fix: String?
+    }
+
+    /// The pin paths, tried in turn.
+    public static func pinPaths() -> [Check] {
+        [populate(), mlock(), shim(), type1(), iommufd()]
+    }
+
+    /// Settings that change results: root, memlock, hugepages, THP, NUMA balancing, VM effects.
+    public static func settings(machine: MachineRecord) -> [Check] {
+        var checks: [Check] = []
+        checks.append(Check(
+            subject: "root", status: machine.isRoot ? .works : .note,
+            detail: machine.isRoot ? "running as root" : "not root",
+            fix: machine.isRoot ? nil
+                : "without root: no physical-contiguity counts (pagemap hides frame numbers), no --reserve-hugepages, memlock limits apply"))
+        let memlock = MemlockLimit.current()
+        checks.append(Check(
+            subject: "RLIMIT_MEMLOCK", status: memlock.hasIPCLock || memlock.softBytes == nil ? .works : .note,
+            detail: memlock.description,
+            fix: memlock.hasIPCLock || memlock.softBytes == nil ? nil
+                : "mlock and vfio can pin at most \(ByteSize(memlock.softBytes!)): run as root or ulimit -l unlimited"))
+        for pool in machine.hugepagePools {
+            let size = ByteSize(pool.pageSizeBytes)
+            let empty = pool.total == 0
+            checks.append(Check(
+                subject: "hugetlb \(size) pool", status: empty ? .note : .works,
+                detail: "\(pool.total) pages, \(pool.free) free",
+                fix: empty ? "hugetlb-\(size.description.lowercased()) runs are skipped until pages are reserved: "
+                    + "scripts/reserve-hugepages.sh \(size) <count>, or "
+                    + "echo <count> | sudo tee \(HugepagePool.directory(pageSize: pool.pageSizeBytes))/nr_hugepages" : nil))
+        }
+        let thpSkews = machine.thpEnabled == "always"
+        checks.append(Check(
+            subject: "THP", status: thpSkews ? .note : .works,
+            detail: "enabled \(machine.thpEnabled), defrag \(machine.thpDefrag)",
+            fix: thpSkews ? "THP 'always' gives anon regions huge folios too: set madvise so anon measures 4 KiB pages "
+                + "(echo madvise > /sys/kernel/mm/transparent_hugepage/enabled)" : nil))
+        let balancing = machine.numaBalancing
+        checks.append(Check(
+            subject: "NUMA balancing", status: balancing == "0" || balancing == "unavailable" ? .works : .note,
+            detail: "kernel.numa_balancing = \(balancing)",
+            fix: balancing == "0" || balancing == "unavailable" ? nil
+                : "scanning makes pinned pages PROT_NONE for nothing: sysctl -w kernel.numa_balancing=0 for stable numbers"))
+        if machine.virtualized == true {
+            let reporting = machine.freePageReportingOrder.map { ", free page reporting at order \($0)" } ?? ""
+            checks.append(Check(
+                subject: "virtual machine", status: .note, detail: "running in a VM\(reporting)",
+                fix: "first touch of freed memory is slow and noisy here: keep warm-ups and interleaved order, "
+                    + "and publish bare-metal numbers"))
+        }
+        return checks
+    }
+
+    // MARK: - Pin paths
+
+    /// A small anonymous range for trying a path on.
+    private static func withScratch<T>(pages: Int = 16, _ body: (Region) -> T) -> T? {
+        guard let region = try? Region.map(kind: .anon, size: ByteSize(pages * PageSize.base.bytes)) else { return nil }
+        return body(region)
+    }
+
+    static func populate() -> Check {
+        let outcome = withScratch { region -> String? in
+            do throws(SystemError) {
+                try PopulateBackend().pin(region, Chunk(offset: 0, length: region.size.bytes))
+                return nil
+            } catch { return error.description }
+        } ?? "could not map a scratch range"
+        return Check(
+            subject: "populate (MADV_POPULATE_WRITE)", status: outcome == nil ? .works : .unavailable,
+            detail: outcome ?? "populated a 64K range", fix: outcome == nil ? nil : "needs Linux 5.14+; --backend touch works anywhere")
+    }
+
+    static func mlock() -> Check {
+        let limit = MemlockLimit.current()
+        let outcome = withScratch { region -> String? in
+            do throws(SystemError) {
+                try MlockBackend().pin(region, Chunk(offset: 0, length: region.size.bytes))
+                try MlockBackend().unpin(region, Chunk(offset: 0, length: region.size.bytes))
+                return nil
+            } catch { return error.description }
+        } ?? "could not map a scratch range"
+        let bound = limit.hasIPCLock || limit.softBytes == nil ? "any size" : "at most \(ByteSize(limit.softBytes!))"
+        return Check(
+            subject: "mlock", status: outcome == nil ? .works : .unavailable,
+            detail: outcome ?? "locked and unlocked a 64K range; \(bound) (RLIMIT_MEMLOCK \(limit.description))",
+            fix: outcome == nil ? nil : "raise RLIMIT_MEMLOCK (ulimit -l unlimited) or run as root")
+    }
+
+    static func shim() -> Check {
+        let disabled = ProcFile.readInt("/proc/sys/kernel/io_uring_disabled") ?? 0
+        let outcome = withScratch { region -> String? in
+            do throws(SystemError) {
+                let ring = try FixedBufferRing()
+                let before = try ProcStatus.current().pinnedBytes
+                try ring.register(region.base, length: region.size.bytes)
+                let grown = try ProcStatus.current().pinnedBytes - before
+                try ring.unregister()
+                return grown == region.size.bytes ? nil : "registered, but VmPin grew by \(grown) bytes, not \(region.size.bytes)"
+            } catch { return error.description }
+        } ?? "could not map a scratch range"
+        return Check(
+            subject: "vfio shim (io_uring fixed buffers)", status: outcome == nil ? .works : .unavailable,
+            detail: outcome ?? "pinned a 64K range long-term, VmPin grew by it and went back (kernel.io_uring_disabled = \(disabled))",
+            fix: outcome == nil ? nil
+                : (disabled > 0 ? "sysctl -w kernel.io_uring_disabled=0" : "needs io_uring (Linux 5.1+) and RLIMIT_MEMLOCK room or root"))
+    }
+
+    /// Numeric VFIO groups under `/dev/vfio`.
+    static func vfioGroups() -> [String] {
+        entries(of: "/dev/vfio").filter { Int($0) != nil }.sorted { Int($0)! < Int($1)! }
+    }
+
+    static func type1() -> Check {
+        guard access("/dev/vfio/vfio", F_OK) == 0 else {
+            let iommuGroups = entries(of: "/sys/kernel/iommu_groups").count
+            return Check(
+                subject: "vfio type1", status: .unavailable,
+                detail: "no /dev/vfio/vfio (VFIO not loaded); \(iommuGroups) IOMMU groups in sysfs"
+                    + (iommuGroups == 0 ? " (no IOMMU: enable intel_iommu=on / amd_iommu=on)" : ""),
+                fix: "modprobe vfio-pci, bind a device to it (driverctl set-override <BDF> vfio-pci), then --vfio type1:<group>; "
+                    + "until then --vfio shim measures the same long-term pin")
+        }
+        guard let group = vfioGroups().first else {
+            return Check(
+                subject: "vfio type1", status: .unavailable, detail: "/dev/vfio/vfio exists but no group is bound",
+                fix: "bind a device to vfio-pci (driverctl set-override <BDF> vfio-pci); its group appears as /dev/vfio/<N>")
+        }
+        do {
+            _ = try Type1DMAMapper(group: "/dev/vfio/\(group)")
+            return Check(subject: "vfio type1", status: .works, detail: "container set up with group \(group): use --vfio type1:\(group)", fix: nil)
+        } catch {
+            return Check(subject: "vfio type1", status: .unavailable, detail: error.description, fix: error.hint)
+        }
+    }
+
+    static func iommufd() -> Check {
+        guard access("/dev/iommu", F_OK) == 0 else {
+            return Check(
+                subject: "vfio iommufd", status: .unavailable, detail: "no /dev/iommu",
+                fix: "needs CONFIG_IOMMUFD (modprobe iommufd) and a device bound to vfio-pci with CONFIG_VFIO_DEVICE_CDEV; "
+                    + "until then --vfio shim --container-lock iommufd models it")
+        }
+        guard let device = entries(of: "/dev/vfio/devices").sorted().first else {
+            return Check(
+                subject: "vfio iommufd", status: .unavailable, detail: "/dev/iommu exists but /dev/vfio/devices is empty",
+                fix: "bind a device to vfio-pci on a kernel with CONFIG_VFIO_DEVICE_CDEV")
+        }
+        do {
+            _ = try IOMMUFDDMAMapper(device: "/dev/vfio/devices/\(device)")
+            return Check(subject: "vfio iommufd", status: .works, detail: "IOAS attached to \(device): use --vfio iommufd:\(device)", fix: nil)
+        } catch {
+            return Check(subject: "vfio iommufd", status: .unavailable, detail: error.description, fix: error.hint)
+        }
+    }
+
+    /// Names in a directory (empty when it does not exist).
+    static func entries(of path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The diagnosis as text (pin paths, then settings, each with its fix), and whether the
+    /// shim works, that is whether every backend can run here.
+    public static func report(machine: MachineRecord) -> (text: String, shimWorks: Bool) {
+        func render(_ checks: [Check]) -> [String] {
+            checks.flatMap { check -> [String] in
+                var lines = ["  [\(check.status.rawValue)] \(check.subject): \(check.detail)"]
+                if let fix = check.fix { lines.append("      fix: \(fix)") }
+                return lines
+            }
+        }
+        let paths = pinPaths()
+        var lines = ["machine: \(machine.oneLine)", "", "pin paths:"] + render(paths)
+        lines += ["", "settings that change results:"] + render(settings(machine: machine))
+        let working = paths.filter { $0.status == .works }.map(\.subject)
+        lines += ["", "usable here: " + (working.isEmpty ? "none" : working.joined(separator: ", "))]
+        let shimWorks = paths.contains { $0.subject.hasPrefix("vfio shim") && $0.status == .works }
+        return (lines.joined(separator: "\n"), shimWorks)
+    }
+}

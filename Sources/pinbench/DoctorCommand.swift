@@ -1,0 +1,22 @@
+import ArgumentParser
+import PinHarness
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Say which pin paths work on this machine, why the others do not, and what would fix them.",
+        discussion: """
+            Each path is tried for real on a 64K range: MADV_POPULATE_WRITE, mlock, an io_uring \
+            long-term pin (the vfio shim), a VFIO type1 container and an iommufd IOAS. Then the \
+            settings that change results: root, RLIMIT_MEMLOCK, hugepage pools, THP, NUMA balancing, \
+            VM effects. Exit code 0 when the shim works (every backend can run), 1 otherwise.
+            """
+    )
+
+    func run() throws {
+        let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
+        let diagnosis = Doctor.report(machine: machine)
+        print(diagnosis.text)
+        if !diagnosis.shimWorks { throw ExitCode(1) }
+    }
+}
