@@ -29,7 +29,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
     var strategies: String?
 
-    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch (default: populate,mlock).")
+    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio (default: populate,mlock).")
     var backends: String?
 
     @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
@@ -61,6 +61,8 @@ struct SweepCommand: ParsableCommand {
 
     @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
     var populateRead = false
+
+    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
     var reserveHugepages = false
@@ -225,6 +227,7 @@ struct SweepCommand: ParsableCommand {
         if minChunk != nil { given.append("--min-chunk") }
         if prefault { given.append("--prefault") }
         if populateRead { given.append("--populate-read") }
+        given += vfio.arguments.filter { $0.hasPrefix("--") }
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
         if output != nil { given.append("--output") }
@@ -247,9 +250,10 @@ struct SweepCommand: ParsableCommand {
         }
         if let repetitions, repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if let warmups, warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+        let backendList: [BackendKind] = try backends.map { try Self.list($0, "--backends").map { try parseChoice($0, "backend") } }
+            ?? SweepDefaults.backends
         return SweepSpecification(
-            backends: try backends.map { try Self.list($0, "--backends").map { try parseChoice($0, "backend") } }
-                ?? SweepDefaults.backends,
+            backends: backendList,
             memory: try memory.map { try Self.list($0, "--memory").map { try parseChoice($0, "memory kind") } }
                 ?? SweepDefaults.memory,
             sizes: sizeList, threads: threadCounts.values,
@@ -259,8 +263,18 @@ struct SweepCommand: ParsableCommand {
             cutAlign: try cutAlign.map { try parseChoice($0, "cut alignment") } ?? .page,
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
-            prefault: prefault, populateRead: populateRead, reserveHugepages: reserveHugepages,
+            prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
+            reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
+    }
+
+    /// The vfio options when the sweep has the vfio backend; refused without it.
+    static func vfioOptions(_ group: VFIOOptionGroup, backends: [BackendKind]) throws -> VFIOOptions? {
+        guard backends.contains(.vfio) else {
+            if group.given { throw ValidationError("--vfio, --locked-vm and --container-lock need vfio in --backends") }
+            return nil
+        }
+        return group.options
     }
 
     /// The items of a comma list, without duplicates, in the order given.

@@ -87,3 +87,29 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+// MARK: - Codable as the command line spells it
+
+extension VFIOOptions: Codable {
+    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            self.init(
+                path: try Path(parsing: try container.decode(String.self, forKey: .path)),
+                lockedVM: try LockedVM(parsing: try container.decode(String.self, forKey: .lockedVM)),
+                containerLock: try ContainerLock(rawValue: container.decode(String.self, forKey: .containerLock))
+                    ?? { throw PlanError.invalidParameter("unknown container lock") }())
+        } catch let error as PlanError {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path.description, forKey: .path)
+        try container.encode(lockedVM.description, forKey: .lockedVM)
+        try container.encode(containerLock.rawValue, forKey: .containerLock)
+    }
+}
