@@ -27,7 +27,7 @@ struct BackendTests {
     @Test("pin then unpin verifies", arguments: cases)
     func verifies(backend: BackendKind, memory: MemoryKind) throws {
         let region = try Region.map(kind: memory, size: .mib(32))
-        let (pinned, unpinned) = try roundTrip(backend.make(), region)
+        let (pinned, unpinned) = try roundTrip(try backend.make(), region)
         #expect(pinned.passed, "\(pinned)")
         #expect(unpinned.passed, "\(unpinned)")
     }
@@ -36,7 +36,7 @@ struct BackendTests {
     func failsWhenNotPinned(backend: BackendKind) throws {
         let region = try Region.map(kind: .anon, size: .mib(8))
         region.base.storeBytes(of: 1, as: UInt8.self)  // one page only
-        let check = backend.make().verifyPinned(region, baseline: try ProcStatus.current())
+        let check = try backend.make().verifyPinned(region, baseline: try ProcStatus.current())
         #expect(!check.passed)
         #expect(check.detail.contains("1/2048"))
     }
@@ -86,7 +86,7 @@ extension BackendTests {
             defer { reservation.release() }
             try #require(reservation.granted == 16, "the kernel gave \(reservation.granted) of 16 pages")
             let region = try Region.map(kind: .hugetlb2m, size: .mib(32))
-            let (pinned, unpinned) = try roundTrip(backend.make(), region)
+            let (pinned, unpinned) = try roundTrip(try backend.make(), region)
             #expect(pinned.passed, "\(pinned)")
             #expect(unpinned.passed, "\(unpinned)")
             if backend == .mlock { #expect(pinned.detail.contains("VmLck +0")) }  // hugetlb is not charged

@@ -31,11 +31,15 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
         var pins: [UInt64: MappingPins] = [:]
     }
 
+    /// - Parameters:
+    ///   - memlock: the limit maps are charged against (default: this process's).
+    ///   - startingLockedBytes: `locked_vm` already in use (default: this process's `VmLck`).
     public init(containerLock: VFIOOptions.ContainerLock = .type1, lockedVM: VFIOOptions.LockedVM = .shared,
-                entryLimit: Int = IOVATable.defaultEntryLimit, memlock: MemlockLimit = .current()) {
+                entryLimit: Int = IOVATable.defaultEntryLimit, memlock: MemlockLimit = .current(),
+                startingLockedBytes: Int? = nil) {
         self.containerLock = containerLock
         self.entryLimitValue = entryLimit
-        self.account = LockedMemoryAccount(model: lockedVM, limit: memlock)
+        self.account = LockedMemoryAccount(model: lockedVM, limit: memlock, startingBytes: startingLockedBytes)
         self.state = Mutex(State(table: IOVATable(entryLimit: entryLimit)))
     }
 
