@@ -76,10 +76,15 @@ public struct IOVATable: Sendable {
     }
 
     /// Removes every mapping inside `[iova, iova + length)` and returns them in IOVA order, as
-    /// `VFIO_IOMMU_UNMAP_DMA` does. A range that cuts a mapping in two, or holds none, is refused.
+    /// `VFIO_IOMMU_UNMAP_DMA` does. A range that cuts a mapping in two is refused (`EINVAL`, as
+    /// type1v2 does); so is one that holds none (`ENOENT`: type1 would report 0 bytes unmapped,
+    /// but a benchmark that unmaps nothing has lost track of its mappings).
     public mutating func remove(iova: UInt64, length: Int) throws(SystemError) -> [Entry] {
+        let operation = "VFIO_IOMMU_UNMAP_DMA at iova 0x\(String(iova, radix: 16)) of \(length) bytes"
+        guard length > 0, iova.addingReportingOverflow(UInt64(length)).overflow == false else {
+            throw SystemError(operation, errno: EINVAL, hint: "the size must be positive and the range must not wrap")
+        }
         let end = iova + UInt64(length)
-        let operation = "VFIO_IOMMU_UNMAP_DMA at iova 0x\(String(iova, radix: 16))+\(ByteSize(length))"
         let first = firstEnding(after: iova)
         var last = first
         while last < entries.count, entries[last].iova < end { last += 1 }

@@ -110,13 +110,15 @@ public final class LockedMemoryAccount: @unchecked Sendable {
                 }
             case .cached(let batch):
                 if cachedPages < pages {
-                    let want = max(batch, pages - cachedPages)
+                    let needed = pages - cachedPages
+                    let want = max(batch, needed)
                     do {
                         try account.charge(want)
                         cachedPages += want
                     } catch {
                         // Near the limit a whole batch may not fit; take just what is needed.
-                        try account.charge(pages - cachedPages)
+                        guard want > needed else { throw error }
+                        try account.charge(needed)
                         cachedPages = pages
                     }
                 }

@@ -11,16 +11,21 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
         /// A real iommufd IOAS with the vfio device cdev at this path (`/dev/vfio/devices/vfioN`) attached.
         case iommufd(device: String)
 
-        /// Parses `shim`, `type1:<group>` (a number or a path) or `iommufd:<device>` (`vfioN` or a path).
+        /// Parses `shim`, `type1:<group>` (a group number or an absolute path) or
+        /// `iommufd:<device>` (`vfioN` or an absolute path).
         public init(parsing text: String) throws(PlanError) {
             if text == "shim" { self = .shim; return }
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
                 throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
             }
+            let name = parts[1]
+            let isPath = name.hasPrefix("/")
             switch parts[0] {
-            case "type1": self = .type1(group: parts[1].hasPrefix("/") ? parts[1] : "/dev/vfio/\(parts[1])")
-            case "iommufd": self = .iommufd(device: parts[1].hasPrefix("/") ? parts[1] : "/dev/vfio/devices/\(parts[1])")
+            case "type1" where isPath || UInt(name) != nil:
+                self = .type1(group: isPath ? name : "/dev/vfio/\(name)")
+            case "iommufd" where isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil):
+                self = .iommufd(device: isPath ? name : "/dev/vfio/devices/\(name)")
             default: throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
             }
         }
