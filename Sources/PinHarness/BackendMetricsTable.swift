@@ -72,6 +72,7 @@ public struct BackendMetricsTable: Sendable {
 
     /// Seconds as a duration, bytes as a size, counts as whole numbers.
     static func format(_ value: Double, name: String) -> String {
+        if value == 0 { return "0" }
         if name.hasSuffix("Seconds") { return DurationFormat.seconds(value) }
         if name.hasSuffix("Bytes") { return ByteSize(Int(value.rounded())).description }
         return value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)
