@@ -127,12 +127,12 @@ public enum Doctor {
 
     /// Numeric VFIO groups under `/dev/vfio`.
     static func vfioGroups() -> [String] {
-        entries(of: "/dev/vfio").filter { Int($0) != nil }.sorted { Int($0)! < Int($1)! }
+        (ProcFile.listDirectory("/dev/vfio") ?? []).filter { Int($0) != nil }.sorted { Int($0)! < Int($1)! }
     }
 
     static func type1() -> Check {
         guard access("/dev/vfio/vfio", F_OK) == 0 else {
-            let iommuGroups = entries(of: "/sys/kernel/iommu_groups").count
+            let iommuGroups = (ProcFile.listDirectory("/sys/kernel/iommu_groups") ?? []).count
             return Check(
                 subject: "vfio type1", status: .unavailable,
                 detail: "no /dev/vfio/vfio (VFIO not loaded); \(iommuGroups) IOMMU groups in sysfs"
@@ -160,7 +160,7 @@ public enum Doctor {
                 fix: "needs CONFIG_IOMMUFD (modprobe iommufd) and a device bound to vfio-pci with CONFIG_VFIO_DEVICE_CDEV; "
                     + "until then --vfio shim --container-lock iommufd models it")
         }
-        guard let device = entries(of: "/dev/vfio/devices").sorted().first else {
+        guard let device = (ProcFile.listDirectory("/dev/vfio/devices") ?? []).sorted().first else {
             return Check(
                 subject: "vfio iommufd", status: .unavailable, detail: "/dev/iommu exists but /dev/vfio/devices is empty",
                 fix: "bind a device to vfio-pci on a kernel with CONFIG_VFIO_DEVICE_CDEV")
@@ -171,18 +171,6 @@ public enum Doctor {
         } catch {
             return Check(subject: "vfio iommufd", status: .unavailable, detail: error.description, fix: error.hint)
         }
-    }
-
-    /// Names in a directory (empty when it does not exist).
-    static func entries(of path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     /// The diagnosis as text (pin paths, then settings, each with its fix), and whether the

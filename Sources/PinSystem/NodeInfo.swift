@@ -39,7 +39,7 @@ public struct NodeInfo: Sendable, Equatable {
     /// Every node under `root`, by ascending id. Without a node folder (a kernel built without
     /// NUMA) the machine is one node 0 holding every online CPU and all of `/proc/meminfo`.
     public static func readAll(root: String = "/sys/devices/system/node") -> [NodeInfo] {
-        guard let entries = listDirectory(root) else { return [wholeMachine()] }
+        guard let entries = ProcFile.listDirectory(root) else { return [wholeMachine()] }
         let ids = entries.compactMap(nodeNumber).sorted()
         // A node folder with no nodeN entries is as good as none: still describe the machine.
         guard !ids.isEmpty else { return [wholeMachine()] }
@@ -75,7 +75,7 @@ public struct NodeInfo: Sendable, Equatable {
     /// node's `nodeN/hugepages`), smallest page size first. The folder is listed rather than
     /// probed for 2 MiB and 1 GiB, because arm64 and others have more sizes (64K, 32M, 16G).
     public static func hugepagePools(under directory: String) -> [HugepagePool] {
-        guard let entries = listDirectory(directory) else { return [] }
+        guard let entries = ProcFile.listDirectory(directory) else { return [] }
         return entries.compactMap(poolPageSize).sorted()
             .compactMap { HugepagePool.read(pageSize: $0, root: directory) }
     }
@@ -141,20 +141,5 @@ public struct NodeInfo: Sendable, Equatable {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let kilobytes = Int(digits)
         else { return nil }
         return kilobytes * 1024
-    }
-
-    /// The names in a folder (without `.` and `..`), or nil when it cannot be opened.
-    /// Plain `opendir` keeps PinSystem free of Foundation.
-    private static func listDirectory(_ path: String) -> [String]? {
-        guard let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -56,6 +56,21 @@ public enum ProcFile {
         }
         return fields
     }
+
+    /// The names in a folder (without `.` and `..`), or nil when it cannot be opened.
+    /// Plain `opendir` keeps PinSystem free of Foundation.
+    public static func listDirectory(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
 }
 
 extension StringProtocol {
