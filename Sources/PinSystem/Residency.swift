@@ -32,6 +32,19 @@ public enum Residency {
     /// Base pages of the range whose page-table entry is present (pagemap bit 63) or swapped
     /// (bit 62). Works without root: only the frame numbers are hidden from other users.
     public static func mappedBasePages(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> Int {
+        let presentOrSwapped: UInt64 = (1 << 63) | (1 << 62)
+        var mapped = 0
+        try forEachPagemapEntry(address, length: length) { entry in
+            if entry & presentOrSwapped != 0 { mapped += 1 }
+        }
+        return mapped
+    }
+
+    /// Calls `body` with the `/proc/self/pagemap` entry of every base page of the range, in
+    /// order, reading `windowPages` entries per `pread`.
+    static func forEachPagemapEntry(
+        _ address: UnsafeRawPointer, length: Int, _ body: (UInt64) -> Void
+    ) throws(SystemError) {
         let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .last("open(/proc/self/pagemap)") }
         defer { close(fd) }
@@ -39,7 +52,6 @@ public enum Residency {
         let firstPage = Int(bitPattern: address) / pageBytes
         let totalPages = (length + pageBytes - 1) / pageBytes
         var entries = [UInt64](repeating: 0, count: windowPages)
-        var mapped = 0
         var done = 0
         while done < totalPages {
             let count = min(totalPages - done, windowPages)
@@ -48,11 +60,9 @@ public enum Residency {
                 pread(fd, buffer.baseAddress, bytes, off_t((firstPage + done) * MemoryLayout<UInt64>.stride))
             }
             guard got == bytes else { throw .last("pread(/proc/self/pagemap)") }
-            let presentOrSwapped: UInt64 = (1 << 63) | (1 << 62)
-            for index in 0..<count where entries[index] & presentOrSwapped != 0 { mapped += 1 }
+            for index in 0..<count { body(entries[index]) }
             done += count
         }
-        return mapped
     }
 }
 
@@ -73,47 +83,29 @@ extension Residency {
     /// Counts physically contiguous runs of `[address, address + length)`. Returns nil when
     /// frame numbers are hidden (they read as zero without `CAP_SYS_ADMIN`).
     public static func physicalRuns(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> PhysicalRuns? {
-        let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .last("open(/proc/self/pagemap)") }
-        defer { close(fd) }
-        let pageBytes = PageSize.base.bytes
-        let firstPage = Int(bitPattern: address) / pageBytes
-        let totalPages = (length + pageBytes - 1) / pageBytes
-        var entries = [UInt64](repeating: 0, count: windowPages)
         var result = PhysicalRuns(runs: 0, presentPages: 0, longestRunPages: 0)
         var previousFrame: UInt64? = nil
         var currentRun = 0
         var sawFrame = false
-        var done = 0
         let present: UInt64 = 1 << 63
         let frameMask: UInt64 = (1 << 55) - 1
-        while done < totalPages {
-            let count = min(totalPages - done, windowPages)
-            let bytes = count * MemoryLayout<UInt64>.stride
-            let got = entries.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress, bytes, off_t((firstPage + done) * MemoryLayout<UInt64>.stride))
+        try forEachPagemapEntry(address, length: length) { entry in
+            guard entry & present != 0 else {
+                previousFrame = nil
+                currentRun = 0
+                return
             }
-            guard got == bytes else { throw .last("pread(/proc/self/pagemap)") }
-            for index in 0..<count {
-                let entry = entries[index]
-                guard entry & present != 0 else {
-                    previousFrame = nil
-                    currentRun = 0
-                    continue
-                }
-                let frame = entry & frameMask
-                if frame != 0 { sawFrame = true }
-                result.presentPages += 1
-                if let previous = previousFrame, frame == previous + 1 {
-                    currentRun += 1
-                } else {
-                    result.runs += 1
-                    currentRun = 1
-                }
-                result.longestRunPages = max(result.longestRunPages, currentRun)
-                previousFrame = frame
+            let frame = entry & frameMask
+            if frame != 0 { sawFrame = true }
+            result.presentPages += 1
+            if let previous = previousFrame, frame == previous + 1 {
+                currentRun += 1
+            } else {
+                result.runs += 1
+                currentRun = 1
             }
-            done += count
+            result.longestRunPages = max(result.longestRunPages, currentRun)
+            previousFrame = frame
         }
         return sawFrame || result.presentPages == 0 ? result : nil
     }
