@@ -54,12 +54,19 @@ extension Verification {
 
     /// `VmLck` differs from `baseline` by exactly `expectedDelta` bytes.
     static func lockedDelta(_ expectedDelta: Int, since baseline: ProcStatus) -> Verification {
+        statusDelta(\.lockedBytes, named: "VmLck", expected: expectedDelta, since: baseline)
+    }
+
+    /// A `/proc/self/status` counter (`VmLck`, `VmPin`) differs from `baseline` by exactly
+    /// `expectedDelta` bytes.
+    static func statusDelta(
+        _ counter: KeyPath<ProcStatus, Int>, named name: String, expected expectedDelta: Int, since baseline: ProcStatus
+    ) -> Verification {
         do {
-            let now = try ProcStatus.current()
-            let delta = now.lockedBytes - baseline.lockedBytes
+            let delta = try ProcStatus.current()[keyPath: counter] - baseline[keyPath: counter]
             return Verification(
                 passed: delta == expectedDelta,
-                detail: "VmLck \(signed(delta)) (expected \(signed(expectedDelta)))")
+                detail: "\(name) \(signed(delta)) (expected \(signed(expectedDelta)))")
         } catch {
             return .failed("\(error)")
         }

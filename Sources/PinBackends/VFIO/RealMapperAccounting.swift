@@ -42,24 +42,12 @@ final class RealMapperAccounting: @unchecked Sendable {
     /// The own table maps the region, and the kernel's counter (`VmLck` for type1's
     /// `locked_vm`, `VmPin` for iommufd's `pinned_vm`) grew by its size.
     func verifyMapped(_ region: Region, baseline: ProcStatus, counter: KeyPath<ProcStatus, Int>, counterName: String) -> Verification {
-        let own = Verification(passed: mappedBytes == region.size.bytes, detail: "\(entries.count) IOVA entries map \(ByteSize(mappedBytes))")
-        do {
-            let delta = try ProcStatus.current()[keyPath: counter] - baseline[keyPath: counter]
-            return own.and(Verification(
-                passed: delta == region.size.bytes,
-                detail: "\(counterName) +\(ByteSize(max(delta, 0))) (expected +\(region.size))"))
-        } catch {
-            return own.and(.failed("\(error)"))
-        }
+        Verification(passed: mappedBytes == region.size.bytes, detail: "\(entries.count) IOVA entries map \(ByteSize(mappedBytes))")
+            .and(.statusDelta(counter, named: counterName, expected: region.size.bytes, since: baseline))
     }
 
     func verifyUnmapped(baseline: ProcStatus, counter: KeyPath<ProcStatus, Int>, counterName: String) -> Verification {
-        let own = Verification(passed: entries.isEmpty, detail: "\(entries.count) IOVA entries")
-        do {
-            let delta = try ProcStatus.current()[keyPath: counter] - baseline[keyPath: counter]
-            return own.and(Verification(passed: delta == 0, detail: "\(counterName) \(delta == 0 ? "back to baseline" : "+\(ByteSize(delta)) left")"))
-        } catch {
-            return own.and(.failed("\(error)"))
-        }
+        Verification(passed: entries.isEmpty, detail: "\(entries.count) IOVA entries")
+            .and(.statusDelta(counter, named: counterName, expected: 0, since: baseline))
     }
 }

@@ -221,14 +221,9 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
     public func verifyUnmapped(_ region: Region, baseline: ProcStatus) -> Verification {
         let entries = entryCount
         let charged = account.chargedPages
-        let own = Verification(
+        return Verification(
             passed: entries == 0 && charged == 0,
             detail: "\(entries) IOVA entries, locked_vm \(ByteSize(charged * PageSize.base.bytes))")
-        do {
-            let delta = try ProcStatus.current().pinnedBytes - baseline.pinnedBytes
-            return own.and(Verification(passed: delta == 0, detail: "VmPin \(delta == 0 ? "back to baseline" : "+\(ByteSize(delta)) left")"))
-        } catch {
-            return own.and(.failed("\(error)"))
-        }
+            .and(.statusDelta(\.pinnedBytes, named: "VmPin", expected: 0, since: baseline))
     }
 }
