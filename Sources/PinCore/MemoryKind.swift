@@ -14,13 +14,17 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     case memfdHugetlb2m = "memfd-hugetlb-2m"
     /// `memfd_create(MFD_HUGETLB | MFD_HUGE_1GB)`.
     case memfdHugetlb1g = "memfd-hugetlb-1g"
+    /// 16 KiB anonymous mTHP folios, mapped by PTEs: a `foliosim` layout only (see `isSimulatedOnly`).
+    case mthp16k = "mthp-16k"
+    /// 64 KiB anonymous mTHP folios, mapped by PTEs: a `foliosim` layout only.
+    case mthp64k = "mthp-64k"
 
     public var description: String { rawValue }
 
     /// The unit a mapping must be a multiple of (the MMU page size of the mapping).
     public var pageSize: PageSize {
         switch self {
-        case .anon, .thp, .memfd: return .base
+        case .anon, .thp, .memfd, .mthp16k, .mthp64k: return .base
         case .hugetlb2m, .memfdHugetlb2m: return .pmd
         case .hugetlb1g, .memfdHugetlb1g: return .pud
         }
@@ -29,8 +33,18 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     /// The folio size the kernel is expected to use: the unit a cut should not split.
     /// For `thp` this is what the kernel tries to give; verification reports what it gave.
     public var folioSize: PageSize {
-        self == .thp ? .pmd : pageSize
+        switch self {
+        case .thp: return .pmd
+        case .mthp16k: return PageSize(uncheckedBytes: 16 << 10)
+        case .mthp64k: return PageSize(uncheckedBytes: 64 << 10)
+        default: return pageSize
+        }
     }
+
+    /// Whether only the simulated backend (`foliosim`) can give this kind. A real mTHP size
+    /// depends on machine-wide sysfs switches (`hugepages-<size>kB/enabled`) that also change
+    /// what `thp` gets, so PinBench does not map it for real.
+    public var isSimulatedOnly: Bool { self == .mthp16k || self == .mthp64k }
 
     /// Whether the memory comes from the hugetlb pool (and not from `MemAvailable`).
     public var isHugetlb: Bool { hugetlbPageSize != nil }
