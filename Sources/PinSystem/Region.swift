@@ -9,14 +9,24 @@ import PinCore
 /// Regions are shared by the worker threads of a job, each working on a disjoint
 /// sub-range, so the class is `Sendable`: it holds no mutable state of its own.
 public final class Region: @unchecked Sendable {
+    /// What stands behind a region's addresses.
+    public enum Backing: String, Sendable, Codable {
+        /// Memory of the region's kind, faulted in by the backend under test.
+        case memory
+        /// Address space only (`PROT_NONE`): the range a simulated backend pretends to pin.
+        case addressSpace = "address-space"
+    }
+
     public let base: UnsafeMutableRawPointer
     public let size: ByteSize
     public let kind: MemoryKind
+    public let backing: Backing
 
-    init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind) {
+    init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind, backing: Backing = .memory) {
         self.base = base
         self.size = size
         self.kind = kind
+        self.backing = backing
     }
 
     deinit {
@@ -54,6 +64,7 @@ extension Region {
 
     /// Fails with an actionable message when the memory is not there to be had.
     public static func checkCapacity(kind: MemoryKind, size: ByteSize) throws(RegionError) {
+        guard !kind.isSimulatedOnly else { throw .simulatedOnly(kind: kind) }
         if let hugePage = kind.hugetlbPageSize {
             guard let pool = HugepagePool.read(pageSize: hugePage.bytes) else {
                 throw .noHugepagePool(kind: kind)
@@ -69,6 +80,28 @@ extension Region {
                 throw .notEnoughMemory(size: size, memory: memory)
             }
         }
+    }
+
+    /// Reserves `size` bytes of address space aligned to `alignment`, with no memory behind
+    /// it (`PROT_NONE`, `MAP_NORESERVE`): a simulated backend's range, so simulating 64 GiB
+    /// needs no 64 GiB. Touching it faults.
+    public static func reserve(kind: MemoryKind, size: ByteSize, alignment: PageSize) throws(RegionError) -> Region {
+        do {
+            try kind.validate(size: size)
+        } catch {
+            throw .invalidSize(error)
+        }
+        let span = size.bytes + alignment.bytes
+        guard let reservation = mmap(nil, span, PROT_NONE,
+                                     MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE, -1, 0),
+              reservation != MAP_FAILED
+        else { throw .system(.last("mmap(\(ByteSize(span)) of address space)")) }
+        let start = Int(bitPattern: reservation)
+        let aligned = roundUp(start, toMultipleOf: alignment.bytes)
+        if aligned > start { munmap(reservation, aligned - start) }
+        let tail = start + span - (aligned + size.bytes)
+        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + size.bytes)!, tail) }
+        return Region(base: UnsafeMutableRawPointer(bitPattern: aligned)!, size: size, kind: kind, backing: .addressSpace)
     }
 
     /// Maps without the capacity check. The mapping is placed at a multiple of the folio size

@@ -6,6 +6,7 @@ public enum RegionError: Error, Equatable, Sendable, CustomStringConvertible {
     case noHugepagePool(kind: MemoryKind)
     case hugepagePoolTooSmall(kind: MemoryKind, needed: Int, pool: HugepagePool)
     case notEnoughMemory(size: ByteSize, memory: MemoryInfo)
+    case simulatedOnly(kind: MemoryKind)
     case system(SystemError)
 
     public var description: String {
@@ -25,6 +26,10 @@ public enum RegionError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "\(ByteSize(memory.availableBytes).humanReadable), and PinBench keeps "
                 + "\(ByteSize(memory.marginBytes).humanReadable) free, leaving "
                 + "\(ByteSize(memory.usableBytes).humanReadable). Use a smaller --size."
+        case .simulatedOnly(let kind):
+            return "\(kind) is a folio layout of the simulated backend: run it with --backend foliosim. "
+                + "Real mTHP depends on machine-wide switches (/sys/kernel/mm/transparent_hugepage/hugepages-"
+                + "\(kind.folioSize.bytes >> 10)kB/enabled) that also change what thp gets; measure real folios with --memory thp"
         case .system(let error):
             return error.description
         }

@@ -56,5 +56,6 @@ int cpinsys_numa_configured_nodes(void);
 
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"
+#include "CPinSysFolioSim.h"
 
 #endif
