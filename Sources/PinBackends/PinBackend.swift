@@ -22,10 +22,28 @@ public protocol PinBackend: Sendable {
     /// What the backend saw during the run that just ended (verification included), then
     /// forgotten; nil for backends with nothing to add.
     func takeRunMetrics() -> BackendMetrics?
+
+    /// What the region under test must be: memory (every real backend) or address space only
+    /// (a simulated range, which needs no memory of its size).
+    var regionBacking: Region.Backing { get }
+
+    /// Checks, before any memory is used, that the machine can hold what the backend itself
+    /// needs for a region of `size` bytes of `kind` (the region's own memory is checked apart).
+    func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError)
+
+    /// Untimed set-up for one region before its pin phase.
+    func prepare(_ region: Region) throws(SystemError)
+
+    /// Called once the job on `region` is over (after `takeRunMetrics`): drop what `prepare` made.
+    func finish(_ region: Region)
 }
 
 extension PinBackend {
     public func takeRunMetrics() -> BackendMetrics? { nil }
+    public var regionBacking: Region.Backing { .memory }
+    public func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError) {}
+    public func prepare(_ region: Region) throws(SystemError) {}
+    public func finish(_ region: Region) {}
 }
 
 /// The backends `pinbench run --backend` accepts.
@@ -38,6 +56,8 @@ public enum BackendKind: String, CaseIterable, Sendable, Codable, CustomStringCo
     case touch
     /// DMA map / unmap with VFIO semantics (`--vfio shim|type1:<group>|iommufd:<device>`).
     case vfio
+    /// Simulated GUP over a simulated memmap and page table (`--gup per-page|folio`).
+    case foliosim
 
     public var description: String { rawValue }
 }
@@ -48,10 +68,13 @@ public struct BackendOptions: Sendable, Equatable {
     public var populateRead: Bool
     /// `vfio` only: which mapper, and the shim's models.
     public var vfio: VFIOOptions
+    /// `foliosim` only: pin and unpin modes and the folio layout.
+    public var foliosim: FolioSimOptions
 
-    public init(populateRead: Bool = false, vfio: VFIOOptions = VFIOOptions()) {
+    public init(populateRead: Bool = false, vfio: VFIOOptions = VFIOOptions(), foliosim: FolioSimOptions = FolioSimOptions()) {
         self.populateRead = populateRead
         self.vfio = vfio
+        self.foliosim = foliosim
     }
 }
 
@@ -64,6 +87,7 @@ extension BackendKind {
         case .mlock: return MlockBackend()
         case .touch: return TouchBackend()
         case .vfio: return try VFIOBackend(options: options.vfio)
+        case .foliosim: return FolioSimBackend(options: options.foliosim)
         }
     }
 }

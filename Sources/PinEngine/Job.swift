@@ -20,9 +20,18 @@ public struct Job: Sendable {
         self.userThreadCPUs = userThreadCPUs
     }
 
-    /// Runs the job over `region`, which must be the plan's size and kind.
+    /// Runs the job over `region`, which must be the plan's size and kind. The backend's
+    /// untimed `prepare` runs first and its `finish` last.
     public func run(on region: Region) -> JobResult {
         precondition(region.size == plan.size, "region and plan sizes differ")
+        do throws(SystemError) {
+            try backend.prepare(region)
+        } catch {
+            return JobResult(
+                plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
+                pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: "prepare: \(error)")
+        }
+        defer { backend.finish(region) }
         switch plan.strategy {
         case .single: return runOnCaller(region)
         case .user: return runUser(region)
