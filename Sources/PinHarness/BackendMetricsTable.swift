@@ -15,6 +15,7 @@ public struct BackendMetricsTable: Sendable {
     public static let preferredOrder = [
         "mapCalls", "unmapCalls", "peakIOVAEntries", "rings", "lockedVMUpdates", "containerLockSeconds",
         "pinnedUnderContainerLockBytes", "maxConcurrentPinners", "physicalRuns", "longestPhysicalRunBytes",
+        "folios", "pinGrabs", "pinAtomics", "casRetries", "unpinPuts", "cutsInsideFolio",
     ]
 
     public var columns: [String]
@@ -66,6 +67,8 @@ public struct BackendMetricsTable: Sendable {
         "rings": "rings", "lockedVMUpdates": "locked_vm updates", "containerLockSeconds": "container lock held",
         "pinnedUnderContainerLockBytes": "pinned under lock", "maxConcurrentPinners": "max concurrent pinners",
         "physicalRuns": "physical runs", "longestPhysicalRunBytes": "longest run",
+        "folios": "folios", "pinGrabs": "pin grabs", "pinAtomics": "pin atomics", "casRetries": "CAS retries",
+        "unpinPuts": "unpin puts", "cutsInsideFolio": "cuts inside folio",
     ]
 
     static func heading(_ name: String) -> String { headings[name] ?? name }

@@ -39,12 +39,19 @@ public final class Experiment {
         if configuration.baseline && Self.baselineOperation(configuration) == nil {
             throw .invalidInput("--baseline has no C twin for the \(configuration.backend) backend yet")
         }
-        try Self.preflight(configuration)
+        if configuration.backend == .foliosim && configuration.prefault {
+            throw .invalidInput(
+                "--prefault does not apply to foliosim: its memmap is built before every pin phase, and with "
+                    + "--folios pagemap the real region is populated anyway")
+        }
+        let backend: any PinBackend
         do {
-            self.backend = try configuration.backend.make(options: configuration.backendOptions)
+            backend = try configuration.backend.make(options: configuration.backendOptions)
         } catch {
             throw .unavailable(error.description)
         }
+        try Self.preflight(configuration, backend: backend)
+        self.backend = backend
         if configuration.strategies.contains(.kernel), let split = backend as? any SplitPinBackend, !split.splitsCalls {
             throw .invalidInput(
                 "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
@@ -53,11 +60,18 @@ public final class Experiment {
     }
 
     /// The checks that turn a doomed run into a clear message: memory, hugepages, memlock.
-    static func preflight(_ configuration: RunConfiguration) throws(HarnessError) {
+    static func preflight(_ configuration: RunConfiguration, backend: any PinBackend) throws(HarnessError) {
+        if backend.regionBacking == .memory {
+            do {
+                try Region.checkCapacity(kind: configuration.memory, size: configuration.size)
+            } catch {
+                throw HarnessError(error)
+            }
+        }
         do {
-            try Region.checkCapacity(kind: configuration.memory, size: configuration.size)
+            try backend.checkCapacity(kind: configuration.memory, size: configuration.size)
         } catch {
-            throw HarnessError(error)
+            throw .unavailable(error.description)
         }
         // mlock and every vfio path charge the whole region to locked_vm or pinned_vm.
         if configuration.backend == .mlock || configuration.backend == .vfio {
@@ -128,7 +142,12 @@ public final class Experiment {
     private func freshRegion() throws(HarnessError) -> Region {
         let region: Region
         do {
-            region = try Region.map(kind: configuration.memory, size: configuration.size)
+            switch backend.regionBacking {
+            case .memory: region = try Region.map(kind: configuration.memory, size: configuration.size)
+            case .addressSpace:
+                region = try Region.reserve(kind: configuration.memory, size: configuration.size,
+                                            alignment: FolioSimBackend.rangeAlignment)
+            }
         } catch {
             throw HarnessError(error)
         }

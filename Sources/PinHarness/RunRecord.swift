@@ -37,6 +37,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var perThread: [ThreadStats]
     /// `vfio` only: the mapper and the shim's models ("shim, locked-vm shared, container-lock type1").
     public var vfio: String? = nil
+    /// `foliosim` only: pin and unpin modes and the folio layout ("gup per-page, unpin per-page, folios memory").
+    public var foliosim: String? = nil
     /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
     public var backendMetrics: BackendMetrics? = nil
     /// Sweeps only: the cell (`SweepCell.id`), the round (warm-up rounds first) and the sweep's
@@ -67,6 +69,7 @@ extension RunRecord {
             verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [],
             cell: nil, round: nil, seed: nil)
         if configuration.backend == .vfio { vfio = configuration.backendOptions.vfio.description }
+        if configuration.backend == .foliosim { foliosim = configuration.backendOptions.foliosim.description }
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {

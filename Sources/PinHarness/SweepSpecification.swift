@@ -25,6 +25,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var populateRead: Bool
     /// The `vfio` backend's mapper and models (absent from sets made before it existed).
     public var vfio: VFIOOptions?
+    /// The `foliosim` backend's modes and layout (absent from sets made before it existed).
+    public var foliosim: FolioSimOptions?
     /// Grow hugetlb pools for the sweep and give the pages back at the end (root).
     public var reserveHugepages: Bool
     /// The command line that started the sweep, as typed.
@@ -34,7 +36,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         backends: [BackendKind], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
         strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
-        prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, reserveHugepages: Bool = false,
+        prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, foliosim: FolioSimOptions? = nil,
+        reserveHugepages: Bool = false,
         commandLine: String
     ) {
         self.backends = backends
@@ -51,6 +54,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         self.prefault = prefault
         self.populateRead = populateRead
         self.vfio = vfio
+        self.foliosim = foliosim
         self.reserveHugepages = reserveHugepages
         self.commandLine = commandLine
     }
@@ -101,7 +105,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     /// The `pinbench run` configuration of one cell (one strategy, one repetition at a time).
     public func configuration(for cell: SweepCell) -> RunConfiguration {
         RunConfiguration(
-            backend: cell.backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio ?? VFIOOptions()),
+            backend: cell.backend, backendOptions: BackendOptions(
+                populateRead: populateRead, vfio: vfio ?? VFIOOptions(), foliosim: foliosim ?? FolioSimOptions()),
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),

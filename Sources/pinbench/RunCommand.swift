@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "populate, mlock, touch or vfio (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
+    @Option(help: "populate, mlock, touch, vfio or foliosim (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
     var backend: BackendKind = .populate
 
     @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
@@ -29,6 +29,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var planning: PlanOptions
 
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
+
+    @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
@@ -55,13 +57,14 @@ struct RunCommand: ParsableCommand {
         if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
         if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
+        if foliosim.given, backend != .foliosim { throw ValidationError("--gup, --unpin and --folios need --backend foliosim") }
     }
 
     func run() throws {
         let threads = planning.resolvedThreads
         let memory = planning.memory
         let configuration = RunConfiguration(
-            backend: backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio.options), strategies: strategy,
+            backend: backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio.options, foliosim: foliosim.options), strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
             prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline)
 
@@ -69,9 +72,14 @@ struct RunCommand: ParsableCommand {
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
 
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
-        let backendName = backend == .vfio ? "vfio (\(vfio.options))" : backend.rawValue
+        let backendName = switch backend {
+        case .vfio: "vfio (\(vfio.options))"
+        case .foliosim: "foliosim (\(foliosim.options))"
+        default: backend.rawValue
+        }
         let title = "pinbench run: \(backendName) on \(size) of \(memory), threads \(threads), "
-            + "\(repetitions) reps + \(warmups) warm-up, \(prefault ? "prefaulted" : "unpopulated")"
+            + "\(repetitions) reps + \(warmups) warm-up, "
+            + (backend == .foliosim ? "simulated" : prefault ? "prefaulted" : "unpopulated")
         printError(title)
         printError("machine: \(machine.oneLine)")
 

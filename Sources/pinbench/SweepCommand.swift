@@ -29,7 +29,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
     var strategies: String?
 
-    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio (default: populate,mlock).")
+    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio, foliosim (default: populate,mlock).")
     var backends: String?
 
     @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
@@ -63,6 +63,8 @@ struct SweepCommand: ParsableCommand {
     var populateRead = false
 
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
+
+    @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
 
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
     var reserveHugepages = false
@@ -228,6 +230,7 @@ struct SweepCommand: ParsableCommand {
         if prefault { given.append("--prefault") }
         if populateRead { given.append("--populate-read") }
         given += vfio.arguments.filter { $0.hasPrefix("--") }
+        given += foliosim.arguments.filter { $0.hasPrefix("--") }
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
         if output != nil { given.append("--output") }
@@ -264,6 +267,7 @@ struct SweepCommand: ParsableCommand {
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
             prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
+            foliosim: try Self.folioSimOptions(foliosim, backends: backendList),
             reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
     }
@@ -272,6 +276,15 @@ struct SweepCommand: ParsableCommand {
     static func vfioOptions(_ group: VFIOOptionGroup, backends: [BackendKind]) throws -> VFIOOptions? {
         guard backends.contains(.vfio) else {
             if group.given { throw ValidationError("--vfio, --locked-vm and --container-lock need vfio in --backends") }
+            return nil
+        }
+        return group.options
+    }
+
+    /// The foliosim options when the sweep has the foliosim backend; refused without it.
+    static func folioSimOptions(_ group: FolioSimOptionGroup, backends: [BackendKind]) throws -> FolioSimOptions? {
+        guard backends.contains(.foliosim) else {
+            if group.given { throw ValidationError("--gup, --unpin and --folios need foliosim in --backends") }
             return nil
         }
         return group.options

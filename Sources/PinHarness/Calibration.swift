@@ -1,0 +1,134 @@
+import PinBackends
+import PinCore
+import PinSystem
+
+/// `pinbench calibrate`: what foliosim's per-page pin costs per 4 KiB page against real pins
+/// on this machine, as ratios measured in one interleaved run, so a reader can scale the
+/// model's times to this kernel (and see how far apart they are).
+public struct Calibration: Sendable {
+    /// One way of pinning that is measured.
+    public struct Method: Sendable {
+        public var name: String
+        public var configuration: RunConfiguration
+    }
+
+    /// One measured method on one memory kind.
+    public struct Row: Sendable, Equatable {
+        public var memory: MemoryKind
+        public var method: String
+        /// Median pin time per 4 KiB page, in seconds; nil when the method could not run.
+        public var secondsPerPage: Double?
+        /// `secondsPerPage` over foliosim per-page's on the same memory.
+        public var ratio: Double?
+        /// Measured runs, and how many of them verified.
+        public var runs: Int
+        public var verified: Int
+        /// Why the method did not run, if it did not.
+        public var refusal: String?
+
+        /// "7/7 verified", or why the method did not run.
+        public var status: String { refusal.map { "not run: \($0)" } ?? "\(verified)/\(runs) verified" }
+    }
+
+    public var memory: [MemoryKind]
+    public var size: ByteSize
+    public var repetitions: Int
+    public var warmups: Int
+
+    public init(memory: [MemoryKind] = [.anon], size: ByteSize = .mib(512), repetitions: Int = 7, warmups: Int = 1) {
+        self.memory = memory
+        self.size = size
+        self.repetitions = repetitions
+        self.warmups = warmups
+    }
+
+    /// The reference method, whose rows are 1.00x.
+    public static let reference = "foliosim per-page"
+
+    /// What is compared on `kind`: the model per page and per folio, the shim's io_uring pin
+    /// and `MADV_POPULATE_WRITE`, the last two on memory populated before the timed phase.
+    public func methods(for kind: MemoryKind) -> [Method] {
+        func configuration(_ backend: BackendKind, _ options: BackendOptions = BackendOptions(), prefault: Bool) -> RunConfiguration {
+            RunConfiguration(backend: backend, backendOptions: options, strategies: [.single], threads: 1, size: size,
+                             memory: kind, prefault: prefault, repetitions: repetitions, warmups: warmups)
+        }
+        return [
+            Method(name: Self.reference,
+                   configuration: configuration(.foliosim, BackendOptions(foliosim: FolioSimOptions(pin: .perPage)), prefault: false)),
+            Method(name: "foliosim folio",
+                   configuration: configuration(.foliosim, BackendOptions(foliosim: FolioSimOptions(pin: .folio)), prefault: false)),
+            Method(name: "vfio shim (io_uring long-term pin), prefaulted", configuration: configuration(.vfio, prefault: true)),
+            Method(name: "MADV_POPULATE_WRITE, prefaulted", configuration: configuration(.populate, prefault: true)),
+        ]
+    }
+
+    /// Measures every method on every memory kind, interleaved round by round; a method this
+    /// machine cannot run (an empty pool, a memlock limit) gets a row saying why. Stops early
+    /// when `InterruptFlag` is raised.
+    public func run(onRecord: (RunRecord, _ method: String) -> Void = { _, _ in }) throws(HarnessError) -> [Row] {
+        guard repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
+        guard warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
+        var experiments: [(kind: MemoryKind, method: String, experiment: Experiment?)] = []
+        var refusals: [String: String] = [:]
+        for kind in memory {
+            for method in methods(for: kind) {
+                do {
+                    experiments.append((kind, method.name, try Experiment(method.configuration)))
+                } catch {
+                    if case .invalidInput = error { throw error }
+                    experiments.append((kind, method.name, nil))
+                    refusals["\(kind) \(method.name)"] = error.description
+                }
+            }
+        }
+        var records: [String: [RunRecord]] = [:]
+        rounds: for round in 0..<(warmups + repetitions) {
+            for (kind, method, experiment) in experiments {
+                guard let experiment else { continue }
+                if InterruptFlag.isRaised { break rounds }
+                let warmup = round < warmups
+                let record = try experiment.measure(.single, rep: warmup ? round : round - warmups, warmup: warmup, pool: nil)
+                onRecord(record, method)
+                if !warmup { records["\(kind) \(method)", default: []].append(record) }
+            }
+        }
+        let pages = Double(size.bytes / PageSize.base.bytes)
+        var rows: [Row] = []
+        for kind in memory {
+            let kindRows = experiments.filter { $0.kind == kind }.map { entry -> Row in
+                let key = "\(kind) \(entry.method)"
+                if let refusal = refusals[key] {
+                    return Row(memory: kind, method: entry.method, secondsPerPage: nil, ratio: nil, runs: 0, verified: 0,
+                               refusal: refusal)
+                }
+                let measured = records[key] ?? []
+                let verified = measured.filter(\.verified)
+                let median = Statistics(verified.map(\.pinSeconds))?.median
+                return Row(memory: kind, method: entry.method, secondsPerPage: median.map { $0 / pages }, ratio: nil,
+                           runs: measured.count, verified: verified.count, refusal: nil)
+            }
+            let reference = kindRows.first { $0.method == Self.reference }?.secondsPerPage
+            rows += kindRows.map { row in
+                var row = row
+                if let reference, reference > 0, let perPage = row.secondsPerPage { row.ratio = perPage / reference }
+                return row
+            }
+        }
+        return rows
+    }
+
+    /// The rows as a Markdown table.
+    public static func markdown(_ rows: [Row]) -> String {
+        var lines = [
+            SummaryTable.line(["memory", "method", "pin per 4 KiB page", "x \(reference)", "runs"]),
+            SummaryTable.line(Array(repeating: "---", count: 5)),
+        ]
+        for row in rows {
+            lines.append(SummaryTable.line([
+                row.memory.rawValue, row.method, row.secondsPerPage.map(DurationFormat.seconds) ?? "-",
+                row.ratio.map(DurationFormat.ratio) ?? "-", row.status,
+            ]))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

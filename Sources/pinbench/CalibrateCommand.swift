@@ -1,0 +1,73 @@
+import ArgumentParser
+import PinCore
+import PinHarness
+import PinSystem
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Relate foliosim's simulated per-page pin to real pins on this machine, per 4 KiB page.",
+        discussion: """
+            Times, single-threaded and interleaved round by round, the pin phase of foliosim per-page (the \
+            reference) and per folio, the vfio shim's io_uring long-term pin and MADV_POPULATE_WRITE, the last \
+            two on memory populated before the timed phase, and prints each per 4 KiB page and as a multiple of \
+            the reference. A method the machine cannot run (an empty hugepage pool, a memlock limit) gets a row \
+            saying why. Exit codes: 0 done, 2 bad input, 1 a failure, 3 some runs failed verification, 130 interrupted.
+            """
+    )
+
+    @Option(help: "Comma list of memory kinds (default: anon).")
+    var memory: String = "anon"
+
+    @Option(help: "Region size (default: 512M).", transform: parseSize)
+    var size: ByteSize = .mib(512)
+
+    @Option(name: .customLong("reps"), help: "Measured rounds (default: 7).")
+    var repetitions = 7
+
+    @Option(name: .customLong("warmup"), help: "Warm-up rounds (default: 1).")
+    var warmups = 1
+
+    func validate() throws {
+        if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
+        if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+    }
+
+    func run() throws {
+        let kinds: [MemoryKind] = try SweepCommand.list(memory, "--memory").map { try parseChoice($0, "memory kind") }
+        let calibration = Calibration(memory: kinds, size: size, repetitions: repetitions, warmups: warmups)
+        let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
+        let title = "pinbench calibrate: \(size) of \(kinds.map(\.rawValue).joined(separator: ", ")), single thread, "
+            + "\(repetitions) reps + \(warmups) warm-up"
+        printError(title)
+        InterruptFlag.install()
+        let total = (repetitions + warmups) * kinds.count * 4
+        var done = 0
+        let rows: [Calibration.Row]
+        do {
+            rows = try calibration.run { record, method in
+                done += 1
+                let status = record.verified ? "verified" : "FAILED: \(record.error ?? record.pinnedCheck.description)"
+                printError("[\(done)/~\(total)] \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") \(record.memory) \(method): "
+                    + "pin \(DurationFormat.seconds(record.pinSeconds)), \(status)")
+            }
+        } catch {
+            throw reportFailure(error)
+        }
+        print("\n\(title)\nmachine: \(machine.oneLine)\n\n\(Calibration.markdown(rows))")
+        if let reference = rows.first(where: { $0.method == Calibration.reference && $0.secondsPerPage != nil }),
+           let real = rows.first(where: { $0.memory == reference.memory && $0.method.hasPrefix("vfio") && $0.ratio != nil }) {
+            print("\nRead: on \(reference.memory), a real long-term pin costs \(DurationFormat.ratio(real.ratio!)) the model's "
+                + "per-page pin per 4 KiB page here; multiply foliosim times by that to estimate this kernel's.")
+        }
+        if InterruptFlag.isRaised {
+            printError("pinbench: interrupted")
+            throw ExitCode(128 + InterruptFlag.signal)
+        }
+        let failed = rows.contains { $0.verified < $0.runs }
+        if failed {
+            printError("pinbench: some runs failed verification; they are excluded from the table")
+            throw ExitCode(3)
+        }
+    }
+}
