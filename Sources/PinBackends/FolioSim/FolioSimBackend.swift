@@ -63,6 +63,18 @@ public final class FolioSimBackend: PinBackend, Sendable {
         SimulatedMemoryShelf.put(memory)
     }
 
+    /// The simulation of `region`, and `chunk` checked to lie inside it.
+    private func simulation(of region: Region, _ chunk: Chunk) throws(SystemError) -> SimulatedMemory {
+        let memory = try simulation(of: region)
+        let page = PageSize.base.bytes
+        guard chunk.offset >= 0, chunk.length >= 0, chunk.offset % page == 0, chunk.length % page == 0,
+              chunk.offset + chunk.length <= region.size.bytes else {
+            throw SystemError("foliosim on \(chunk)", errno: EINVAL,
+                              hint: "a chunk must be whole 4 KiB pages inside the \(region.size) range")
+        }
+        return memory
+    }
+
     private func simulation(of region: Region) throws(SystemError) -> SimulatedMemory {
         guard let memory = current.withLock({ $0 }), memory.address == region.address, memory.size == region.size else {
             throw SystemError("foliosim on \(region.size) at 0x\(String(region.address, radix: 16))", errno: EINVAL,
@@ -74,7 +86,7 @@ public final class FolioSimBackend: PinBackend, Sendable {
     // MARK: - Phases
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        let memory = try simulation(of: region)
+        let memory = try simulation(of: region, chunk)
         let first = chunk.offset / PageSize.base.bytes
         if chunk.offset > 0, memory.isTail(first) { cutsInsideFolio.add(1, ordering: .relaxed) }
         var counters = GUPCounters()
@@ -87,7 +99,7 @@ public final class FolioSimBackend: PinBackend, Sendable {
     }
 
     public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        let memory = try simulation(of: region)
+        let memory = try simulation(of: region, chunk)
         var counters = GUPCounters()
         defer { unpinOperations.add(counters.operations, ordering: .relaxed) }
         try memory.unpin(first: chunk.offset / PageSize.base.bytes, count: chunk.length / PageSize.base.bytes,

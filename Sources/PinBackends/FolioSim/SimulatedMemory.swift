@@ -38,9 +38,11 @@ final class SimulatedMemory: @unchecked Sendable {
     static func footprint(size: ByteSize) -> (memmap: Int, pageTables: Int, pageArray: Int, total: Int) {
         let pages = size.bytes / PageSize.base.bytes
         let worst = SimulatedPageTable.worstCaseTables(pages: pages)
-        let memmap = pages * recordBytes
-        let tables = worst.tables * SimulatedPageTable.tableBytes + worst.pudSlots * 8
-        let array = pages * pointerBytes
+        // As mapped: each buffer is rounded up to 2 MiB, the PUD array to whole tables.
+        let memmap = roundUp(pages * recordBytes, toMultipleOf: PageSize.pmd.bytes)
+        let tables = roundUp(worst.tables * SimulatedPageTable.tableBytes + roundUp(worst.pudSlots * 8, toMultipleOf: SimulatedPageTable.tableBytes),
+                             toMultipleOf: PageSize.pmd.bytes)
+        let array = roundUp(pages * pointerBytes, toMultipleOf: PageSize.pmd.bytes)
         return (memmap, tables, array, memmap + tables + array)
     }
 
@@ -110,7 +112,7 @@ final class SimulatedMemory: @unchecked Sendable {
     /// Empties the page-pointer array before a pin phase, so a pin that skipped a page fails
     /// verification instead of passing on the previous job's pointers.
     func clearPageArray() {
-        UnsafeMutableRawPointer(pageArray).initializeMemory(as: UInt8.self, repeating: 0, count: pages * Self.pointerBytes)
+        pageArray.update(repeating: nil, count: pages)
     }
 
     /// Points the simulation at another range with the same size, layout and offset within 1 GiB.

@@ -93,7 +93,9 @@ struct SimulatedPageTable: @unchecked Sendable {
     /// nothing is mapped there.
     @inline(__always)
     func walk(_ address: Int) -> Int {
-        let pudEntry = pud[(address &- pudBase) >> 30]
+        let slot = (address &- pudBase) >> 30
+        guard UInt(bitPattern: slot) < UInt(bitPattern: pudSlots) else { return -1 }
+        let pudEntry = pud[slot]
         guard pudEntry & Self.present != 0 else { return -1 }
         if pudEntry & Self.leaf != 0 { return Int(truncatingIfNeeded: pudEntry >> 12) &+ ((address >> 12) & 0x3FFFF) }
         let pmdEntry = UnsafePointer<UInt64>(bitPattern: UInt(pudEntry & ~0xFFF)).unsafelyUnwrapped[(address >> 21) & 511]
@@ -108,7 +110,9 @@ struct SimulatedPageTable: @unchecked Sendable {
     /// of them, this one included, are in the same table). Frame -1 when nothing is mapped.
     @inline(__always)
     func leaf(_ address: Int) -> (frame: Int, leafPages: Int, pte: UnsafePointer<UInt64>?, pteLeft: Int) {
-        let pudEntry = pud[(address &- pudBase) >> 30]
+        let slot = (address &- pudBase) >> 30
+        guard UInt(bitPattern: slot) < UInt(bitPattern: pudSlots) else { return (-1, 0, nil, 0) }
+        let pudEntry = pud[slot]
         guard pudEntry & Self.present != 0 else { return (-1, 0, nil, 0) }
         if pudEntry & Self.leaf != 0 {
             let index = (address >> 12) & 0x3FFFF
