@@ -34,3 +34,27 @@ struct MemoryKindTests {
         #expect(message.contains("1G or 2G"))
     }
 }
+
+@Suite("mTHP memory kinds")
+struct MTHPKindTests {
+    @Test("mthp-16k and mthp-64k are 4 KiB-mapped 16 and 64 KiB folios, simulated only, not hugetlb")
+    func mthpKinds() {
+        #expect(MemoryKind.mthp16k.pageSize == .base)
+        #expect(MemoryKind.mthp64k.pageSize == .base)
+        #expect(MemoryKind.mthp16k.folioSize.bytes == 16 << 10)
+        #expect(MemoryKind.mthp64k.folioSize.bytes == 64 << 10)
+        for kind in [MemoryKind.mthp16k, .mthp64k] {
+            #expect(kind.isSimulatedOnly, "\(kind)")
+            #expect(!kind.isHugetlb, "\(kind)")
+            #expect(kind.hugetlbPageSize == nil, "\(kind)")
+        }
+        // A folio-aligned cut of mthp-64k does not split its 64 KiB folios.
+        #expect(CutAlign.folio.resolve(for: .mthp64k).bytes == 64 << 10)
+    }
+
+    @Test("every kind that maps real memory is not simulated only",
+          arguments: [MemoryKind.anon, .thp, .hugetlb2m, .hugetlb1g, .memfd, .memfdHugetlb2m, .memfdHugetlb1g])
+    func realKinds(kind: MemoryKind) {
+        #expect(!kind.isSimulatedOnly)
+    }
+}
