@@ -126,9 +126,22 @@ public struct Calibration: Sendable {
         for row in rows {
             lines.append(SummaryTable.line([
                 row.memory.rawValue, row.method, row.secondsPerPage.map(DurationFormat.seconds) ?? "-",
-                row.ratio.map(DurationFormat.ratio) ?? "-", row.status,
+                row.ratio.map(formatRatio) ?? "-", row.status,
             ]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A multiple with three significant digits below 1 (a folio pin is a few hundredths of
+    /// the per-page one, which two decimals would flatten to 0.03x), two decimals above.
+    static func formatRatio(_ value: Double) -> String {
+        guard value > 0, value < 1 else { return DurationFormat.ratio(value) }
+        var digits = 2
+        var scaled = value
+        while scaled < 1, digits < 8 {
+            scaled *= 10
+            digits += 1
+        }
+        return "\(formatDecimal(value, digits: digits))x"
     }
 }
