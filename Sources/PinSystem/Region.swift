@@ -91,43 +91,38 @@ extension Region {
         } catch {
             throw .invalidSize(error)
         }
-        let span = size.bytes + alignment.bytes
+        let base = try reserveAddressSpace(size.bytes, alignment: alignment.bytes)
+        return Region(base: base, size: size, kind: kind, backing: .addressSpace)
+    }
+
+    /// Maps without the capacity check, at a multiple of the folio size: the real mapping goes
+    /// `MAP_FIXED` over an aligned address-space reservation of exactly its size.
+    static func mapUnchecked(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
+        let reservation = try reserveAddressSpace(size.bytes, alignment: kind.folioSize.bytes)
+        let base: UnsafeMutableRawPointer
+        do {
+            base = try mapFixed(kind: kind, at: reservation, size: size)
+        } catch {
+            munmap(reservation, size.bytes)
+            throw error
+        }
+        return Region(base: base, size: size, kind: kind)
+    }
+
+    /// `length` bytes of `PROT_NONE`, `MAP_NORESERVE` address space starting at a multiple of
+    /// `alignment`: `length + alignment` is reserved and its unaligned head and tail given back.
+    private static func reserveAddressSpace(_ length: Int, alignment: Int) throws(RegionError) -> UnsafeMutableRawPointer {
+        let span = length + (alignment > PageSize.base.bytes ? alignment : 0)
         guard let reservation = mmap(nil, span, PROT_NONE,
                                      MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE, -1, 0),
               reservation != MAP_FAILED
         else { throw .system(.last("mmap(\(ByteSize(span)) of address space)")) }
         let start = Int(bitPattern: reservation)
-        let aligned = roundUp(start, toMultipleOf: alignment.bytes)
+        let aligned = roundUp(start, toMultipleOf: alignment)
         if aligned > start { munmap(reservation, aligned - start) }
-        let tail = start + span - (aligned + size.bytes)
-        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + size.bytes)!, tail) }
-        return Region(base: UnsafeMutableRawPointer(bitPattern: aligned)!, size: size, kind: kind, backing: .addressSpace)
-    }
-
-    /// Maps without the capacity check. The mapping is placed at a multiple of the folio size
-    /// by reserving `size + folio` of address space and mapping over its aligned part.
-    static func mapUnchecked(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
-        let align = kind.folioSize.bytes
-        let span = size.bytes + (align > PageSize.base.bytes ? align : 0)
-        guard let reservation = mmap(nil, span, PROT_NONE,
-                                     MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE, -1, 0),
-              reservation != MAP_FAILED
-        else { throw .system(.last("mmap(\(ByteSize(span)) reservation)")) }
-        let start = Int(bitPattern: reservation)
-        let aligned = roundUp(start, toMultipleOf: align)
-
-        let base: UnsafeMutableRawPointer
-        do {
-            base = try mapFixed(kind: kind, at: UnsafeMutableRawPointer(bitPattern: aligned)!, size: size)
-        } catch {
-            munmap(reservation, span)
-            throw error
-        }
-        // Give back the unused head and tail of the reservation.
-        if aligned > start { munmap(reservation, aligned - start) }
-        let tail = start + span - (aligned + size.bytes)
-        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + size.bytes)!, tail) }
-        return Region(base: base, size: size, kind: kind)
+        let tail = start + span - (aligned + length)
+        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + length)!, tail) }
+        return UnsafeMutableRawPointer(bitPattern: aligned)!
     }
 
     private static func mapFixed(kind: MemoryKind, at address: UnsafeMutableRawPointer,
