@@ -44,20 +44,19 @@ public enum KernelFolios {
     /// The frame number of every base page, refusing pages that are not present and frame
     /// numbers hidden from this process.
     static func frameNumbers(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> [UInt64] {
-        let present: UInt64 = 1 << 63
-        let frameMask: UInt64 = (1 << 55) - 1
         var frames: [UInt64] = []
         frames.reserveCapacity(length / PageSize.base.bytes)
         var missing: Int?
         var hidden = false
         try Residency.forEachPagemapEntry(address, length: length) { entry in
-            if entry & present == 0 {
+            if entry & Residency.pagemapPresent == 0 {
                 if missing == nil { missing = frames.count }
                 frames.append(0)
                 return
             }
-            if entry & frameMask == 0 { hidden = true }
-            frames.append(entry & frameMask)
+            let frame = entry & Residency.pagemapFrameMask
+            if frame == 0 { hidden = true }
+            frames.append(frame)
         }
         if let missing {
             throw SystemError("/proc/self/pagemap: base page \(missing) is not present", errno: EFAULT,

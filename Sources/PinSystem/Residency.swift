@@ -9,6 +9,9 @@ import PinCore
 public enum Residency {
     /// Base pages looked at per system call, so a TiB range needs no TiB-sized vector.
     static let windowPages = 1 << 16
+    /// `/proc/self/pagemap`: bit 63 page present, bits 0-54 its frame number (zero unless root).
+    static let pagemapPresent: UInt64 = 1 << 63
+    static let pagemapFrameMask: UInt64 = (1 << 55) - 1
 
     /// Base pages of `[address, address + length)` that `mincore` reports resident.
     public static func residentBasePages(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> Int {
@@ -32,7 +35,7 @@ public enum Residency {
     /// Base pages of the range whose page-table entry is present (pagemap bit 63) or swapped
     /// (bit 62). Works without root: only the frame numbers are hidden from other users.
     public static func mappedBasePages(_ address: UnsafeRawPointer, length: Int) throws(SystemError) -> Int {
-        let presentOrSwapped: UInt64 = (1 << 63) | (1 << 62)
+        let presentOrSwapped: UInt64 = pagemapPresent | (1 << 62)
         var mapped = 0
         try forEachPagemapEntry(address, length: length) { entry in
             if entry & presentOrSwapped != 0 { mapped += 1 }
@@ -87,15 +90,13 @@ extension Residency {
         var previousFrame: UInt64? = nil
         var currentRun = 0
         var sawFrame = false
-        let present: UInt64 = 1 << 63
-        let frameMask: UInt64 = (1 << 55) - 1
         try forEachPagemapEntry(address, length: length) { entry in
-            guard entry & present != 0 else {
+            guard entry & pagemapPresent != 0 else {
                 previousFrame = nil
                 currentRun = 0
                 return
             }
-            let frame = entry & frameMask
+            let frame = entry & pagemapFrameMask
             if frame != 0 { sawFrame = true }
             result.presentPages += 1
             if let previous = previousFrame, frame == previous + 1 {
