@@ -26,7 +26,7 @@ public final class FolioSimBackend: PinBackend, Sendable {
         self.options = options
     }
 
-    public var regionBacking: Region.Backing { options.layout.isSynthetic ? .addressSpace : .memory }
+    public var regionBacking: Region.Backing { options.regionBacking }
 
     /// Synthetic layouts are placed on a 1 GiB boundary, so any folio size fits and every
     /// repetition gets the same layout (and can reuse the last simulation).

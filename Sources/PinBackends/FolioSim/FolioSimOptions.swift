@@ -1,4 +1,5 @@
 import PinCore
+import PinSystem
 
 /// How the simulated GUP takes and drops references (`--gup`, `--unpin`).
 public enum GUPMode: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
@@ -26,6 +27,9 @@ public struct FolioSimOptions: Sendable, Equatable, Codable, CustomStringConvert
         self.unpin = unpin ?? pin
         self.layout = layout
     }
+
+    /// A made-up layout needs only address space; the kernel's folios need the real region.
+    public var regionBacking: Region.Backing { layout.isSynthetic ? .addressSpace : .memory }
 
     /// "gup per-page, unpin per-page, folios memory".
     public var description: String { "gup \(pin), unpin \(unpin), folios \(layout)" }
