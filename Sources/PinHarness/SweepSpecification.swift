@@ -1,5 +1,6 @@
 import PinBackends
 import PinCore
+import PinSystem
 
 /// What a sweep measures: the cartesian product of its lists, and how. Written to the result
 /// set as `sweep.json`, so `pinbench sweep --resume` and `pinbench report` need nothing else.
@@ -92,11 +93,13 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     }
 
     /// The largest region each hugetlb page size must hold at once (one region is mapped at a
-    /// time), over the cells whose size that page size can make.
+    /// time), over the cells whose size that page size can make. A simulated foliosim range is
+    /// address space only and needs none.
     public func largestHugetlbRegions(in cells: [SweepCell]) -> [(pageSize: Int, bytes: Int)] {
         var largest: [Int: Int] = [:]
         for cell in cells {
             guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
+            if cell.backend == .foliosim, (foliosim ?? FolioSimOptions()).regionBacking == .addressSpace { continue }
             largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
         }
         return largest.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -1,4 +1,5 @@
 import Foundation
+import PinBackends
 @testable import PinHarness
 import PinCore
 import PinSystem
@@ -19,6 +20,20 @@ struct SweepTests {
         let ids = Self.specification(memory: [.anon]).cells.map(\.id)
         #expect(ids == ["populate/anon/8M/single/1", "populate/anon/8M/user/1", "populate/anon/8M/user/2",
                         "populate/anon/8M/kernel/1", "populate/anon/8M/kernel/2"])
+    }
+
+    @Test("hugepages are reserved for real hugetlb regions, not for foliosim's simulated ones unless it reads the kernel's folios")
+    func hugepagesForRealRegionsOnly() {
+        func largest(_ backends: [BackendKind], layout: FolioLayout = .memory) -> [Int] {
+            let specification = SweepSpecification(
+                backends: backends, memory: [.hugetlb2m], sizes: [.mib(64)], threads: [1], seed: 1,
+                foliosim: FolioSimOptions(layout: layout), commandLine: "pinbench sweep (test)")
+            return specification.largestHugetlbRegions(in: specification.cells).map { $0.bytes }
+        }
+        #expect(largest([.populate]) == [64 << 20])
+        #expect(largest([.foliosim]) == [])
+        #expect(largest([.foliosim], layout: .pagemap) == [64 << 20])
+        #expect(largest([.foliosim, .mlock]) == [64 << 20])
     }
 
     @Test("each round runs every cell once in its own seeded order; skipped cells are recorded with the reason")
