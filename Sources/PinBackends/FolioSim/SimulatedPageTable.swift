@@ -92,18 +92,7 @@ struct SimulatedPageTable: @unchecked Sendable {
     /// The frame mapped at `address`, walking PUD, PMD and PTE as the entries say; -1 when
     /// nothing is mapped there.
     @inline(__always)
-    func walk(_ address: Int) -> Int {
-        let slot = (address &- pudBase) >> 30
-        guard UInt(bitPattern: slot) < UInt(bitPattern: pudSlots) else { return -1 }
-        let pudEntry = pud[slot]
-        guard pudEntry & Self.present != 0 else { return -1 }
-        if pudEntry & Self.leaf != 0 { return Int(truncatingIfNeeded: pudEntry >> 12) &+ ((address >> 12) & 0x3FFFF) }
-        let pmdEntry = UnsafePointer<UInt64>(bitPattern: UInt(pudEntry & ~0xFFF)).unsafelyUnwrapped[(address >> 21) & 511]
-        guard pmdEntry & Self.present != 0 else { return -1 }
-        if pmdEntry & Self.leaf != 0 { return Int(truncatingIfNeeded: pmdEntry >> 12) &+ ((address >> 12) & 511) }
-        let pte = UnsafePointer<UInt64>(bitPattern: UInt(pmdEntry & ~0xFFF)).unsafelyUnwrapped[(address >> 12) & 511]
-        return pte & Self.present != 0 ? Int(truncatingIfNeeded: pte >> 12) : -1
-    }
+    func walk(_ address: Int) -> Int { leaf(address).frame }
 
     /// What maps `address`: its frame, and either the base pages left in its PUD or PMD leaf
     /// (`pte` nil) or the PTE itself, so the caller can batch the PTEs after it (`pteLeft`
