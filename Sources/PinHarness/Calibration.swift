@@ -68,51 +68,45 @@ public struct Calibration: Sendable {
     public func run(onRecord: (RunRecord, _ method: String) -> Void = { _, _ in }) throws(HarnessError) -> [Row] {
         guard repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
-        var experiments: [(kind: MemoryKind, method: String, experiment: Experiment?)] = []
-        var refusals: [String: String] = [:]
+        // One row per method, filled as its runs finish; a refused method keeps its reason.
+        var rows: [Row] = []
+        var experiments: [Experiment?] = []
         for kind in memory {
             for method in methods(for: kind) {
+                var row = Row(memory: kind, method: method.name, secondsPerPage: nil, ratio: nil, runs: 0, verified: 0, refusal: nil)
                 do {
-                    experiments.append((kind, method.name, try Experiment(method.configuration)))
+                    experiments.append(try Experiment(method.configuration))
                 } catch {
                     if case .invalidInput = error { throw error }
-                    experiments.append((kind, method.name, nil))
-                    refusals["\(kind) \(method.name)"] = error.description
+                    experiments.append(nil)
+                    row.refusal = error.description
                 }
+                rows.append(row)
             }
         }
-        var records: [String: [RunRecord]] = [:]
+        var pinSeconds = [[Double]](repeating: [], count: rows.count)
         rounds: for round in 0..<(warmups + repetitions) {
-            for (kind, method, experiment) in experiments {
+            for (index, experiment) in experiments.enumerated() {
                 guard let experiment else { continue }
                 if InterruptFlag.isRaised { break rounds }
                 let warmup = round < warmups
                 let record = try experiment.measure(.single, rep: warmup ? round : round - warmups, warmup: warmup, pool: nil)
-                onRecord(record, method)
-                if !warmup { records["\(kind) \(method)", default: []].append(record) }
+                onRecord(record, rows[index].method)
+                guard !warmup else { continue }
+                rows[index].runs += 1
+                if record.verified {
+                    rows[index].verified += 1
+                    pinSeconds[index].append(record.pinSeconds)
+                }
             }
         }
         let pages = Double(size.bytes / PageSize.base.bytes)
-        var rows: [Row] = []
-        for kind in memory {
-            let kindRows = experiments.filter { $0.kind == kind }.map { entry -> Row in
-                let key = "\(kind) \(entry.method)"
-                if let refusal = refusals[key] {
-                    return Row(memory: kind, method: entry.method, secondsPerPage: nil, ratio: nil, runs: 0, verified: 0,
-                               refusal: refusal)
-                }
-                let measured = records[key] ?? []
-                let verified = measured.filter(\.verified)
-                let median = Statistics(verified.map(\.pinSeconds))?.median
-                return Row(memory: kind, method: entry.method, secondsPerPage: median.map { $0 / pages }, ratio: nil,
-                           runs: measured.count, verified: verified.count, refusal: nil)
-            }
-            let reference = kindRows.first { $0.method == Self.reference }?.secondsPerPage
-            rows += kindRows.map { row in
-                var row = row
-                if let reference, reference > 0, let perPage = row.secondsPerPage { row.ratio = perPage / reference }
-                return row
-            }
+        for index in rows.indices {
+            rows[index].secondsPerPage = Statistics(pinSeconds[index]).map { $0.median / pages }
+        }
+        for index in rows.indices {
+            let reference = rows.first { $0.memory == rows[index].memory && $0.method == Self.reference }?.secondsPerPage
+            if let reference, reference > 0, let perPage = rows[index].secondsPerPage { rows[index].ratio = perPage / reference }
         }
         return rows
     }
