@@ -120,7 +120,8 @@ public struct Calibration: Sendable {
         for row in rows {
             lines.append(SummaryTable.line([
                 row.memory.rawValue, row.method, row.secondsPerPage.map(DurationFormat.seconds) ?? "-",
-                row.ratio.map(formatRatio) ?? "-", row.status,
+                // A refusal can carry a command on its own line; a table cell must stay on one.
+                row.ratio.map(formatRatio) ?? "-", row.status.split(whereSeparator: \.isNewline).map { $0.drop { $0 == " " } }.joined(separator: " "),
             ]))
         }
         return lines.joined(separator: "\n")

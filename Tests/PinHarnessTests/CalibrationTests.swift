@@ -31,9 +31,14 @@ struct CalibrationTests {
                             runs: 7, verified: 7, refusal: nil),
             Calibration.Row(memory: .anon, method: "MADV_POPULATE_WRITE, prefaulted", secondsPerPage: nil, ratio: nil,
                             runs: 0, verified: 0, refusal: "no pool"),
+            Calibration.Row(memory: .hugetlb1g, method: "MADV_POPULATE_WRITE, prefaulted", secondsPerPage: nil, ratio: nil,
+                            runs: 0, verified: 0, refusal: "an empty pool. Reserve them with:\n    echo 1 > nr_hugepages"),
         ]
         let table = Calibration.markdown(rows)
         #expect(table.contains("| anon | foliosim per-page | 6.30 ns | 1.00x | 7/7 verified |"))
         #expect(table.contains("| anon | MADV_POPULATE_WRITE, prefaulted | - | - | not run: no pool |"))
+        // A refusal with the reserve command on its own line stays one table row.
+        #expect(table.contains("| hugetlb-1g | MADV_POPULATE_WRITE, prefaulted | - | - | not run: an empty pool. Reserve them with: echo 1 > nr_hugepages |"))
+        #expect(table.split(separator: "\n").count == 5)
     }
 }
