@@ -9,15 +9,20 @@ public struct Job: Sendable {
     public let backend: any PinBackend
     /// The kernel strategy's persistent helpers; required for `kernel` plans with workers > 1.
     public let pool: HelperPool?
-    /// CPUs for `user` thread `i`, or nil to leave it unbound.
-    public let userThreadCPUs: @Sendable (Int) -> [Int]?
+    /// CPUs for worker `i`, or nil to leave it unbound: `user` thread `i`, and for `single` and
+    /// `kernel` the caller as worker 0, bound for the job and given its old CPUs back after.
+    /// The pool's helpers are bound when the pool is made.
+    public let workerCPUs: @Sendable (Int) -> [Int]?
+    /// How many pages to ask `move_pages` about after the pin phase (untimed); 0 asks nothing.
+    public let placementSample: Int
 
     public init(plan: CutPlan, backend: any PinBackend, pool: HelperPool? = nil,
-                userThreadCPUs: @escaping @Sendable (Int) -> [Int]? = { _ in nil }) {
+                workerCPUs: @escaping @Sendable (Int) -> [Int]? = { _ in nil }, placementSample: Int = 0) {
         self.plan = plan
         self.backend = backend
         self.pool = pool
-        self.userThreadCPUs = userThreadCPUs
+        self.workerCPUs = workerCPUs
+        self.placementSample = placementSample
     }
 
     /// Runs the job over `region`, which must be the plan's size and kind. The backend's
@@ -32,11 +37,21 @@ public struct Job: Sendable {
                 pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: "prepare: \(error)")
         }
         defer { backend.finish(region) }
-        switch plan.strategy {
-        case .single: return runOnCaller(region)
-        case .user: return runUser(region)
-        case .kernel: return runKernel(region)
+        if plan.strategy == .user { return runUser(region) }
+        // The caller is worker 0 of single and kernel: bind it for this job only.
+        var callerCPUs: [Int]?
+        if let cpus = workerCPUs(0) {
+            callerCPUs = CPUSet.allowed()
+            do throws(SystemError) {
+                try CPUSet.bindCurrentThread(to: cpus)
+            } catch {
+                return JobResult(
+                    plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
+                    pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: "binding the caller: \(error)")
+            }
         }
+        defer { if let callerCPUs { try? CPUSet.bindCurrentThread(to: callerCPUs) } }
+        return plan.strategy == .single ? runOnCaller(region) : runKernel(region)
     }
 
     // MARK: - Phases
@@ -56,6 +71,13 @@ public struct Job: Sendable {
         phase(.pin)
         result.pinSeconds = MonotonicClock.seconds(from: pinStart, to: MonotonicClock.now())
         result.error = work.firstError
+        if result.error == nil, placementSample > 0, region.backing == .memory {
+            do throws(SystemError) {
+                result.pageNodes = try region.samplePageNodes(limit: placementSample)
+            } catch {
+                result.error = "placement check: \(error)"
+            }
+        }
         result.pinnedCheck = result.error == nil
             ? backend.verifyPinned(region, baseline: baseline) : .failed("pin failed")
 
@@ -89,7 +111,7 @@ public struct Job: Sendable {
         let spawnStart = MonotonicClock.now()
         for index in 0..<count {
             do {
-                threads.append(try BoundThread.spawn(cpus: userThreadCPUs(index)) {
+                threads.append(try BoundThread.spawn(cpus: workerCPUs(index)) {
                     barrier.arriveAndWait()  // ready; wait for the pin phase
                     work.run(thread: index, phase: .pin)
                     barrier.arriveAndWait()  // pin done; wait for the unpin phase

@@ -1,5 +1,6 @@
 import PinBackends
 import PinCore
+import PinSystem
 
 /// One job's measurements: the timed phases, thread start-up apart from them, what every
 /// thread did, and whether the region verified after each phase.
@@ -16,6 +17,8 @@ public struct JobResult: Sendable {
     public var error: String?
     /// What the backend reported about this run beside the timings (vfio: map calls, lock time, ...).
     public var backendMetrics: BackendMetrics? = nil
+    /// Where a sample of the pages was after the pin phase (`Job.placementSample` > 0).
+    public var pageNodes: PageNodeSample? = nil
 
     /// A job counts only if both phases ran without error and both checks passed.
     public var verified: Bool { error == nil && pinnedCheck.passed && unpinnedCheck.passed }

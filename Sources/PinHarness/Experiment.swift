@@ -16,6 +16,10 @@ public final class Experiment {
 
     public let configuration: RunConfiguration
     public let plans: [Strategy: CutPlan]
+    /// Where memory and threads go, resolved once.
+    public let numa: NUMASetup
+    /// The machine's own topology, to name the node of a CPU a thread ran on.
+    let machineTopology: NUMATopology
     let backend: any PinBackend
 
     /// Validates the configuration and checks the machine can run it, before any memory is used.
@@ -44,6 +48,9 @@ public final class Experiment {
                 "--prefault does not apply to foliosim: its memmap is built before every pin phase, and with "
                     + "--folios pagemap the real region is populated anyway")
         }
+        let machine = MachineTopology.current()
+        machineTopology = machine.topology
+        numa = try NUMASetup(configuration.numa, machine: machine)
         let backend: any PinBackend
         do {
             backend = try configuration.backend.make(options: configuration.backendOptions)
@@ -51,6 +58,11 @@ public final class Experiment {
             throw .unavailable(error.description)
         }
         try Self.preflight(configuration, backend: backend)
+        if backend.regionBacking == .addressSpace && configuration.numa.placement != .firstTouch {
+            throw .invalidInput(
+                "--node \(configuration.numa.placement) places real memory, and this foliosim range is address space "
+                    + "only: drop --node, or use --folios pagemap to pin a real region")
+        }
         self.backend = backend
         if configuration.strategies.contains(.kernel), let split = backend as? any SplitPinBackend, !split.splitsCalls {
             throw .invalidInput(
@@ -104,7 +116,7 @@ public final class Experiment {
     public func run(onEvent: (Event) -> Void = { _ in }) throws(HarnessError) -> [RunRecord] {
         var pool: HelperPool?
         if let kernelPlan = plans[.kernel], kernelPlan.workers > 1 {
-            do { pool = try HelperPool(helpers: kernelPlan.workers - 1) } catch { throw .failed(error.description) }
+            do { pool = try HelperPool(helpers: kernelPlan.workers - 1, cpus: helperCPUs) } catch { throw .failed(error.description) }
             onEvent(.poolStarted(helpers: kernelPlan.workers - 1, seconds: pool!.startSeconds))
         }
         defer { pool?.shutdown() }
@@ -133,9 +145,26 @@ public final class Experiment {
     /// plan needs. Sweeps call this per cell.
     func measure(_ strategy: Strategy, rep: Int, warmup: Bool, pool: HelperPool?) throws(HarnessError) -> RunRecord {
         let region = try freshRegion()
-        let job = Job(plan: plans[strategy]!, backend: backend, pool: pool)
-        return RunRecord(job: job.run(on: region), configuration: configuration, rep: rep, warmup: warmup,
-                         poolStartSeconds: pool?.startSeconds)
+        let binding = numa.binding
+        let job = Job(plan: plans[strategy]!, backend: backend, pool: pool,
+                      workerCPUs: { binding.appliedCPUs(forWorker: $0) },
+                      placementSample: region.backing == .memory ? Self.placementSample : 0)
+        let result = job.run(on: region)
+        var record = RunRecord(job: result, configuration: configuration, rep: rep, warmup: warmup,
+                               poolStartSeconds: pool?.startSeconds)
+        record.numa = NUMARecord(setup: numa, job: result, machine: machineTopology)
+        return record
+    }
+
+    /// Pages asked about with `move_pages` after each pin phase: enough to see a misplaced
+    /// percent, one syscall.
+    static let placementSample = 1024
+
+    /// CPUs for pooled helper `i` (worker `i + 1`): what a pool for this experiment's binding
+    /// needs. A sweep shares one pool, as every cell has the same binding.
+    public var helperCPUs: (Int) -> [Int]? {
+        let binding = numa.binding
+        return { binding.appliedCPUs(forWorker: $0 + 1) }
     }
 
     /// Maps a new region for one repetition and, with `--prefault`, populates it untimed.
@@ -150,6 +179,14 @@ public final class Experiment {
             }
         } catch {
             throw HarnessError(error)
+        }
+        // Before anything touches the region, so every page is allocated under the policy.
+        if numa.bindsMemoryForReal {
+            do throws(SystemError) {
+                try region.applyPlacement(configuration.numa.placement, memoryNodes: numa.memoryNodes)
+            } catch {
+                throw .failed(error.description)
+            }
         }
         if configuration.prefault {
             do {

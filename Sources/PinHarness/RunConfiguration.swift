@@ -21,12 +21,15 @@ public struct RunConfiguration: Sendable {
     public var warmups: Int
     /// Also run the plain C loop of the same syscalls (single and user), for the overhead ratio.
     public var baseline: Bool
+    /// Where memory and threads go (`--node`, `--bind`, `--topology`).
+    public var numa: NUMAOptions
 
     public init(
         backend: BackendKind = .populate, backendOptions: BackendOptions = BackendOptions(),
         strategies: [Strategy] = Strategy.allCases, threads: Int, size: ByteSize, memory: MemoryKind = .thp,
         cutAlign: CutAlign = .page, kernel: KernelPlanParameters = KernelPlanParameters(),
-        prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false
+        prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false,
+        numa: NUMAOptions = NUMAOptions()
     ) {
         self.backend = backend
         self.backendOptions = backendOptions
@@ -40,5 +43,6 @@ public struct RunConfiguration: Sendable {
         self.repetitions = repetitions
         self.warmups = warmups
         self.baseline = baseline
+        self.numa = numa
     }
 }

@@ -41,6 +41,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var foliosim: String? = nil
     /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
     public var backendMetrics: BackendMetrics? = nil
+    /// Where memory and threads were (placement asked and found, binding, `sched_getcpu`).
+    public var numa: NUMARecord? = nil
     /// Sweeps only: the cell (`SweepCell.id`), the round (warm-up rounds first) and the sweep's
     /// seed. Absent from `pinbench run` output.
     public var cell: String?

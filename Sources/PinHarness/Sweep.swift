@@ -85,7 +85,8 @@ public final class Sweep {
         var pool: HelperPool?
         let helpers = runnable.compactMap { experiments[$0]?.plans[.kernel]?.workers }.max().map { $0 - 1 } ?? 0
         if helpers > 0 {
-            do { pool = try HelperPool(helpers: helpers) } catch { throw .failed("starting the kernel strategy's helpers: \(error)") }
+            let cpus = runnable.first.flatMap { experiments[$0]?.helperCPUs } ?? { _ in nil }
+            do { pool = try HelperPool(helpers: helpers, cpus: cpus) } catch { throw .failed("starting the kernel strategy's helpers: \(error)") }
             onEvent(.poolStarted(helpers: helpers, seconds: pool!.startSeconds))
         }
         defer { pool?.shutdown() }

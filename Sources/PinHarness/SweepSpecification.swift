@@ -28,6 +28,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var vfio: VFIOOptions?
     /// The `foliosim` backend's modes and layout (absent from sets made before it existed).
     public var foliosim: FolioSimOptions?
+    /// `--node`, `--bind` and `--topology` for every cell (absent from sets made before them).
+    public var numa: NUMAOptions?
     /// Grow hugetlb pools for the sweep and give the pages back at the end (root).
     public var reserveHugepages: Bool
     /// The command line that started the sweep, as typed.
@@ -38,7 +40,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
         prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, foliosim: FolioSimOptions? = nil,
-        reserveHugepages: Bool = false,
+        numa: NUMAOptions? = nil, reserveHugepages: Bool = false,
         commandLine: String
     ) {
         self.backends = backends
@@ -56,6 +58,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         self.populateRead = populateRead
         self.vfio = vfio
         self.foliosim = foliosim
+        self.numa = numa
         self.reserveHugepages = reserveHugepages
         self.commandLine = commandLine
     }
@@ -113,7 +116,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
-            prefault: prefault, repetitions: repetitions, warmups: warmups)
+            prefault: prefault, repetitions: repetitions, warmups: warmups, numa: numa ?? NUMAOptions())
     }
 
     /// An `Experiment` for every cell the machine can run, and the others grouped by their

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PinCore
 
 /// One NUMA node as sysfs describes it (`/sys/devices/system/node/nodeN`).
 ///
@@ -55,7 +56,7 @@ public struct NodeInfo: Sendable, Equatable {
         let distances = ((try? ProcFile.read("\(directory)/distance")) ?? "")
             .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { Int($0) }
         return NodeInfo(
-            id: id, cpuList: cpuList, cpus: parseCPUList(cpuList) ?? [],
+            id: id, cpuList: cpuList, cpus: CPUList.parse(cpuList) ?? [],
             memTotalBytes: memory["Node \(id) MemTotal"] ?? 0, memFreeBytes: memory["Node \(id) MemFree"] ?? 0,
             distances: distances, hugepagePools: hugepagePools(under: "\(directory)/hugepages"))
     }
@@ -66,7 +67,7 @@ public struct NodeInfo: Sendable, Equatable {
         let memory = ProcFile.parseKilobyteFields((try? ProcFile.read("/proc/meminfo")) ?? "")
         // 10 is the kernel's distance from a node to itself (LOCAL_DISTANCE).
         return NodeInfo(
-            id: 0, cpuList: formatCPUList(cpus), cpus: cpus, memTotalBytes: memory["MemTotal"] ?? 0,
+            id: 0, cpuList: CPUList.format(cpus), cpus: cpus, memTotalBytes: memory["MemTotal"] ?? 0,
             memFreeBytes: memory["MemFree"] ?? 0, distances: [10],
             hugepagePools: hugepagePools(under: "/sys/kernel/mm/hugepages"))
     }
@@ -83,47 +84,8 @@ public struct NodeInfo: Sendable, Equatable {
     /// The CPUs online now (`/sys/devices/system/cpu/online`), ascending; if that file is
     /// unreadable, the first `sysconf(_SC_NPROCESSORS_ONLN)` CPU numbers.
     public static func onlineCPUs(path: String = "/sys/devices/system/cpu/online") -> [Int] {
-        if let text = try? ProcFile.read(path), let cpus = parseCPUList(text), !cpus.isEmpty { return cpus }
+        if let text = try? ProcFile.read(path), let cpus = CPUList.parse(text), !cpus.isEmpty { return cpus }
         return Array(0..<max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1))
-    }
-
-    /// Parses the kernel's cpulist format (`0-3,8,10-11`, empty for none), or nil when the text
-    /// is malformed: a bad number, a reversed range, a stray comma or sign.
-    public static func parseCPUList(_ text: String) -> [Int]? {
-        let trimmed = text.trimmingWhitespace()
-        if trimmed.isEmpty { return [] }
-        var cpus: [Int] = []
-        // omittingEmptySubsequences: false so "0,,2" and a trailing comma are caught as malformed.
-        for item in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-            guard bounds.count == 1 || bounds.count == 2 else { return nil }
-            guard let first = cpuNumber(bounds[0]) else { return nil }
-            let last = bounds.count == 2 ? cpuNumber(bounds[1]) : first
-            guard let last, first <= last else { return nil }
-            cpus.append(contentsOf: first...last)
-        }
-        return cpus
-    }
-
-    /// The cpulist text for ascending CPU numbers, with runs folded into ranges.
-    static func formatCPUList(_ cpus: [Int]) -> String {
-        var parts: [String] = []
-        var index = 0
-        while index < cpus.count {
-            var end = index
-            while end + 1 < cpus.count, cpus[end + 1] == cpus[end] + 1 { end += 1 }
-            parts.append(end == index ? "\(cpus[index])" : "\(cpus[index])-\(cpus[end])")
-            index = end + 1
-        }
-        return parts.joined(separator: ",")
-    }
-
-    /// One CPU number: decimal digits only (`Int` alone would take `+3`), and below 65536,
-    /// far above any kernel's NR_CPUS, so a corrupt range cannot make a huge array.
-    private static func cpuNumber(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = Int(text), value < 65_536 else { return nil }
-        return value
     }
 
     /// `node12` -> 12; other entries of the node folder (`online`, `possible`, `power`) -> nil.

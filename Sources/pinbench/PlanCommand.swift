@@ -17,16 +17,21 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var planning: PlanOptions
 
+    @OptionGroup(title: "NUMA") var numa: NUMAOptionGroup
+
     @Flag(help: "Print the plan as JSON with every chunk.")
     var json = false
 
     func run() throws {
+        let plan: CutPlan
         do {
-            let plan = try CutPlanner.plan(strategy: strategy, size: size, memory: planning.memory,
-                                           threads: planning.resolvedThreads, cutAlign: planning.cutAlign, kernel: planning.kernel)
-            print(json ? PlanReport.json(plan) : PlanReport.text(plan))
+            plan = try CutPlanner.plan(strategy: strategy, size: size, memory: planning.memory,
+                                       threads: planning.resolvedThreads, cutAlign: planning.cutAlign, kernel: planning.kernel)
         } catch {
             throw reportFailure(.invalidInput(error.description))
         }
+        let setup: NUMASetup
+        do { setup = try NUMASetup(numa.options) } catch { throw reportFailure(error) }
+        print(json ? PlanReport.json(plan, numa: setup) : PlanReport.text(plan) + "\n" + PlanReport.numaText(plan, setup))
     }
 }

@@ -28,6 +28,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var planning: PlanOptions
 
+    @OptionGroup(title: "NUMA") var numa: NUMAOptionGroup
+
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
     @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
@@ -66,7 +68,7 @@ struct RunCommand: ParsableCommand {
         let configuration = RunConfiguration(
             backend: backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio.options, foliosim: foliosim.options), strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
-            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline)
+            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options)
 
         let experiment: Experiment
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
@@ -80,6 +82,7 @@ struct RunCommand: ParsableCommand {
         let title = "pinbench run: \(backendName) on \(size) of \(memory), threads \(threads), "
             + "\(repetitions) reps + \(warmups) warm-up, "
             + (backend == .foliosim ? "simulated" : prefault ? "prefaulted" : "unpopulated")
+            + (numa.given ? ", \(numa.options)" : "")
         printError(title)
         printError("machine: \(machine.oneLine)")
 
@@ -117,7 +120,9 @@ struct RunCommand: ParsableCommand {
         if !records.isEmpty {
             let table = SummaryTable(records: records).markdown()
             let metrics = BackendMetricsTable(records: records).markdown()
+            let numa = NUMATable(records: records)
             let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
+                + (numa.isWorthShowing ? "\n\n\(numa.markdown())" : "")
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }
@@ -125,6 +130,11 @@ struct RunCommand: ParsableCommand {
         if InterruptFlag.isRaised {
             printError("pinbench: interrupted after \(records.count) of \(experiment.totalRuns) repetitions")
             throw ExitCode(128 + InterruptFlag.signal)
+        }
+        let misplaced = records.filter { $0.numa?.misplaced == true }.count
+        if misplaced > 0 {
+            printError("pinbench: warning: \(misplaced) runs had sampled pages off the intended node (see the NUMA table); "
+                + "their times measure another placement than the one asked")
         }
         if records.contains(where: { !$0.verified }) {
             printError("pinbench: some runs failed verification; they are excluded from the table's times")
@@ -138,5 +148,6 @@ struct RunCommand: ParsableCommand {
         return "[\(done)/\(total)] \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") \(record.variant): "
             + "pin \(DurationFormat.seconds(record.pinSeconds)) (\(formatDecimal(record.pinGiBPerSecond, digits: 2)) GiB/s), "
             + "unpin \(DurationFormat.seconds(record.unpinSeconds)), \(status)"
+            + (record.numa.map { $0.misplaced ? ", MISPLACED: \($0.placementSummary)" : "" } ?? "")
     }
 }

@@ -62,6 +62,8 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
     var populateRead = false
 
+    @OptionGroup(title: "NUMA") var numa: NUMAOptionGroup
+
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
     @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
@@ -202,6 +204,7 @@ struct SweepCommand: ParsableCommand {
             + "sizes \(specification.sizes.map { ByteSize($0).description }.joined(separator: ",")); "
             + "threads \(ThreadCounts(specification.threads)); "
             + "strategies \(specification.strategies.map(\.rawValue).joined(separator: ","))")
+        if let numa = specification.numa { print("  \(numa)") }
         print("  one region at a time, the largest \(ByteSize(specification.sizes.max() ?? 0)); results in \(directory)")
         for (page, bytes) in specification.largestHugetlbRegions(in: cells) {
             let available = HugepagePool.read(pageSize: page)?.available ?? 0
@@ -231,6 +234,7 @@ struct SweepCommand: ParsableCommand {
         if populateRead { given.append("--populate-read") }
         given += vfio.arguments.filter { $0.hasPrefix("--") }
         given += foliosim.arguments.filter { $0.hasPrefix("--") }
+        given += numa.arguments.filter { $0.hasPrefix("--") }
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
         if output != nil { given.append("--output") }
@@ -268,7 +272,7 @@ struct SweepCommand: ParsableCommand {
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
             prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
             foliosim: try Self.folioSimOptions(foliosim, backends: backendList),
-            reserveHugepages: reserveHugepages,
+            numa: numa.given ? numa.options : nil, reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PinCore
 @testable import PinSystem
 import Testing
 
@@ -127,22 +128,22 @@ struct NodeInfoTests {
         ("5-5", [5]), ("", []), ("\n", []), ("0-1\n", [0, 1]), ("126-127,255", [126, 127, 255]),
     ])
     func parse(text: String, expected: [Int]) {
-        #expect(NodeInfo.parseCPUList(text) == expected)
+        #expect(CPUList.parse(text) == expected)
     }
 
     @Test("malformed cpulists are refused", arguments: [
         "3-1", "0,,2", "0,", ",0", "-1", "0-", "1-2-3", "a", "0-x", "+3", "0 - 3", "0;1", "99999999", "0-70000", "1:2",
     ])
     func malformed(text: String) {
-        #expect(NodeInfo.parseCPUList(text) == nil)
+        #expect(CPUList.parse(text) == nil)
     }
 
     @Test("cpulist formatting folds runs and round-trips")
     func format() {
-        #expect(NodeInfo.formatCPUList([0, 1, 2, 3, 8, 10, 11]) == "0-3,8,10-11")
-        #expect(NodeInfo.formatCPUList([]) == "")
-        #expect(NodeInfo.formatCPUList([4]) == "4")
-        #expect(NodeInfo.parseCPUList(NodeInfo.formatCPUList([0, 2, 3, 4, 9])) == [0, 2, 3, 4, 9])
+        #expect(CPUList.format([0, 1, 2, 3, 8, 10, 11]) == "0-3,8,10-11")
+        #expect(CPUList.format([]) == "")
+        #expect(CPUList.format([4]) == "4")
+        #expect(CPUList.parse(CPUList.format([0, 2, 3, 4, 9])) == [0, 2, 3, 4, 9])
     }
 
     @Test("without a node folder the machine is one node 0 with every online CPU")

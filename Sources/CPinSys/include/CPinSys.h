@@ -43,6 +43,10 @@ int cpinsys_allowed_cpus(int *cpus, int capacity);
 int cpinsys_thread_create(pthread_t *thread, const int *cpus, int count,
                           void *(*body)(void *), void *context);
 
+/// `pthread_setaffinity_np(pthread_self(), ...)`: binds the calling thread to `cpus`; restore
+/// it by passing the CPUs it had (`cpinsys_allowed_cpus`). Returns 0 or an errno.
+int cpinsys_bind_current_thread(const int *cpus, int count);
+
 /// Monotonic time in nanoseconds (`clock_gettime(CLOCK_MONOTONIC)`), cheap (vDSO).
 /// Inline so that a timestamp costs one vDSO call and no extra frame.
 static inline uint64_t cpinsys_monotonic_ns(void) {
@@ -57,5 +61,6 @@ int cpinsys_numa_configured_nodes(void);
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"
 #include "CPinSysFolioSim.h"
+#include "CPinSysNUMA.h"
 
 #endif

@@ -1,0 +1,14 @@
+/// `--bind`: which node's CPUs each pinning thread may run on.
+public enum BindPolicy: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// Threads run wherever the scheduler puts them.
+    case none
+    /// Every thread on the CPUs of the memory's node (QEMU's node-bound ThreadContext).
+    case local
+    /// Every thread on the CPUs of the nearest other node with CPUs: the remote penalty.
+    case remote
+    /// Worker `i` on the `i`-th node with CPUs, round and round, as padata's NUMA-aware mode
+    /// queues its helpers (`next_node_in(last_used_nid, node_states[N_CPU])`).
+    case roundrobin
+
+    public var description: String { rawValue }
+}

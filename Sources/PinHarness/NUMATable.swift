@@ -1,0 +1,71 @@
+import PinCore
+
+/// Where memory and threads were, per row: the nodes the workers ran on, the share of sampled
+/// pages on the intended node, and runs flagged as misplaced. Printed under the timings when a
+/// placement or binding was asked, or when something landed where it should not have.
+public struct NUMATable: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var variant: String
+        public var runs: Int
+        /// Nodes the workers were bound to, as "0" or "0,1" ("-" when unbound).
+        public var boundNodes: String
+        /// Nodes the workers ran on (`sched_getcpu` at the pin phase's start), over all runs.
+        public var ranOnNodes: String
+        /// The lowest share of sampled pages on the intended nodes, over the runs.
+        public var worstShare: Double?
+        public var intendedNodes: String
+        public var misplacedRuns: Int
+    }
+
+    public var rows: [Row]
+    /// Facts every run shared: topology, placement and binding as applied.
+    public var notes: [(String, String)]
+    /// Whether anything was asked beyond the defaults.
+    let asked: Bool
+
+    public init(records: [RunRecord]) {
+        let measured = records.filter { !$0.warmup && $0.numa != nil }
+        var order: [String] = []
+        var groups: [String: [NUMARecord]] = [:]
+        for record in measured {
+            if groups[record.variant] == nil { order.append(record.variant) }
+            groups[record.variant, default: []].append(record.numa!)
+        }
+        func nodes(_ values: [Int]) -> String {
+            values.isEmpty ? "-" : Set(values).sorted().map(String.init).joined(separator: ",")
+        }
+        rows = order.map { variant in
+            let group = groups[variant]!
+            return Row(
+                variant: variant, runs: group.count,
+                boundNodes: nodes(group.flatMap { $0.workers.compactMap(\.boundNode) }),
+                ranOnNodes: nodes(group.flatMap { $0.workers.compactMap(\.node) }),
+                worstShare: group.compactMap(\.shareOnIntended).min(),
+                intendedNodes: nodes(group.flatMap(\.intendedNodes)),
+                misplacedRuns: group.filter(\.misplaced).count)
+        }
+        let first = measured.first?.numa
+        notes = first.map { [("topology", $0.topology), ("placement", "--node \($0.placement): \($0.placementApplied)"),
+                             ("binding", "--bind \($0.bind): \($0.bindApplied)")] } ?? []
+        asked = first.map { $0.placement != "first-touch" || $0.bind != "none" || $0.topology != "machine" } ?? false
+    }
+
+    /// Worth printing: something was asked, or a run was misplaced.
+    public var isWorthShowing: Bool { !rows.isEmpty && (asked || rows.contains { $0.misplacedRuns > 0 }) }
+
+    public func markdown() -> String {
+        guard !rows.isEmpty else { return "" }
+        var lines = [
+            SummaryTable.line(["NUMA", "bound to node", "ran on node", "intended node", "pages there (worst run)", "misplaced runs"]),
+            SummaryTable.line(Array(repeating: "---", count: 6)),
+        ]
+        for row in rows {
+            lines.append(SummaryTable.line([
+                row.variant, row.boundNodes, row.ranOnNodes, row.intendedNodes,
+                row.worstShare.map(formatPercent) ?? "not sampled", "\(row.misplacedRuns) of \(row.runs)",
+            ]))
+        }
+        let noteLines = notes.map { "\($0.0): \($0.1)" }
+        return lines.joined(separator: "\n") + (noteLines.isEmpty ? "" : "\n\n" + noteLines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPinSys
+import PinCore
+
+// MARK: - Memory policy
+
+extension Region {
+    /// Sets `placement` on the whole region with `mbind` (before anything touches it, so every
+    /// page is allocated under it). `interleave` spreads over `memoryNodes`. First touch sets nothing.
+    public func applyPlacement(_ placement: MemoryPlacement, memoryNodes: [Int]) throws(SystemError) {
+        let mode: Int32
+        let nodes: [Int32]
+        switch placement {
+        case .firstTouch: return
+        case .node(let id): (mode, nodes) = (CPINSYS_MPOL_BIND, [Int32(id)])
+        case .interleave: (mode, nodes) = (CPINSYS_MPOL_INTERLEAVE, memoryNodes.map(Int32.init))
+        case .local: (mode, nodes) = (CPINSYS_MPOL_LOCAL, [])
+        }
+        guard cpinsys_mbind(base, UInt(size.bytes), mode, nodes, Int32(nodes.count)) == 0 else {
+            let hint = Glibc.errno == EINVAL ? "the node may have no memory, or be outside this process's cpuset (mems_allowed)" : nil
+            throw .last("mbind(\(size) \(kind), \(placement))", hint: hint)
+        }
+    }
+}
+
+// MARK: - Where pages are
+
+/// Which node each of a sample of a region's pages is on (`move_pages` in status mode).
+public struct PageNodeSample: Sendable, Equatable, Codable {
+    /// Pages asked about.
+    public var sampled: Int
+    /// Node id -> pages found there.
+    public var pagesByNode: [Int: Int]
+    /// Pages not present (never faulted, or released).
+    public var absent: Int
+    /// Pages `move_pages` gave another error for (the negative errno, counted).
+    public var errors: Int
+
+    public init(sampled: Int, pagesByNode: [Int: Int], absent: Int, errors: Int) {
+        self.sampled = sampled
+        self.pagesByNode = pagesByNode
+        self.absent = absent
+        self.errors = errors
+    }
+
+    /// Pages found on any of `nodes`.
+    public func pages(on nodes: [Int]) -> Int { nodes.reduce(0) { $0 + (pagesByNode[$1] ?? 0) } }
+}
+
+extension Region {
+    /// Asks where up to `limit` of the region's pages are: one address per MMU page of the kind,
+    /// spread evenly from the first page to the last. Untimed; costs one syscall.
+    public func samplePageNodes(limit: Int = 1024) throws(SystemError) -> PageNodeSample {
+        let pageBytes = kind.pageSize.bytes
+        let count = max(min(limit, pages), 1)
+        var addresses: [UnsafeMutableRawPointer?] = (0..<count).map { index in
+            // Evenly spaced page indices: index * pages / count, rounded down, always in range.
+            base + (index * pages / count) * pageBytes
+        }
+        var status = [Int32](repeating: 0, count: count)
+        guard cpinsys_move_pages_status(&addresses, UInt(count), &status) == 0 else {
+            throw .last("move_pages(status of \(count) pages)")
+        }
+        var sample = PageNodeSample(sampled: count, pagesByNode: [:], absent: 0, errors: 0)
+        for value in status {
+            if value >= 0 {
+                sample.pagesByNode[Int(value), default: 0] += 1
+            } else if value == -ENOENT {
+                sample.absent += 1
+            } else {
+                sample.errors += 1
+            }
+        }
+        return sample
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import PinCore
+import PinHarness
+
+/// `--node`, `--bind` and `--topology`, shared by `run`, `sweep` and `plan`.
+struct NUMAOptionGroup: ParsableArguments {
+    @Option(help: "Memory placement, set with mbind before the first touch and checked with move_pages after the pin phase: a node number, interleave, local, or first-touch (default: first-touch, no policy).",
+            transform: parsePlacement)
+    var node: MemoryPlacement?
+
+    @Option(help: "Thread binding: none, local (CPUs of the memory's node), remote (the nearest other node's CPUs), roundrobin (over nodes with CPUs, as padata's NUMA-aware mode). The kernel strategy's helpers honour it. Default: none.",
+            transform: { try parseChoice($0, "bind policy") as BindPolicy })
+    var bind: BindPolicy?
+
+    @Option(help: "Plan and bind for a simulated topology instead of this machine's: 2x8 (2 nodes of 8 CPUs) or \"0:0-7,1:8-15\". Nothing is bound for real on a simulated topology; records say so.")
+    var topology: String?
+
+    var options: NUMAOptions {
+        NUMAOptions(placement: node ?? .firstTouch, bind: bind ?? .none, topology: topology)
+    }
+
+    /// Whether any NUMA option was given.
+    var given: Bool { node != nil || bind != nil || topology != nil }
+
+    /// The options as given (for `--resume`'s refusal list).
+    var arguments: [String] {
+        var arguments: [String] = []
+        if let node { arguments += ["--node", node.description] }
+        if let bind { arguments += ["--bind", bind.rawValue] }
+        if let topology { arguments += ["--topology", topology] }
+        return arguments
+    }
+}
+
+func parsePlacement(_ text: String) throws -> MemoryPlacement {
+    do { return try MemoryPlacement.parse(text) } catch { throw ValidationError(error.description) }
+}
