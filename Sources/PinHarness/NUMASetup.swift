@@ -64,6 +64,17 @@ public struct NUMASetup: Sendable {
         }
     }
 
+    /// What a user should hear before a run of `size` bytes: MPOL_BIND to a node with less free
+    /// memory reclaims or swaps, and past the node's total invokes the OOM killer. A warning
+    /// rather than a refusal: some VMs grow a node's memory as it is used (here node 0's
+    /// MemTotal grew from 10 to 18 GiB during a 12 GiB bound run).
+    public func warnings(size: ByteSize) -> [String] {
+        guard bindsMemoryForReal, case .node(let id) = options.placement, let node = topology.node(id),
+              size.bytes > node.freeBytes else { return [] }
+        return ["--node \(id): the node has \(ByteSize(node.freeBytes).humanReadable) free of \(ByteSize(node.memoryBytes).humanReadable); "
+                + "binding \(size.humanReadable) there reclaims page cache or swaps, and past its total the OOM killer runs"]
+    }
+
     /// The nodes `interleave` spreads over.
     public var memoryNodes: [Int] { topology.nodesWithMemory.map(\.id) }
 

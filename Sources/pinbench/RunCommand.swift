@@ -85,6 +85,7 @@ struct RunCommand: ParsableCommand {
             + (numa.given ? ", \(numa.options)" : "")
         printError(title)
         printError("machine: \(machine.oneLine)")
+        for warning in experiment.numa.warnings(size: size) { printError("pinbench: warning: \(warning)") }
 
         var appender: JSONLinesAppender?
         if let jsonLinesPath {

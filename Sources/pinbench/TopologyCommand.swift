@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import PinCore
+import PinHarness
+import PinSystem
+
+struct TopologyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology",
+        abstract: "Print this machine's NUMA topology: nodes, CPUs, memory, hugepage pools per node, distances.",
+        discussion: """
+            Read from sysfs and cross-checked with libnuma (numa_available first; one node is a normal answer). \
+            With --topology, prints the simulated shape that run, sweep and plan would use instead.
+            """
+    )
+
+    @Option(help: "Show a simulated topology instead: 2x8 or \"0:0-7,1:8-15\".")
+    var topology: String?
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    func run() throws {
+        let balancing = ((try? ProcFile.read("/proc/sys/kernel/numa_balancing")) ?? "").trimmingWhitespace()
+        let numaBalancing = balancing.isEmpty ? "unavailable" : balancing
+        let report: TopologyReport
+        if let topology {
+            let memory = try? MemoryInfo.current()
+            do {
+                let simulated = try NUMATopology.simulated(
+                    topology, totalMemoryBytes: memory?.totalBytes ?? 0, freeMemoryBytes: memory?.availableBytes ?? 0)
+                report = TopologyReport(simulated: simulated, numaBalancing: numaBalancing)
+            } catch {
+                throw reportFailure(.invalidInput(error.description))
+            }
+        } else {
+            report = TopologyReport(machine: MachineTopology.current(), numaBalancing: numaBalancing)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.markdown())
+        }
+    }
+}
