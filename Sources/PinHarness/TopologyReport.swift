@@ -17,13 +17,20 @@ public struct TopologyReport: Sendable, Codable, Equatable {
     /// `/proc/sys/kernel/numa_balancing` or `unavailable`.
     public var numaBalancing: String
 
-    /// The machine's topology now.
-    public init(machine: MachineTopology, numaBalancing: String) {
+    /// The machine's topology now; `memoryTotalBytes` is `/proc/meminfo`'s MemTotal, to compare.
+    public init(machine: MachineTopology, numaBalancing: String, memoryTotalBytes: Int?) {
         source = "machine"
         nodes = machine.nodes.map(MachineRecord.NodeRecord.init)
         libnuma = machine.libnuma
         libnumaAvailable = machine.libnuma != nil
         disagreements = machine.disagreements
+        let nodeTotal = nodes.reduce(0) { $0 + $1.memTotalBytes }
+        if let memoryTotalBytes, memoryTotalBytes > 0, abs(nodeTotal - memoryTotalBytes) * 20 > memoryTotalBytes {
+            disagreements.append(
+                "the nodes' MemTotal sums to \(ByteSize(nodeTotal).humanReadable) but /proc/meminfo says "
+                    + "\(ByteSize(memoryTotalBytes).humanReadable): this kernel adds memory to a node as it brings it online "
+                    + "(hot-add, deferred struct page init), so a node may hold more than it says now")
+        }
         self.numaBalancing = numaBalancing
     }
 

@@ -34,7 +34,8 @@ struct TopologyCommand: ParsableCommand {
                 throw reportFailure(.invalidInput(error.description))
             }
         } else {
-            report = TopologyReport(machine: MachineTopology.current(), numaBalancing: numaBalancing)
+            report = TopologyReport(machine: MachineTopology.current(), numaBalancing: numaBalancing,
+                                    memoryTotalBytes: (try? MemoryInfo.current())?.totalBytes)
         }
         if json {
             let encoder = JSONEncoder()
