@@ -20,6 +20,21 @@ public struct JobResult: Sendable {
     /// Where a sample of the pages was after the pin phase (`Job.placementSample` > 0).
     public var pageNodes: PageNodeSample? = nil
 
+    public init(plan: CutPlan, threadStartSeconds: Double, pinSeconds: Double, unpinSeconds: Double,
+                threads: [ThreadStats], pinnedCheck: Verification, unpinnedCheck: Verification, error: String?,
+                backendMetrics: BackendMetrics? = nil, pageNodes: PageNodeSample? = nil) {
+        self.plan = plan
+        self.threadStartSeconds = threadStartSeconds
+        self.pinSeconds = pinSeconds
+        self.unpinSeconds = unpinSeconds
+        self.threads = threads
+        self.pinnedCheck = pinnedCheck
+        self.unpinnedCheck = unpinnedCheck
+        self.error = error
+        self.backendMetrics = backendMetrics
+        self.pageNodes = pageNodes
+    }
+
     /// A job counts only if both phases ran without error and both checks passed.
     public var verified: Bool { error == nil && pinnedCheck.passed && unpinnedCheck.passed }
 
