@@ -23,7 +23,9 @@ let package = Package(
         .target(
             name: "CPinSys",
             cSettings: [.define("_GNU_SOURCE")],
-            linkerSettings: [.linkedLibrary("numa"), .linkedLibrary("uring"), .linkedLibrary("pthread")]
+            linkerSettings: [
+                .linkedLibrary("numa"), .linkedLibrary("uring"), .linkedLibrary("hugetlbfs"), .linkedLibrary("pthread"),
+            ]
         ),
         .target(
             name: "CPinBaseline",

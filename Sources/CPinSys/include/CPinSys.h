@@ -57,5 +57,6 @@ int cpinsys_numa_configured_nodes(void);
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"
 #include "CPinSysFolioSim.h"
+#include "CPinSysHugetlbfs.h"
 
 #endif
