@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "PinHarnessTests", dependencies: ["PinHarness"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinbenchTests", dependencies: ["pinbench"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem"], swiftSettings: swiftSettings),
     ]
 )
