@@ -24,7 +24,8 @@ public enum Doctor {
         [populate(), mlock(), shim(), type1(), iommufd()]
     }
 
-    /// Settings that change results: root, memlock, hugepages, THP, NUMA balancing, VM effects.
+    /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA
+    /// balancing, VM effects.
     public static func settings(machine: MachineRecord) -> [Check] {
         var checks: [Check] = []
         checks.append(Check(

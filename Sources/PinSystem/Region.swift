@@ -154,6 +154,7 @@ extension Region {
                 }
                 throw .system(.last("creating an unlinked file on the hugetlbfs at \(path)"))
             }
+            // Sized explicitly as the memfd is (a writable mmap would also grow a hugetlbfs file).
             guard ftruncate(fd, off_t(size.bytes)) == 0 else {
                 throw .system(.last("ftruncate(hugetlbfs file, \(size))"))
             }
