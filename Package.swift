@@ -23,7 +23,9 @@ let package = Package(
         .target(
             name: "CPinSys",
             cSettings: [.define("_GNU_SOURCE")],
-            linkerSettings: [.linkedLibrary("numa"), .linkedLibrary("uring"), .linkedLibrary("pthread")]
+            linkerSettings: [
+                .linkedLibrary("numa"), .linkedLibrary("uring"), .linkedLibrary("hugetlbfs"), .linkedLibrary("pthread"),
+            ]
         ),
         .target(
             name: "CPinBaseline",
@@ -52,6 +54,6 @@ let package = Package(
         .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "PinHarnessTests", dependencies: ["PinHarness"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinbenchTests", dependencies: ["pinbench"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem"], swiftSettings: swiftSettings),
     ]
 )

@@ -11,7 +11,7 @@ public protocol ReleasedByDontNeed: PinBackend {}
 
 extension ReleasedByDontNeed {
     /// `MADV_DONTNEED`: unmaps the pages (frees them for private memory; shared memory stays
-    /// in its memfd until the region is unmapped).
+    /// in its memfd or hugetlbfs file until the region is unmapped).
     public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
         guard madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED) == 0 else {
             let error = errno

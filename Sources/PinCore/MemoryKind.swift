@@ -14,6 +14,11 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     case memfdHugetlb2m = "memfd-hugetlb-2m"
     /// `memfd_create(MFD_HUGETLB | MFD_HUGE_1GB)`.
     case memfdHugetlb1g = "memfd-hugetlb-1g"
+    /// An unlinked file on a hugetlbfs mounted with `pagesize=2M`, mapped `MAP_SHARED`
+    /// (found and made through libhugetlbfs; see `mapsHugetlbfsFile`).
+    case hugetlbfs2m = "hugetlbfs-2m"
+    /// An unlinked file on a hugetlbfs mounted with `pagesize=1G`, mapped `MAP_SHARED`.
+    case hugetlbfs1g = "hugetlbfs-1g"
     /// 16 KiB anonymous mTHP folios, mapped by PTEs: a `foliosim` layout only (see `isSimulatedOnly`).
     case mthp16k = "mthp-16k"
     /// 64 KiB anonymous mTHP folios, mapped by PTEs: a `foliosim` layout only.
@@ -25,8 +30,8 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     public var pageSize: PageSize {
         switch self {
         case .anon, .thp, .memfd, .mthp16k, .mthp64k: return .base
-        case .hugetlb2m, .memfdHugetlb2m: return .pmd
-        case .hugetlb1g, .memfdHugetlb1g: return .pud
+        case .hugetlb2m, .memfdHugetlb2m, .hugetlbfs2m: return .pmd
+        case .hugetlb1g, .memfdHugetlb1g, .hugetlbfs1g: return .pud
         }
     }
 
@@ -52,19 +57,24 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     /// The hugetlb pool page size this kind draws from, if any.
     public var hugetlbPageSize: PageSize? {
         switch self {
-        case .hugetlb2m, .memfdHugetlb2m: return .pmd
-        case .hugetlb1g, .memfdHugetlb1g: return .pud
+        case .hugetlb2m, .memfdHugetlb2m, .hugetlbfs2m: return .pmd
+        case .hugetlb1g, .memfdHugetlb1g, .hugetlbfs1g: return .pud
         default: return nil
         }
     }
 
-    /// Whether the mapping is shared (memfd), so released pages stay in the page cache.
+    /// Whether the mapping is shared (a memfd or a hugetlbfs file), so released pages stay
+    /// in the file.
     public var isShared: Bool {
         switch self {
-        case .memfd, .memfdHugetlb2m, .memfdHugetlb1g: return true
+        case .memfd, .memfdHugetlb2m, .memfdHugetlb1g, .hugetlbfs2m, .hugetlbfs1g: return true
         default: return false
         }
     }
+
+    /// Whether the region is a file on a mounted hugetlbfs rather than a memfd or anonymous
+    /// memory: mapping it needs a hugetlbfs of `hugetlbPageSize` mounted before PinBench starts.
+    public var mapsHugetlbfsFile: Bool { self == .hugetlbfs2m || self == .hugetlbfs1g }
 
     /// Checks that `size` is a positive whole number of this kind's pages.
     public func validate(size: ByteSize) throws(PlanError) {

@@ -24,7 +24,8 @@ public enum Doctor {
         [populate(), mlock(), shim(), type1(), iommufd()]
     }
 
-    /// Settings that change results: root, memlock, hugepages, THP, NUMA balancing, VM effects.
+    /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA
+    /// balancing, VM effects.
     public static func settings(machine: MachineRecord) -> [Check] {
         var checks: [Check] = []
         checks.append(Check(
@@ -48,6 +49,7 @@ public enum Doctor {
                     + "scripts/reserve-hugepages.sh \(size) <count>, or "
                     + "echo <count> | sudo tee \(HugepagePool.directory(pageSize: pool.pageSizeBytes))/nr_hugepages" : nil))
         }
+        checks.append(hugetlbfsMounts())
         let thpSkews = machine.thpEnabled == "always"
         checks.append(Check(
             subject: "THP", status: thpSkews ? .note : .works,
@@ -68,6 +70,29 @@ public enum Doctor {
                     + "and publish bare-metal numbers"))
         }
         return checks
+    }
+
+    /// The hugetlbfs mounts libhugetlbfs found at start, which `hugetlbfs-2m` and `hugetlbfs-1g`
+    /// map their files on; for a size without one, the command that mounts it.
+    static func hugetlbfsMounts() -> Check {
+        let discovered = HugetlbfsMount.discover()
+        let usedSizes = Set(MemoryKind.allCases.filter(\.mapsHugetlbfsFile).compactMap { $0.hugetlbPageSize?.bytes })
+        let missing = discovered.filter { $0.path == nil && usedSizes.contains($0.pageSize) }
+        // Mounts /proc/mounts has that libhugetlbfs did not take: a second one of a size, or
+        // one this user cannot write to.
+        let unseen = HugetlbfsMount.mounted().filter { !discovered.contains($0) }
+        var detail = discovered.isEmpty ? "libhugetlbfs reports no huge page sizes"
+            : discovered.map(\.description).joined(separator: ", ")
+        if !unseen.isEmpty {
+            detail += "; also mounted but not used by libhugetlbfs: " + unseen.map(\.description).joined(separator: ", ")
+        }
+        let fix = missing.map { mount in
+            "hugetlbfs-\(ByteSize(mount.pageSize).description.lowercased()) runs are refused until one is mounted: "
+                + HugetlbfsMount.mountCommand(pageSize: mount.pageSize)
+        }
+        return Check(
+            subject: "hugetlbfs mounts (libhugetlbfs)", status: missing.isEmpty && !discovered.isEmpty ? .works : .note,
+            detail: detail, fix: fix.isEmpty ? nil : fix.joined(separator: "; "))
     }
 
     // MARK: - Pin paths

@@ -62,13 +62,15 @@ extension Region {
         return try mapUnchecked(kind: kind, size: size)
     }
 
-    /// Fails with an actionable message when the memory is not there to be had.
+    /// Fails with an actionable message when the memory is not there to be had, or, for the
+    /// hugetlbfs kinds, when libhugetlbfs found no hugetlbfs of that page size at start.
     public static func checkCapacity(kind: MemoryKind, size: ByteSize) throws(RegionError) {
         guard !kind.isSimulatedOnly else { throw .simulatedOnly(kind: kind) }
         if let hugePage = kind.hugetlbPageSize {
             guard let pool = HugepagePool.read(pageSize: hugePage.bytes) else {
                 throw .noHugepagePool(kind: kind)
             }
+            if kind.mapsHugetlbfsFile { try checkHugetlbfsMount(kind: kind, pageSize: hugePage.bytes) }
             let needed = size.bytes / hugePage.bytes
             guard pool.available >= needed else {
                 throw .hugepagePoolTooSmall(kind: kind, needed: needed, pool: pool)
@@ -80,6 +82,14 @@ extension Region {
                 throw .notEnoughMemory(size: size, memory: memory)
             }
         }
+    }
+
+    /// libhugetlbfs must know a mount for `pageSize`; when it does not, the error names any
+    /// mount `/proc/mounts` shows now (mounted since this process started, or unusable by it).
+    private static func checkHugetlbfsMount(kind: MemoryKind, pageSize: Int) throws(RegionError) {
+        guard HugetlbfsMount.path(forPageSize: pageSize) == nil else { return }
+        let mountedNow = HugetlbfsMount.mounted().first { $0.pageSize == pageSize }?.path
+        throw .noHugetlbfsMount(kind: kind, mountedSinceStart: mountedNow)
     }
 
     /// Reserves `size` bytes of address space aligned to `alignment`, with no memory behind
@@ -134,7 +144,22 @@ extension Region {
         var fd: Int32 = -1
         defer { if fd >= 0 { close(fd) } }
         var flags = CPINSYS_MAP_FIXED
-        if kind.isShared {
+        if kind.mapsHugetlbfsFile, let hugePage = kind.hugetlbPageSize {
+            // An unlinked file on the mount libhugetlbfs found (not get_huge_pages, which
+            // would fault the pages in itself, outside the timed phase's control).
+            fd = cpinsys_hugetlbfs_unlinked_fd(hugePage.bytes)
+            guard fd >= 0 else {
+                guard let path = HugetlbfsMount.path(forPageSize: hugePage.bytes) else {
+                    throw .noHugetlbfsMount(kind: kind, mountedSinceStart: nil)
+                }
+                throw .system(.last("creating an unlinked file on the hugetlbfs at \(path)"))
+            }
+            // Sized explicitly as the memfd is (a writable mmap would also grow a hugetlbfs file).
+            guard ftruncate(fd, off_t(size.bytes)) == 0 else {
+                throw .system(.last("ftruncate(hugetlbfs file, \(size))"))
+            }
+            flags |= MAP_SHARED
+        } else if kind.isShared {
             var memfdFlags = CPINSYS_MFD_CLOEXEC
             if kind.isHugetlb { memfdFlags |= CPINSYS_MFD_HUGETLB | UInt32(hugeFlag) }
             fd = cpinsys_memfd_create("pinbench-\(kind)", memfdFlags)
@@ -148,7 +173,9 @@ extension Region {
             if kind.isHugetlb { flags |= CPINSYS_MAP_HUGETLB | hugeFlag }
         }
         guard let mapped = mmap(address, size.bytes, protection, flags, fd, 0), mapped != MAP_FAILED else {
-            let hint = kind.isHugetlb ? "the hugetlb pool may have been taken by another process" : nil
+            let hint = kind.mapsHugetlbfsFile
+                ? "the hugetlb pool may have been taken by another process, or the hugetlbfs mount's size= limit is below \(size)"
+                : kind.isHugetlb ? "the hugetlb pool may have been taken by another process" : nil
             throw .system(.last("mmap(\(size) \(kind))", hint: hint))
         }
         // THP policy: only `thp` may get huge folios; `anon` and `memfd` stay at 4 KiB

@@ -8,7 +8,7 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
             Each path is tried for real on a 64K range: MADV_POPULATE_WRITE, mlock, an io_uring \
             long-term pin (the vfio shim), a VFIO type1 container and an iommufd IOAS. Then the \
-            settings that change results: root, RLIMIT_MEMLOCK, hugepage pools, THP, NUMA balancing, \
+            settings that change results: root, RLIMIT_MEMLOCK, hugepage pools, hugetlbfs mounts, THP, NUMA balancing, \
             VM effects. Exit code 0 when the shim works (every backend can run), 1 otherwise.
             """
     )

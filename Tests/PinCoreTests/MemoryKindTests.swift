@@ -33,6 +33,19 @@ struct MemoryKindTests {
         let message = PlanError.sizeNotPageMultiple(size: .mib(1536), kind: .hugetlb1g).description
         #expect(message.contains("1G or 2G"))
     }
+
+    @Test("hugetlbfs-2m and hugetlbfs-1g are shared files drawing on the hugetlb pools")
+    func hugetlbfsKinds() throws {
+        #expect(try #require(MemoryKind(rawValue: "hugetlbfs-2m")) == .hugetlbfs2m)
+        #expect(MemoryKind.hugetlbfs2m.pageSize == .pmd && MemoryKind.hugetlbfs2m.folioSize == .pmd)
+        #expect(MemoryKind.hugetlbfs1g.pageSize == .pud && MemoryKind.hugetlbfs1g.folioSize == .pud)
+        #expect(MemoryKind.hugetlbfs2m.hugetlbPageSize == .pmd)
+        #expect(MemoryKind.hugetlbfs1g.hugetlbPageSize == .pud)
+        for kind in [MemoryKind.hugetlbfs2m, .hugetlbfs1g] {
+            #expect(kind.isShared && kind.isHugetlb && kind.mapsHugetlbfsFile, "\(kind)")
+        }
+        #expect(MemoryKind.allCases.filter(\.mapsHugetlbfsFile) == [.hugetlbfs2m, .hugetlbfs1g])
+    }
 }
 
 @Suite("mTHP memory kinds")
@@ -53,7 +66,8 @@ struct MTHPKindTests {
     }
 
     @Test("every kind that maps real memory is not simulated only",
-          arguments: [MemoryKind.anon, .thp, .hugetlb2m, .hugetlb1g, .memfd, .memfdHugetlb2m, .memfdHugetlb1g])
+          arguments: [MemoryKind.anon, .thp, .hugetlb2m, .hugetlb1g, .memfd, .memfdHugetlb2m, .memfdHugetlb1g,
+                      .hugetlbfs2m, .hugetlbfs1g])
     func realKinds(kind: MemoryKind) {
         #expect(!kind.isSimulatedOnly)
     }

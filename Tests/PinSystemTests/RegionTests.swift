@@ -52,6 +52,25 @@ struct RegionTests {
         }
     }
 
+    @Test("a hugetlbfs kind with no mount libhugetlbfs knows is refused with the mount command",
+          .enabled(if: HugetlbfsMount.path(forPageSize: PageSize.pmd.bytes) == nil
+                   && HugepagePool.read(pageSize: PageSize.pmd.bytes) != nil,
+                   "a 2 MiB hugetlbfs was mounted when the tests started, or there is no 2 MiB pool"))
+    func noHugetlbfsMount() throws {
+        do {
+            _ = try Region.map(kind: .hugetlbfs2m, size: .mib(4))
+            Issue.record("mapping hugetlbfs-2m without a mount should have been refused")
+        } catch {
+            // A parallel test may have mounted one since this process started: named, not used.
+            guard case .noHugetlbfsMount(.hugetlbfs2m, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(error.description.contains("libhugetlbfs"))
+            if case .noHugetlbfsMount(_, nil) = error {
+                #expect(error.description.contains("mkdir -p /dev/hugepages && mount -t hugetlbfs -o pagesize=2M none /dev/hugepages"))
+                #expect(error.description.contains("not seen until its next start"))
+            }
+        }
+    }
+
     @Test("unmapping on release: the address range is gone afterwards")
     func unmaps() throws {
         var region: Region? = try Region.map(kind: .anon, size: .mib(4))

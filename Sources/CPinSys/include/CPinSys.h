@@ -62,5 +62,6 @@ int cpinsys_numa_configured_nodes(void);
 #include "CPinSysVFIO.h"
 #include "CPinSysFolioSim.h"
 #include "CPinSysNUMA.h"
+#include "CPinSysHugetlbfs.h"
 
 #endif
