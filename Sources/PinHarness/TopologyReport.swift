@@ -16,6 +16,8 @@ public struct TopologyReport: Sendable, Codable, Equatable {
     public var disagreements: [String]
     /// `/proc/sys/kernel/numa_balancing` or `unavailable`.
     public var numaBalancing: String
+    /// Every huge page size with the hugetlbfs libhugetlbfs found for it at start (machine-wide).
+    public var hugetlbfs: [HugetlbfsMount] = HugetlbfsMount.discover()
 
     /// The machine's topology now; `memoryTotalBytes` is `/proc/meminfo`'s MemTotal, to compare.
     public init(machine: MachineTopology, numaBalancing: String, memoryTotalBytes: Int?) {
@@ -80,6 +82,12 @@ public struct TopologyReport: Sendable, Codable, Equatable {
             lines.append(SummaryTable.line(["from \(node.id)"] + (0..<count).map { $0 < node.distances.count ? "\(node.distances[$0])" : "?" }))
         }
         lines.append("")
+        if !hugetlbfs.isEmpty {
+            lines.append("hugetlbfs (libhugetlbfs): " + hugetlbfs.map(\.description).joined(separator: ", "))
+            for mount in hugetlbfs where mount.path == nil {
+                lines.append("  to map hugetlbfs-\(ByteSize(mount.pageSize).description.lowercased()): \(HugetlbfsMount.mountCommand(pageSize: mount.pageSize))")
+            }
+        }
         lines.append("numa_balancing: \(numaBalancing)"
             + (numaBalancing == "0" || numaBalancing == "unavailable" ? ""
                 : " (scans and faults pages to migrate them, pinned ones included: sysctl -w kernel.numa_balancing=0 for stable numbers)"))

@@ -7,7 +7,7 @@ import PinCore
 /// Two sources: libhugetlbfs (`discover`), which is what mapping uses, and `/proc/mounts`
 /// (`mounted`), the live truth. They differ when a hugetlbfs is mounted or unmounted after
 /// the process started: libhugetlbfs scans the mounts once, in a constructor at start.
-public struct HugetlbfsMount: Sendable, Equatable, CustomStringConvertible {
+public struct HugetlbfsMount: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The huge page size in bytes.
     public var pageSize: Int
     /// Where a hugetlbfs with pages of `pageSize` is mounted, or nil when none is.

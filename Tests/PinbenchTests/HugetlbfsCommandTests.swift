@@ -55,13 +55,15 @@ struct HugetlbfsCommandTests {
         #expect(result.stderr.contains("size= limit"))
     }
 
-    @Test("doctor lists the mount with its page size while it is mounted, and the mount command after")
+    @Test("doctor and topology list the mount with its page size while it is mounted, and the mount command after")
     func doctor() throws {
         do {
             let mount = try TemporaryHugetlbfs()
             defer { mount.unmount() }
             let result = try PinbenchProcess.run(["doctor"])
             #expect(result.stdout.contains("hugetlbfs mounts (libhugetlbfs): 2M -> \(mount.path)"), "stdout: \(result.stdout)")
+            let topology = try PinbenchProcess.run(["topology"])
+            #expect(topology.stdout.contains("hugetlbfs (libhugetlbfs): 2M -> \(mount.path)"), "stdout: \(topology.stdout)")
         }
         try #require(!HugetlbfsMount.mounted().contains { $0.pageSize == 2 << 20 }, "a 2 MiB hugetlbfs is mounted elsewhere")
         let result = try PinbenchProcess.run(["doctor"])

@@ -26,6 +26,9 @@ struct NUMACommandTests {
         #expect(object["source"] as? String == "machine")
         #expect(object["libnumaAvailable"] as? Bool == true)
         #expect((nodes.first?["cpus"] as? [Int])?.isEmpty == false)
+        // Every huge page size sysfs has, with its hugetlbfs mount (or none).
+        let pools = ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/kernel/mm/hugepages")) ?? []).count
+        #expect((object["hugetlbfs"] as? [[String: Any]])?.count == pools)
     }
 
     @Test("topology --topology shows the simulated shape; a bad one exits 2 with the format")
