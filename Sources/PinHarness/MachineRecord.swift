@@ -36,8 +36,9 @@ public struct MachineRecord: Sendable, Codable, Equatable {
     public var thpDefrag: String
     /// Every system-wide hugetlb pool, smallest page size first.
     public var hugepagePools: [HugepagePoolRecord]
-    /// `/proc/sys/kernel/numa_balancing` (`0`, `1`, `2`, ...) or `unavailable`: automatic NUMA
-    /// balancing migrates pages behind a benchmark's back, so node-local results depend on it.
+    /// `/proc/sys/kernel/numa_balancing` (`0`, `1`, `2`, ...) or `unavailable`, as
+    /// `NUMABalancing.sysctlValue`: automatic NUMA balancing migrates pages behind a benchmark's
+    /// back, so node-local results depend on it.
     public var numaBalancing: String
     /// `RLIMIT_MEMLOCK` and `CAP_IPC_LOCK`, which decide whether mlock and long-term pins may run.
     public var memlock: MemlockRecord
@@ -136,8 +137,6 @@ public struct MachineRecord: Sendable, Codable, Equatable {
         let memory = (try? MemoryInfo.current()) ?? MemoryInfo(totalBytes: 0, availableBytes: 0)
         let pools = NodeInfo.hugepagePools(under: "/sys/kernel/mm/hugepages")
             .map { HugepagePoolRecord($0, reserved: $0.reserved) }
-        let numaBalancing = (try? ProcFile.read("/proc/sys/kernel/numa_balancing"))
-            .map { $0.trimmingWhitespace() } ?? "unavailable"
         return MachineRecord(
             hostname: hostname(), kernelRelease: kernelRelease(), cpuModel: cpuModel(),
             onlineCPUs: online.count, physicalCores: topology.cores, sockets: topology.sockets,
@@ -145,7 +144,7 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             memoryTotalBytes: memory.totalBytes, memoryAvailableBytes: memory.availableBytes,
             thpEnabled: selected("/sys/kernel/mm/transparent_hugepage/enabled"),
             thpDefrag: selected("/sys/kernel/mm/transparent_hugepage/defrag"),
-            hugepagePools: pools, numaBalancing: numaBalancing.isEmpty ? "unavailable" : numaBalancing,
+            hugepagePools: pools, numaBalancing: NUMABalancing.current().sysctlValue,
             memlock: MemlockRecord(MemlockLimit.current()), isRoot: geteuid() == 0,
             pinbenchVersion: version, gitCommit: gitCommit, collectedAt: isoTimestamp(),
             virtualized: (try? ProcFile.read("/proc/cpuinfo")).map { cpuinfo in

@@ -1,0 +1,43 @@
+import PinBackends
+import PinCore
+
+/// What `pinbench hold` keeps: a region of one kind and size pinned by one backend, touched for
+/// a while, then (unless told not to) an unpinned region of the same kind and size touched as long.
+public struct HoldConfiguration: Sendable {
+    /// The backend that pins the held region (`vfio`, `mlock`, `populate` or `touch`).
+    public var backend: BackendKind
+    public var backendOptions: BackendOptions
+    public var memory: MemoryKind
+    public var size: ByteSize
+    /// How long each region is touched; fractions allowed (tests hold for a fraction of a second).
+    public var seconds: Double
+    /// Also touch an unpinned region for comparison.
+    public var compareUnpinned: Bool
+    /// Time between progress samples (1 s on the command line).
+    public var sampleSeconds: Double
+
+    public init(
+        backend: BackendKind = .vfio, backendOptions: BackendOptions = BackendOptions(), memory: MemoryKind = .thp,
+        size: ByteSize = .gib(1), seconds: Double = 10, compareUnpinned: Bool = true, sampleSeconds: Double = 1
+    ) {
+        self.backend = backend
+        self.backendOptions = backendOptions
+        self.memory = memory
+        self.size = size
+        self.seconds = seconds
+        self.compareUnpinned = compareUnpinned
+        self.sampleSeconds = sampleSeconds
+    }
+
+    /// The backend as tables name it: `vfio (shim, locked-vm shared, container-lock type1)`, `mlock`.
+    public var backendDescription: String {
+        backend == .vfio ? "vfio (\(backendOptions.vfio))" : backend.rawValue
+    }
+
+    /// The same backend, memory and size as a one-strategy `RunConfiguration`, so the hold is
+    /// refused by exactly the preflight checks (and messages) of `pinbench run`.
+    var runConfiguration: RunConfiguration {
+        RunConfiguration(backend: backend, backendOptions: backendOptions, strategies: [.single], threads: 1,
+                         size: size, memory: memory, repetitions: 1, warmups: 0)
+    }
+}

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PinBackends
+import PinCore
+import PinHarness
+import PinSystem
+
+struct HoldCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold",
+        abstract: "Keep a region pinned while a thread touches it, and show NUMA balancing's scanning beside an unpinned region.",
+        discussion: """
+            Pins a region with the backend and verifies the pin, then one thread writes a byte to every base page, \
+            pass after pass, for --seconds; every second a line gives the passes, ns per page touched and the \
+            numa_pte_updates, numa_hint_faults and numa_pages_migrated deltas of /proc/vmstat. The region is \
+            unpinned and unmapped, and the same is done for as long on an unpinned region of the same kind and \
+            size (populated untimed with MADV_POPULATE_WRITE) unless --no-compare. A table of both ends the run. \
+            Exit codes: 0 done and verified, 1 a failure while measuring, 2 bad input or a resource the machine \
+            cannot give, 3 the pin or unpin did not verify, 130 interrupted (Ctrl-C ends the current phase, then \
+            unpins and prints what was measured).
+            """
+    )
+
+    @Option(help: "vfio, mlock, populate or touch (default: vfio, the shim unless --vfio says otherwise).",
+            transform: { try parseChoice($0, "backend") as BackendKind })
+    var backend: BackendKind = .vfio
+
+    @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: thp).",
+            transform: { try parseChoice($0, "memory kind") as MemoryKind })
+    var memory: MemoryKind = .thp
+
+    @Option(help: "Region size: 16M, 1G, 512MiB (default: 1G).", transform: parseSize)
+    var size: ByteSize = .gib(1)
+
+    @Option(help: "How long each region is touched, in seconds (fractions allowed; default: 10).")
+    var seconds: Double = 10
+
+    @Flag(name: .customLong("no-compare"), help: "Touch only the pinned region, not an unpinned one after it.")
+    var noCompare = false
+
+    @Flag(help: "Write the result as one JSON object to stdout (the table goes to stderr).")
+    var json = false
+
+    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
+
+    func validate() throws {
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be more than 0") }
+        if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
+    }
+
+    func run() throws {
+        let configuration = HoldConfiguration(
+            backend: backend, backendOptions: BackendOptions(vfio: vfio.options), memory: memory, size: size,
+            seconds: seconds, compareUnpinned: !noCompare)
+        let hold: Hold
+        do { hold = try Hold(configuration) } catch { throw reportFailure(error) }
+
+        let title = "pinbench hold: \(configuration.backendDescription) on \(size) of \(memory), "
+            + "\(formatDecimal(seconds, digits: seconds == seconds.rounded() ? 0 : 2)) s per region"
+            + (noCompare ? "" : ", then unpinned") + ", numa_balancing \(hold.numaBalancing)"
+        printError(title)
+        for note in hold.notes { printError("note: \(note)") }
+
+        InterruptFlag.install()
+        let result: HoldResult
+        do {
+            result = try hold.run(onEvent: { event in
+                switch event {
+                case .pinned(let check, let seconds):
+                    printError("pinned in \(DurationFormat.seconds(seconds)): \(check)")
+                case .phaseStarted(_, let label):
+                    printError("touching: \(label), for \(formatDecimal(seconds, digits: 1)) s")
+                case .sample(let sample, let label):
+                    printError(Self.progressLine(sample, label: label))
+                case .unpinned(let check):
+                    printError("unpinned: \(check)")
+                }
+            })
+        } catch {
+            throw reportFailure(error)
+        }
+
+        let report = "\n\(title)\n\n\(result.markdown())"
+        if json {
+            do { printFlushed(try JSONLinesAppender.line(result)) } catch {
+                throw reportFailure(.failed(error.description))
+            }
+            printError(report)
+        } else {
+            print(report)
+        }
+        if let error = result.error { throw reportFailure(.failed(error)) }
+        if result.interrupted {
+            printError("pinbench: interrupted; what was measured is above")
+            throw ExitCode(128 + (InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal))
+        }
+        if !result.verified {
+            printError("pinbench: the pin or unpin did not verify (see above)")
+            throw ExitCode(3)
+        }
+    }
+
+    /// `[pinned by vfio shim] 3 s: 12.4 passes, 38.1 ns/page, numa_pte_updates +0, ...`
+    static func progressLine(_ sample: HoldResult.Sample, label: String) -> String {
+        let counters = VMStat.numaBalancingCounters.map { name in
+            "\(name) " + (sample.numa[name].map { ($0 < 0 ? "" : "+") + String($0) } ?? "-")
+        }
+        return "[\(label)] \(formatDecimal(sample.endSeconds, digits: 1)) s: "
+            + "\(formatDecimal(sample.passes, digits: 1)) passes, "
+            + "\(formatDecimal(sample.nanosecondsPerPage, digits: 1)) ns/page, "
+            + counters.joined(separator: ", ")
+    }
+}
