@@ -144,6 +144,8 @@ public final class Experiment {
     /// One repetition of `strategy` on a fresh region; `pool` must have the helpers a kernel
     /// plan needs. Sweeps call this per cell.
     func measure(_ strategy: Strategy, rep: Int, warmup: Bool, pool: HelperPool?) throws(HarnessError) -> RunRecord {
+        let balancing = NUMABalancing.current()
+        let before = try? VMStat.read().numa
         let region = try freshRegion()
         let binding = numa.binding
         let job = Job(plan: plans[strategy]!, backend: backend, pool: pool,
@@ -152,7 +154,9 @@ public final class Experiment {
         let result = job.run(on: region)
         var record = RunRecord(job: result, configuration: configuration, rep: rep, warmup: warmup,
                                poolStartSeconds: pool?.startSeconds)
-        record.numa = NUMARecord(setup: numa, job: result, machine: machineTopology)
+        let after = try? VMStat.read().numa
+        record.numa = NUMARecord(setup: numa, job: result, machine: machineTopology, numaBalancing: balancing,
+                                 vmstat: before.flatMap { before in after?.delta(since: before) })
         return record
     }
 

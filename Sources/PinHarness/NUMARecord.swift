@@ -35,12 +35,21 @@ public struct NUMARecord: Sendable, Codable, Equatable {
     public var shareOnIntended: Double?
     /// A placement or binding was asked on the real machine, and pages landed elsewhere.
     public var misplaced: Bool
+    /// `kernel.numa_balancing` when the run started ("0" off, "1" normal, "2" tiering, "3" both).
+    public var numaBalancing: String
+    /// How the system-wide `numa_*` counters of `/proc/vmstat` moved over the job (mapping,
+    /// both phases, verification): `numa_pte_updates` and `numa_hint_faults` count the
+    /// balancing scanner's work, pinned pages included; nil when /proc/vmstat was unreadable.
+    public var vmstat: VMStatDelta?
 
     /// Below this share a run that asked for a placement is flagged. MPOL_BIND gives 100%; the
     /// slack lets MPOL_LOCAL's fallback under memory pressure move a page or two of a sample.
     static let misplacedBelow = 0.99
 
-    init(setup: NUMASetup, job: JobResult, machine: NUMATopology) {
+    init(setup: NUMASetup, job: JobResult, machine: NUMATopology, numaBalancing: NUMABalancing = .unavailable,
+         vmstat: VMStatDelta? = nil) {
+        self.numaBalancing = numaBalancing.sysctlValue
+        self.vmstat = vmstat
         topology = setup.topology.sourceDescription
         placement = setup.options.placement.description
         placementApplied = setup.placementApplied

@@ -1,4 +1,5 @@
 import PinCore
+import PinSystem
 
 /// Where memory and threads were, per row: the nodes the workers ran on, the share of sampled
 /// pages on the intended node, and runs flagged as misplaced. Printed under the timings when a
@@ -15,6 +16,8 @@ public struct NUMATable: Sendable {
         public var worstShare: Double?
         public var intendedNodes: String
         public var misplacedRuns: Int
+        /// Median over the runs of each of `VMStat.numaBalancingCounters` (nil when unread).
+        public var balancingMedians: [String: Double]
     }
 
     public var rows: [Row]
@@ -22,6 +25,8 @@ public struct NUMATable: Sendable {
     public var notes: [(String, String)]
     /// Whether anything was asked beyond the defaults.
     let asked: Bool
+    /// Whether NUMA balancing scanned or faulted during the runs.
+    let scanned: Bool
 
     public init(records: [RunRecord]) {
         let measured = records.filter { !$0.warmup && $0.numa != nil }
@@ -42,28 +47,36 @@ public struct NUMATable: Sendable {
                 ranOnNodes: nodes(group.flatMap { $0.workers.compactMap(\.node) }),
                 worstShare: group.compactMap(\.shareOnIntended).min(),
                 intendedNodes: nodes(group.flatMap(\.intendedNodes)),
-                misplacedRuns: group.filter(\.misplaced).count)
+                misplacedRuns: group.filter(\.misplaced).count,
+                balancingMedians: Dictionary(uniqueKeysWithValues: VMStat.numaBalancingCounters.compactMap { name in
+                    Statistics(group.compactMap { $0.vmstat?[name].map(Double.init) }).map { (name, $0.median) }
+                }))
         }
         let first = measured.first?.numa
         notes = first.map { [("topology", $0.topology), ("placement", "--node \($0.placement): \($0.placementApplied)"),
-                             ("binding", "--bind \($0.bind): \($0.bindApplied)")] } ?? []
+                             ("binding", "--bind \($0.bind): \($0.bindApplied)"),
+                             ("numa_balancing", $0.numaBalancing + " (vmstat deltas are system-wide, over each whole job)")] } ?? []
         asked = first.map { $0.placement != "first-touch" || $0.bind != "none" || $0.topology != "machine" } ?? false
+        scanned = rows.contains { row in
+            ["numa_pte_updates", "numa_hint_faults"].contains { (row.balancingMedians[$0] ?? 0) > 0 }
+        }
     }
 
-    /// Worth printing: something was asked, or a run was misplaced.
-    public var isWorthShowing: Bool { !rows.isEmpty && (asked || rows.contains { $0.misplacedRuns > 0 }) }
+    /// Worth printing: something was asked, a run was misplaced, or the balancer was at work.
+    public var isWorthShowing: Bool { !rows.isEmpty && (asked || scanned || rows.contains { $0.misplacedRuns > 0 }) }
 
     public func markdown() -> String {
         guard !rows.isEmpty else { return "" }
         var lines = [
-            SummaryTable.line(["NUMA", "bound to node", "ran on node", "intended node", "pages there (worst run)", "misplaced runs"]),
-            SummaryTable.line(Array(repeating: "---", count: 6)),
+            SummaryTable.line(["NUMA", "bound to node", "ran on node", "intended node", "pages there (worst run)", "misplaced runs"]
+                + VMStat.numaBalancingCounters),
+            SummaryTable.line(Array(repeating: "---", count: 6 + VMStat.numaBalancingCounters.count)),
         ]
         for row in rows {
             lines.append(SummaryTable.line([
                 row.variant, row.boundNodes, row.ranOnNodes, row.intendedNodes,
                 row.worstShare.map(formatPercent) ?? "not sampled", "\(row.misplacedRuns) of \(row.runs)",
-            ]))
+            ] + VMStat.numaBalancingCounters.map { name in row.balancingMedians[name].map { formatDecimal($0, digits: 0) } ?? "-" }))
         }
         let noteLines = notes.map { "\($0.0): \($0.1)" }
         return lines.joined(separator: "\n") + (noteLines.isEmpty ? "" : "\n\n" + noteLines.joined(separator: "\n"))

@@ -38,6 +38,10 @@ struct NUMARunTests {
             #expect(numa.intendedNodes == [0])
             #expect(numa.shareOnIntended == 1)
             #expect(!numa.misplaced)
+            // The job allocated 4096 pages on node 0 itself, whatever else the system did.
+            #expect(numa.numaBalancing == NUMABalancing.current().sysctlValue)
+            #expect((numa.vmstat?["numa_hit"] ?? 0) >= 4096)
+            #expect(numa.vmstat?["numa_pte_updates"] != nil)
         }
         let table = NUMATable(records: records)
         #expect(table.isWorthShowing)
@@ -110,6 +114,16 @@ struct NUMARunTests {
         }
         // The same shape simulated binds nothing, so nothing is refused.
         _ = try NUMASetup(NUMAOptions(placement: .node(1), bind: .local, topology: "0:0,1:65000"))
+    }
+
+    @Test("the NUMA table is shown when the balancer scanned, even with nothing asked")
+    func scanningShowsTable() throws {
+        var records = try Experiment(Self.configuration(NUMAOptions(), strategies: [.single])).run()
+        #expect(!NUMATable(records: records).isWorthShowing)
+        records[0].numa?.vmstat = VMStatDelta([.init(name: "numa_pte_updates", delta: 512), .init(name: "numa_hint_faults", delta: 7)])
+        let table = NUMATable(records: records)
+        #expect(table.isWorthShowing)
+        #expect(table.markdown().contains("| 512 | 7 | - |"))
     }
 
     @Test("the home node of first-touch memory is the lowest node with CPUs and memory")
