@@ -18,6 +18,17 @@ struct PinbenchProcess {
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/pinbench")
     }
 
+    /// A wrapper that runs pinbench with `RLIMIT_MEMLOCK` at 4 MiB and, as root, without
+    /// `CAP_IPC_LOCK` (which would bypass the limit); fails the test when util-linux lacks a tool.
+    static func lowMemlockWrapper() throws -> [String] {
+        let prlimit = "/usr/bin/prlimit", setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: prlimit), "needs prlimit (util-linux)")
+        let wrapper = [prlimit, "--memlock=4194304"]
+        guard geteuid() == 0 else { return wrapper }
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "needs setpriv (util-linux) to drop CAP_IPC_LOCK")
+        return [setpriv, "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock", "--"] + wrapper
+    }
+
     /// Runs pinbench, behind `wrapper` (a command and its arguments) when one is given.
     static func run(_ arguments: [String], wrapper: [String] = []) throws -> PinbenchProcess {
         let process = Process()

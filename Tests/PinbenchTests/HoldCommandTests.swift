@@ -79,13 +79,7 @@ struct HoldCommandTests {
 
     @Test("RLIMIT_MEMLOCK lowered in a child without CAP_IPC_LOCK: the vfio hold is refused as run refuses it")
     func memlockTooLow() throws {
-        let prlimit = "/usr/bin/prlimit", setpriv = "/usr/bin/setpriv"
-        try #require(FileManager.default.isExecutableFile(atPath: prlimit), "needs prlimit (util-linux)")
-        var wrapper = [prlimit, "--memlock=4194304"]
-        if geteuid() == 0 {
-            try #require(FileManager.default.isExecutableFile(atPath: setpriv), "needs setpriv (util-linux) to drop CAP_IPC_LOCK")
-            wrapper = [setpriv, "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock", "--"] + wrapper
-        }
+        let wrapper = try PinbenchProcess.lowMemlockWrapper()
         let result = try PinbenchProcess.run(["hold", "--memory", "anon", "--size", "64M", "--seconds", "1"], wrapper: wrapper)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("exceeds RLIMIT_MEMLOCK (4M)"))

@@ -47,14 +47,7 @@ struct VFIOCommandTests {
 
     @Test("RLIMIT_MEMLOCK lowered in a child without CAP_IPC_LOCK: refused with the limit and the fix, exit 2")
     func memlockTooLow() throws {
-        let prlimit = "/usr/bin/prlimit", setpriv = "/usr/bin/setpriv"
-        try #require(FileManager.default.isExecutableFile(atPath: prlimit), "needs prlimit (util-linux)")
-        // Root has CAP_IPC_LOCK, which bypasses the limit: drop it for the child.
-        var wrapper = [prlimit, "--memlock=4194304"]
-        if geteuid() == 0 {
-            try #require(FileManager.default.isExecutableFile(atPath: setpriv), "needs setpriv (util-linux) to drop CAP_IPC_LOCK")
-            wrapper = [setpriv, "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock", "--"] + wrapper
-        }
+        let wrapper = try PinbenchProcess.lowMemlockWrapper()
         let result = try PinbenchProcess.run(
             ["run", "--backend", "vfio", "--memory", "anon", "--size", "64M", "--strategy", "single", "--reps", "1"],
             wrapper: wrapper)
