@@ -54,6 +54,7 @@ extension ResultSet {
         } else {
             header.append("\(records.count) repetitions recorded (\(warmups) warm-up).  ")
         }
+        if let line = Self.placementLine(records: records, options: specification?.numa) { header.append(line) }
         if let missing, missing > 0 {
             header.append("**Incomplete**: \(missing) repetitions missing; finish with `pinbench sweep --resume \(directory)`.")
         }
@@ -64,6 +65,17 @@ extension ResultSet {
         try write(readme(summary: summary, specification: specification, machineLine: machineLine, missing: missing),
                   to: "README.md")
         return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing)
+    }
+
+    /// Where memory and threads were asked to go and how many runs missed, when anything was
+    /// asked or missed (sets made before placement was recorded have no line).
+    static func placementLine(records: [RunRecord], options: NUMAOptions?) -> String? {
+        let measured = records.filter { !$0.warmup && $0.numa != nil }
+        let misplaced = measured.filter { $0.numa!.misplaced }.count
+        guard options != nil || misplaced > 0, let first = measured.first?.numa else { return nil }
+        return "NUMA: --node \(first.placement) (\(first.placementApplied)), --bind \(first.bind) (\(first.bindApplied)), "
+            + "topology \(first.topology); \(misplaced) of \(measured.count) measured runs had sampled pages off the intended node"
+            + (misplaced > 0 ? " (see runs.jsonl, `numa`)." : ".") + "  "
     }
 
     func readme(summary: SweepSummary, specification: SweepSpecification?, machineLine: String?, missing: Int?) -> String {

@@ -95,12 +95,22 @@ struct NUMACommandTests {
         #expect(result.stderr.contains("--topology 2x8"))
     }
 
-    @Test("a sweep keeps the NUMA options for --resume and refuses them again there")
+    @Test("a sweep applies the NUMA options, says so in summary.md, and refuses them again with --resume")
     func sweep() throws {
         let dry = try PinbenchProcess.run(["sweep", "--dry-run", "--threads", "1,2", "--sizes", "16M", "--memory", "anon",
                                            "--backends", "populate", "--node", "0", "--bind", "roundrobin"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("node 0, bind roundrobin"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pinbench-numa-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let real = try PinbenchProcess.run(["sweep", "--threads", "2", "--strategies", "user", "--sizes", "16M", "--memory", "anon",
+                                            "--backends", "populate", "--reps", "1", "--warmup", "0", "--node", "0",
+                                            "--output", directory])
+        #expect(real.status == 0, "\(real.stderr)")
+        let summary = try String(contentsOfFile: "\(directory)/summary.md", encoding: .utf8)
+        #expect(summary.contains("NUMA: --node 0 (mbind MPOL_BIND node 0), --bind none (none), topology machine; 0 of 1 measured runs"))
+        let runs = try String(contentsOfFile: "\(directory)/runs.jsonl", encoding: .utf8)
+        #expect(runs.contains("\"placementApplied\":\"mbind MPOL_BIND node 0\""))
         let resumed = try PinbenchProcess.run(["sweep", "--resume", "/nonexistent", "--bind", "local"])
         #expect(resumed.status != 0)
         #expect(resumed.stderr.contains("--bind"))
