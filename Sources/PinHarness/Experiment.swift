@@ -186,10 +186,17 @@ public final class Experiment {
         }
         // Before anything touches the region, so every page is allocated under the policy.
         if numa.bindsMemoryForReal {
+            let inEffect: (placement: MemoryPlacement, nodes: [Int])
             do throws(SystemError) {
                 try region.applyPlacement(configuration.numa.placement, memoryNodes: numa.memoryNodes)
+                inEffect = try region.placementInEffect()
             } catch {
                 throw .failed(error.description)
+            }
+            // The kernel's own answer, so a policy that did not take is an error, not a silent first touch.
+            guard inEffect.placement == configuration.numa.placement else {
+                throw .failed("mbind(\(configuration.numa.placement)) left the region's policy at \(inEffect.placement) "
+                              + "over nodes \(inEffect.nodes)")
             }
         }
         if configuration.prefault {

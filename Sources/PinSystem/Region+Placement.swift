@@ -25,6 +25,26 @@ extension Region {
     }
 }
 
+extension Region {
+    /// The memory policy the kernel holds for the region (`get_mempolicy` with `MPOL_F_ADDR` at
+    /// its first byte), as the placement it means: what `applyPlacement` is checked against.
+    /// A default policy reads as first touch.
+    public func placementInEffect() throws(SystemError) -> (placement: MemoryPlacement, nodes: [Int]) {
+        var mode: Int32 = 0
+        var nodes = [Int32](repeating: 0, count: 1024)
+        let count = cpinsys_mempolicy_at(base, &mode, &nodes, Int32(nodes.count))
+        guard count >= 0 else { throw .last("get_mempolicy(MPOL_F_ADDR, \(kind) region)") }
+        let found = nodes.prefix(Int(count)).map(Int.init)
+        switch mode {
+        case CPINSYS_MPOL_BIND where found.count == 1: return (.node(found[0]), found)
+        case CPINSYS_MPOL_INTERLEAVE: return (.interleave, found)
+        case CPINSYS_MPOL_LOCAL: return (.local, found)
+        case CPINSYS_MPOL_DEFAULT: return (.firstTouch, found)
+        default: throw SystemError("get_mempolicy(MPOL_F_ADDR) gave mode \(mode) over nodes \(found)", errno: EINVAL)
+        }
+    }
+}
+
 // MARK: - Where pages are
 
 /// Which node each of a sample of a region's pages is on (`move_pages` in status mode).

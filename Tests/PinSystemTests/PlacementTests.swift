@@ -24,7 +24,10 @@ struct PlacementTests {
         let before = try region.samplePageNodes(limit: 64)
         #expect(before.sampled == 64)
         #expect(before.absent == 64)
+        #expect(try region.placementInEffect().placement == .firstTouch)
         try region.applyPlacement(.node(0), memoryNodes: [0])
+        let policy = try region.placementInEffect()
+        #expect(policy.placement == .node(0) && policy.nodes == [0])
         Self.touch(region)
         let after = try region.samplePageNodes(limit: 4096)
         #expect(after.sampled == 4096)
@@ -37,6 +40,7 @@ struct PlacementTests {
     func sampleSpread() throws {
         let region = try Region.map(kind: .anon, size: .mib(16))
         try region.applyPlacement(.local, memoryNodes: [])
+        #expect(try region.placementInEffect().placement == .local)
         for offset in stride(from: 0, to: region.size.bytes / 2, by: PageSize.base.bytes) {
             region.pointer(at: offset).storeBytes(of: 1, as: UInt8.self)
         }
@@ -52,6 +56,8 @@ struct PlacementTests {
         let nodes = MachineTopology.current().topology.nodesWithMemory.map(\.id)
         let region = try Region.map(kind: .anon, size: .mib(16))
         try region.applyPlacement(.interleave, memoryNodes: nodes)
+        let policy = try region.placementInEffect()
+        #expect(policy.placement == .interleave && policy.nodes == nodes)
         Self.touch(region)
         let sample = try region.samplePageNodes(limit: 512)
         #expect(sample.pages(on: nodes) == 512)

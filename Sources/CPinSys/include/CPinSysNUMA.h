@@ -32,6 +32,11 @@ int cpinsys_numa_node_of_cpu(int cpu);
 /// node numbers (none for MPOL_LOCAL and MPOL_DEFAULT). Returns 0 or -1 with errno set.
 int cpinsys_mbind(void *address, unsigned long length, int mode, const int *nodes, int node_count);
 
+/// `get_mempolicy(2)` with `MPOL_F_ADDR`: the policy of the mapping at `address`. Writes the
+/// mode (MPOL_*, without flags) and up to `capacity` node numbers of its mask; returns how many
+/// nodes, or -1 with errno set.
+int cpinsys_mempolicy_at(void *address, int *mode, int *nodes, int capacity);
+
 /// `move_pages(2)` in status mode (nodes == NULL): for each of `count` addresses, the node its
 /// page is on, or a negative errno (-ENOENT: not present). Moves nothing. Returns 0 or -1 with errno.
 int cpinsys_move_pages_status(void **pages, unsigned long count, int *status);
