@@ -26,32 +26,38 @@ public struct Job: Sendable {
     }
 
     /// Runs the job over `region`, which must be the plan's size and kind. The backend's
-    /// untimed `prepare` runs first and its `finish` last.
+    /// untimed `prepare` runs first and its `finish` last; for `single` and `kernel` both run
+    /// on the bound caller, so what `prepare` first touches (foliosim's memmap) lands on its node.
     public func run(on region: Region) -> JobResult {
         precondition(region.size == plan.size, "region and plan sizes differ")
-        do throws(SystemError) {
-            try backend.prepare(region)
-        } catch {
-            return JobResult(
-                plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
-                pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: "prepare: \(error)")
-        }
-        defer { backend.finish(region) }
-        if plan.strategy == .user { return runUser(region) }
         // The caller is worker 0 of single and kernel: bind it for this job only.
         var callerCPUs: [Int]?
-        if let cpus = workerCPUs(0) {
+        if plan.strategy != .user, let cpus = workerCPUs(0) {
             callerCPUs = CPUSet.allowed()
             do throws(SystemError) {
                 try CPUSet.bindCurrentThread(to: cpus)
             } catch {
-                return JobResult(
-                    plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
-                    pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: "binding the caller: \(error)")
+                return notRun(error: "binding the caller: \(error)")
             }
         }
         defer { if let callerCPUs { try? CPUSet.bindCurrentThread(to: callerCPUs) } }
-        return plan.strategy == .single ? runOnCaller(region) : runKernel(region)
+        do throws(SystemError) {
+            try backend.prepare(region)
+        } catch {
+            return notRun(error: "prepare: \(error)")
+        }
+        defer { backend.finish(region) }
+        switch plan.strategy {
+        case .single: return runOnCaller(region)
+        case .user: return runUser(region)
+        case .kernel: return runKernel(region)
+        }
+    }
+
+    /// The result of a job that failed before its pin phase.
+    private func notRun(error: String) -> JobResult {
+        JobResult(plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
+                  pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: error)
     }
 
     // MARK: - Phases

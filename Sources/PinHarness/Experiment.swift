@@ -40,6 +40,10 @@ public final class Experiment {
             }
         }
         self.plans = plans
+        if configuration.baseline && configuration.numa.bind != .none {
+            throw .invalidInput("--baseline's C twin runs its threads unbound, so it cannot be compared with --bind "
+                                + "\(configuration.numa.bind): drop one of them")
+        }
         if configuration.baseline && Self.baselineOperation(configuration) == nil {
             throw .invalidInput("--baseline has no C twin for the \(configuration.backend) backend yet")
         }

@@ -80,6 +80,7 @@ struct NUMACommandTests {
         (["--bind", "sideways"], "unknown bind policy 'sideways'"),
         (["--node", "interleave", "--bind", "local"], "interleaved memory has no single node"),
         (["--topology", "2x"], "write NODESxCPUS"),
+        (["--bind", "local", "--baseline"], "C twin runs its threads unbound"),
     ])
     func refusals(arguments: [String], message: String) throws {
         let result = try PinbenchProcess.run(["run", "--size", "16M", "--memory", "anon", "--reps", "1"] + arguments)
