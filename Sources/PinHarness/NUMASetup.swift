@@ -15,17 +15,7 @@ public struct NUMASetup: Sendable {
     /// Resolves `options`; `machine` is read when needed (tests pass fixtures).
     public init(_ options: NUMAOptions, machine: @autoclosure () -> MachineTopology = MachineTopology.current()) throws(HarnessError) {
         self.options = options
-        if let spec = options.topology {
-            let memory = try? MemoryInfo.current()
-            do {
-                topology = try NUMATopology.simulated(
-                    spec, totalMemoryBytes: memory?.totalBytes ?? 0, freeMemoryBytes: memory?.availableBytes ?? 0)
-            } catch {
-                throw .invalidInput(error.description)
-            }
-        } else {
-            topology = machine().topology
-        }
+        topology = try options.topology.map(Self.simulatedTopology) ?? machine().topology
         do {
             try options.placement.validate(on: topology)
         } catch {
@@ -39,6 +29,17 @@ public struct NUMASetup: Sendable {
         }
         bindsMemoryForReal = options.placement.bindsMemory && !topology.isSimulated
         if !binding.simulated { try Self.checkAllowed(binding) }
+    }
+
+    /// The `--topology` shape `spec`, sharing out this machine's memory among its nodes.
+    public static func simulatedTopology(_ spec: String) throws(HarnessError) -> NUMATopology {
+        let memory = try? MemoryInfo.current()
+        do {
+            return try NUMATopology.simulated(
+                spec, totalMemoryBytes: memory?.totalBytes ?? 0, freeMemoryBytes: memory?.availableBytes ?? 0)
+        } catch {
+            throw .invalidInput(error.description)
+        }
     }
 
     /// `--node n` is its own home; interleaved memory has none; first-touch and `local` memory

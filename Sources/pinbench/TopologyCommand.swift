@@ -21,17 +21,13 @@ struct TopologyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let balancing = ((try? ProcFile.read("/proc/sys/kernel/numa_balancing")) ?? "").trimmingWhitespace()
-        let numaBalancing = balancing.isEmpty ? "unavailable" : balancing
+        let numaBalancing = NUMABalancing.current().sysctlValue
         let report: TopologyReport
         if let topology {
-            let memory = try? MemoryInfo.current()
             do {
-                let simulated = try NUMATopology.simulated(
-                    topology, totalMemoryBytes: memory?.totalBytes ?? 0, freeMemoryBytes: memory?.availableBytes ?? 0)
-                report = TopologyReport(simulated: simulated, numaBalancing: numaBalancing)
+                report = TopologyReport(simulated: try NUMASetup.simulatedTopology(topology), numaBalancing: numaBalancing)
             } catch {
-                throw reportFailure(.invalidInput(error.description))
+                throw reportFailure(error)
             }
         } else {
             report = TopologyReport(machine: MachineTopology.current(), numaBalancing: numaBalancing,
