@@ -1,7 +1,6 @@
 #include "CPinSys.h"
 
 #include <errno.h>
-#include <numa.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -61,9 +60,4 @@ int cpinsys_bind_current_thread(const int *cpus, int count) {
     cpu_set_t set;
     int rc = cpu_set_from(cpus, count, &set);
     return rc == 0 ? pthread_setaffinity_np(pthread_self(), sizeof(set), &set) : rc;
-}
-
-int cpinsys_numa_configured_nodes(void) {
-    if (numa_available() < 0) return 1;
-    return numa_num_configured_nodes();
 }

@@ -14,13 +14,7 @@ int cpinsys_numa_node_allowed(int node) {
     return numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)node);
 }
 
-long long cpinsys_numa_node_size(int node, long long *free_bytes) {
-    return numa_node_size64(node, free_bytes);
-}
-
 int cpinsys_numa_distance(int a, int b) { return numa_distance(a, b); }
-
-int cpinsys_numa_node_of_cpu(int cpu) { return numa_node_of_cpu(cpu); }
 
 int cpinsys_mbind(void *address, unsigned long length, int mode, const int *nodes, int node_count) {
     // The kernel reads maxnode - 1 bits, so pass one bit more than the highest node.

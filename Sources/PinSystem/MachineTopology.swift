@@ -64,15 +64,12 @@ public struct MachineTopology: Sendable {
         if libnuma.nodes != sysfsNodes {
             notes.append("libnuma allows nodes \(libnuma.nodes.map(String.init).joined(separator: ",")) "
                          + "but sysfs lists \(sysfsNodes.map(String.init).joined(separator: ",")) (a cpuset may limit this process)")
-        } else if libnuma.distances != topology.distances {
-            notes.append("libnuma's distances \(libnuma.distances) differ from sysfs \(topology.distances)")
+        } else {
+            let sysfsDistances = topology.distances
+            if libnuma.distances != sysfsDistances {
+                notes.append("libnuma's distances \(libnuma.distances) differ from sysfs \(sysfsDistances)")
+            }
         }
         return notes
-    }
-
-    /// The node of the CPU the calling thread is on: where first-touch memory of a `single`
-    /// job lands, and the home of `--bind local` without `--node`.
-    public func nodeOfCurrentCPU() -> Int {
-        topology.node(ofCPU: CPUSet.current()) ?? nodes.first?.id ?? 0
     }
 }

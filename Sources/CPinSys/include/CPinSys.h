@@ -55,8 +55,6 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/// `numa_num_configured_nodes()` from libnuma (1 when NUMA is unavailable).
-int cpinsys_numa_configured_nodes(void);
 
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"

@@ -19,14 +19,8 @@ int cpinsys_numa_max_node(void);
 /// Whether `node` is in `numa_all_nodes_ptr` (nodes this process may allocate on).
 int cpinsys_numa_node_allowed(int node);
 
-/// `numa_node_size64(node, &free)`: the node's memory in bytes (-1 when unknown), free into `free_bytes`.
-long long cpinsys_numa_node_size(int node, long long *free_bytes);
-
 /// `numa_distance(a, b)`: the SLIT distance, 0 when unknown.
 int cpinsys_numa_distance(int a, int b);
-
-/// `numa_node_of_cpu(cpu)`: the node of a CPU, or -1 with errno set.
-int cpinsys_numa_node_of_cpu(int cpu);
 
 /// `mbind(2)` over `[address, address + length)` with `mode` and a node mask of `node_count`
 /// node numbers (none for MPOL_LOCAL and MPOL_DEFAULT). Returns 0 or -1 with errno set.
