@@ -63,13 +63,10 @@ public struct NUMARecord: Sendable, Codable, Equatable {
         pageNodes = job.pageNodes
         // Local and first-touch memory follows the threads that touched it: the nodes they ran on,
         // as the machine numbers them (a simulated topology's numbers describe another machine).
-        let ranOn = job.threads.filter { $0.pinChunks > 0 }.compactMap { thread in
-            thread.cpu >= 0 ? machine.node(ofCPU: thread.cpu) : nil
-        }
+        let ranOn = zip(job.threads, workers).filter { $0.0.pinChunks > 0 }.compactMap { $0.1.node }
         intendedNodes = setup.options.placement.intendedNodes(on: setup.topology, workerNodes: ranOn)
-        if let sample = job.pageNodes, sample.sampled - sample.absent - sample.errors > 0 {
-            let present = sample.sampled - sample.absent - sample.errors
-            shareOnIntended = Double(sample.pages(on: intendedNodes)) / Double(present)
+        if let sample = job.pageNodes, sample.present > 0 {
+            shareOnIntended = Double(sample.pages(on: intendedNodes)) / Double(sample.present)
         }
         let asked = setup.options.placement != .firstTouch || setup.binding.policy != .none
         misplaced = asked && !setup.topology.isSimulated && (shareOnIntended.map { $0 < Self.misplacedBelow } ?? false)
@@ -80,7 +77,7 @@ public struct NUMARecord: Sendable, Codable, Equatable {
         guard let sample = pageNodes else { return "not sampled" }
         guard let share = shareOnIntended else { return "no sampled page present" }
         let nodes = intendedNodes.map(String.init).joined(separator: ",")
-        return "\(formatPercent(share)) of \(sample.sampled - sample.absent - sample.errors) sampled pages on node"
+        return "\(formatPercent(share)) of \(sample.present) sampled pages on node"
             + (intendedNodes.count == 1 ? " " : "s ") + (nodes.isEmpty ? "?" : nodes)
     }
 }

@@ -10,7 +10,7 @@ public struct NUMASetup: Sendable {
     /// The node `local` and `remote` binding is relative to.
     public let homeNode: Int?
     /// Whether `mbind` is called on each region (a placement was asked on the real topology).
-    public let bindsMemoryForReal: Bool
+    public var bindsMemoryForReal: Bool { options.placement.bindsMemory && !topology.isSimulated }
 
     /// Resolves `options`; `machine` is read when needed (tests pass fixtures).
     public init(_ options: NUMAOptions, machine: @autoclosure () -> MachineTopology = MachineTopology.current()) throws(HarnessError) {
@@ -27,7 +27,6 @@ public struct NUMASetup: Sendable {
         } catch {
             throw .invalidInput(error.description)
         }
-        bindsMemoryForReal = options.placement.bindsMemory && !topology.isSimulated
         if !binding.simulated { try Self.checkAllowed(binding) }
     }
 
