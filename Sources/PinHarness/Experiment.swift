@@ -23,7 +23,8 @@ public final class Experiment {
     let backend: any PinBackend
 
     /// Validates the configuration and checks the machine can run it, before any memory is used.
-    public init(_ configuration: RunConfiguration) throws(HarnessError) {
+    /// `machine` is the topology to place and bind on (a sweep reads it once for all its cells).
+    public init(_ configuration: RunConfiguration, machine: MachineTopology = .current()) throws(HarnessError) {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
@@ -52,7 +53,6 @@ public final class Experiment {
                 "--prefault does not apply to foliosim: its memmap is built before every pin phase, and with "
                     + "--folios pagemap the real region is populated anyway")
         }
-        let machine = MachineTopology.current()
         machineTopology = machine.topology
         numa = try NUMASetup(configuration.numa, machine: machine)
         let backend: any PinBackend

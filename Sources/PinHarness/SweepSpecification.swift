@@ -126,9 +126,10 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     ) {
         var runnable: [SweepCell: Experiment] = [:]
         var skipped: [(cells: [SweepCell], reason: String)] = []
+        let machine = MachineTopology.current()
         for cell in cells {
             do {
-                runnable[cell] = try Experiment(configuration(for: cell))
+                runnable[cell] = try Experiment(configuration(for: cell), machine: machine)
             } catch {
                 if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
                     skipped[skipped.count - 1].cells.append(cell)
