@@ -65,10 +65,9 @@ public struct NodeInfo: Sendable, Equatable {
     static func wholeMachine() -> NodeInfo {
         let cpus = onlineCPUs()
         let memory = ProcFile.parseKilobyteFields((try? ProcFile.read("/proc/meminfo")) ?? "")
-        // 10 is the kernel's distance from a node to itself (LOCAL_DISTANCE).
         return NodeInfo(
             id: 0, cpuList: CPUList.format(cpus), cpus: cpus, memTotalBytes: memory["MemTotal"] ?? 0,
-            memFreeBytes: memory["MemFree"] ?? 0, distances: [10],
+            memFreeBytes: memory["MemFree"] ?? 0, distances: [NUMATopology.localDistance],
             hugepagePools: hugepagePools(under: "/sys/kernel/mm/hugepages"))
     }
 
