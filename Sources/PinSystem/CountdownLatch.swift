@@ -1,24 +1,32 @@
-/// Lets one thread wait until a number of others have counted down; re-armed per use.
-public final class CountdownLatch: @unchecked Sendable {
-    private let lock = ConditionLock()
-    private var remaining = 0
+import Synchronization
+
+/// Lets one thread wait until a number of others have counted down; re-armed per use. The
+/// count is an atomic and the last count-down signals a `ThreadEvent`, so counting down takes
+/// no lock and only the last one can wake the waiter.
+public final class CountdownLatch: Sendable {
+    private let remaining = Atomic<Int>(0)
+    // Written by `arm` and read by `wait`, both on the waiting thread.
+    private let armed = Atomic<Int>(0)
+    private let reachedZero = ThreadEvent()
 
     public init() {}
 
-    /// Arms the latch for `count` count-downs. Call before handing out work.
+    /// Arms the latch for `count` count-downs. Call before handing out work, on the thread
+    /// that will `wait`.
     public func arm(_ count: Int) {
-        lock.withLock { remaining = count }
+        armed.store(count, ordering: .relaxed)
+        remaining.store(count, ordering: .releasing)
     }
 
     public func countDown() {
-        lock.withLock {
-            remaining -= 1
-            if remaining <= 0 { lock.signal() }
-        }
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { reachedZero.signal() }
     }
 
-    /// Blocks until the count reaches zero.
+    /// Blocks until the count reaches zero (at once when armed with zero).
     public func wait() {
-        lock.withLock { lock.wait { remaining <= 0 } }
+        // The last count-down signals exactly once per arming; waiting consumes that signal
+        // whether it came before or after, so nothing is left pending for the next use.
+        guard armed.load(ordering: .relaxed) > 0 else { return }
+        reachedZero.wait()
     }
 }

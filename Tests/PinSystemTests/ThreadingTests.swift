@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PinSystem
 import Synchronization
 import Testing
@@ -67,5 +70,52 @@ struct ThreadingTests {
         event.signal()
         waiter.join()
         threads.forEach { $0.join() }
+    }
+
+    @Test("an event keeps a signal sent before the wait, and the wait consumes it")
+    func eventKeepsEarlySignal() throws {
+        let event = ThreadEvent()
+        event.signal()
+        event.wait()  // the pending signal: returns at once
+        let woke = Atomic<Bool>(false)
+        let waiter = try BoundThread.spawn {
+            event.wait()
+            woke.store(true, ordering: .relaxed)
+        }
+        usleep(20_000)
+        #expect(woke.load(ordering: .relaxed) == false, "the first wait must have consumed the signal")
+        event.signal()
+        waiter.join()
+        #expect(woke.load(ordering: .relaxed) == true)
+    }
+
+    @Test("event and latch hand 20,000 jobs back and forth without losing a wake-up")
+    func pingPong() throws {
+        let go = ThreadEvent()
+        let done = CountdownLatch()
+        let rounds = 20_000
+        let handled = Atomic<Int>(0)
+        let helper = try BoundThread.spawn {
+            for _ in 0..<rounds {
+                go.wait()
+                handled.add(1, ordering: .relaxed)
+                done.countDown()
+            }
+        }
+        for round in 1...rounds {
+            done.arm(1)
+            go.signal()
+            done.wait()
+            #expect(handled.load(ordering: .relaxed) == round)
+            if handled.load(ordering: .relaxed) != round { break }
+        }
+        helper.join()
+    }
+
+    @Test("a latch armed with zero does not wait")
+    func latchArmedWithZero() {
+        let latch = CountdownLatch()
+        latch.arm(0)
+        latch.wait()
     }
 }

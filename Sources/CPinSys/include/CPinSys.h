@@ -56,6 +56,7 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
 }
 
 
+#include "CPinSysEvent.h"
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"
 #include "CPinSysFolioSim.h"
