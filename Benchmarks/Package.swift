@@ -11,12 +11,23 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 // SwiftPM names a path dependency after its folder, not its manifest's `name`, so a clone in
 // any folder (`pinbench`, `main`, a CI checkout) needs the products asked for by that name.
-let pinBench = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
+let pinBenchPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
 
-let benchmarkDependencies: [Target.Dependency] = [
-    .product(name: "Benchmark", package: "benchmark"),
-    "BenchmarkSupport",
-]
+/// One of PinBench's library products.
+func pinBench(_ product: String) -> Target.Dependency {
+    .product(name: product, package: pinBenchPackage)
+}
+
+/// A benchmark executable: its sources in `Benchmarks/<name>/`, where the plugin looks for them.
+func benchmarkTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"] + dependencies,
+        path: "Benchmarks/\(name)",
+        swiftSettings: swiftSettings,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
 
 let package = Package(
     name: "PinBenchBenchmarks",
@@ -32,59 +43,21 @@ let package = Package(
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("pthread")]
         ),
-        // What more than one benchmark target needs: the no-op backend, metrics, regions.
+        // What more than one benchmark target needs: the no-op backend, metrics, checks.
         .target(
             name: "BenchmarkSupport",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PinEngine", package: pinBench),
-                .product(name: "PinBackends", package: pinBench),
-                .product(name: "PinSystem", package: pinBench),
-                .product(name: "PinCore", package: pinBench),
+                pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore"),
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "PlannerBenchmarks",
-            dependencies: benchmarkDependencies + [.product(name: "PinCore", package: pinBench)],
-            path: "Benchmarks/PlannerBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "EngineBenchmarks",
-            dependencies: benchmarkDependencies + [
-                .product(name: "PinEngine", package: pinBench),
-                .product(name: "PinSystem", package: pinBench),
-                .product(name: "PinCore", package: pinBench),
-            ],
-            path: "Benchmarks/EngineBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "BackendBenchmarks",
-            dependencies: benchmarkDependencies + [
-                .product(name: "PinBackends", package: pinBench),
-                .product(name: "PinSystem", package: pinBench),
-                .product(name: "PinCore", package: pinBench),
-            ],
-            path: "Benchmarks/BackendBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "HarnessOverheadBenchmarks",
-            dependencies: benchmarkDependencies + [
-                "CPlainJob",
-                .product(name: "PinEngine", package: pinBench),
-                .product(name: "PinBackends", package: pinBench),
-                .product(name: "PinSystem", package: pinBench),
-                .product(name: "PinCore", package: pinBench),
-            ],
-            path: "Benchmarks/HarnessOverheadBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        benchmarkTarget("PlannerBenchmarks", [pinBench("PinCore")]),
+        benchmarkTarget("EngineBenchmarks", [pinBench("PinEngine"), pinBench("PinSystem"), pinBench("PinCore")]),
+        benchmarkTarget("BackendBenchmarks", [pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]),
+        benchmarkTarget(
+            "HarnessOverheadBenchmarks",
+            ["CPlainJob", pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]
         ),
     ]
 )
