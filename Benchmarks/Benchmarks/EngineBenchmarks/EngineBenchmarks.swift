@@ -12,8 +12,8 @@ import Synchronization
 
 /// What the engine adds to a job, with nothing else in it: handing out chunks (a no-op backend
 /// over address space), starting a job's threads (the pool's wake-up against `user`'s fresh
-/// threads), and how long a sleeping helper takes to start. Thresholds (`Thresholds/`) hold
-/// the p90s of `dispatch per chunk` and of the pool jobs' wall clock.
+/// threads), and how long a sleeping helper takes to start. `Thresholds/ceilings.md` holds the
+/// p90 of `dispatch per chunk` and of the 2-worker pool job's wall clock.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .mallocCountTotal],
@@ -66,9 +66,10 @@ func poolBenchmarks() {
             "pool-job-\(workers)-workers",
             configuration: .init(metrics: [.wallClock, .mallocCountTotal], units: [.wallClock: .count]),
             closure: { benchmark in
+                let helpers = try pool.started()
                 idle()
                 benchmark.startMeasurement()
-                pool.pool!.run(participants: workers) { _ in }
+                helpers.run(participants: workers) { _ in }
                 benchmark.stopMeasurement()
             },
             setup: { try pool.start(helpers: workers - 1) },
@@ -89,9 +90,10 @@ func poolBenchmarks() {
         "pool-wake-up-latency",
         configuration: .init(metrics: [.wakeUpLatency], units: [.wakeUpLatency: .count]),
         closure: { benchmark in
+            let helpers = try pool.started()
             idle()
             let signalled = MonotonicClock.now()
-            pool.pool!.run(participants: 2) { worker in
+            helpers.run(participants: 2) { worker in
                 if worker == 1 { woke.time.store(MonotonicClock.now(), ordering: .relaxed) }
             }
             benchmark.measurement(.wakeUpLatency, Int(woke.time.load(ordering: .relaxed) &- signalled))
@@ -116,6 +118,12 @@ final class PoolHolder: @unchecked Sendable {
 
     func start(helpers: Int) throws {
         pool = helpers > 0 ? try HelperPool(helpers: helpers) : nil
+    }
+
+    /// The pool, or why there is none (its setup failed).
+    func started() throws(BenchmarkFailure) -> HelperPool {
+        guard let pool else { throw BenchmarkFailure("the helper pool did not start (see the setup error above)") }
+        return pool
     }
 
     func stop() {

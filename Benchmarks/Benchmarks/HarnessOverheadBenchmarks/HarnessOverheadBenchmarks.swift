@@ -15,6 +15,7 @@ import Synchronization
 /// slices of the same `CutPlan`. The order alternates, so drift and first-touch effects fall on
 /// both sides alike. Both are verified (every page resident, then none mapped). The metric is
 /// PinBench's pin time over C's in thousandths, one pair per sample; its median is the figure.
+///
 /// One thread per CPU the process may use, at least two, so the job is threaded as a sweep's is.
 let benchmarks: @Sendable () -> Void = {
     let threads = max(CPUSet.allowed().count, 2)
@@ -36,6 +37,7 @@ let benchmarks: @Sendable () -> Void = {
             if cFirst { plainC = try runPlainC(plan: plan, region: region) }
             let pinBench = try runPinBench(plan: plan, region: region)
             if !cFirst { plainC = try runPlainC(plan: plan, region: region) }
+            guard plainC > 0, pinBench > 0 else { throw BenchmarkFailure("a pin phase took no time: C \(plainC) s, PinBench \(pinBench) s") }
             benchmark.measurement(.harnessRatio, Int((1000 * pinBench / plainC).rounded()))
             benchmark.measurement(.pinBenchPinTime, Int((pinBench * 1e9).rounded()))
             benchmark.measurement(.plainCPinTime, Int((plainC * 1e9).rounded()))

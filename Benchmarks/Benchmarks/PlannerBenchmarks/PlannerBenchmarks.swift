@@ -5,7 +5,7 @@ import PinCore
 // MARK: - Planning 1 TiB
 
 /// Planning must be O(chunks), never O(bytes) or O(pages): a TiB takes as long as a GiB.
-/// Each iteration plans once; the threshold is on the wall clock's p90 (`Thresholds/`).
+/// Each iteration plans once; the ceiling is on the wall clock's p90 (`Thresholds/ceilings.md`).
 /// THP memory gives every alignment a different size (4 KiB page and base, 2 MiB PMD and folio,
 /// 1 GiB PUD), and 128 threads is what a large host sweeps up to.
 let benchmarks: @Sendable () -> Void = {

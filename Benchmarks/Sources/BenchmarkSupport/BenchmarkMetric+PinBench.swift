@@ -1,7 +1,8 @@
 import Benchmark
 
 /// The suite's own metrics. package-benchmark stores integers, so rates are MiB/s (GiB/s would
-/// round 3.6 to 4) and times are nanoseconds. The names are the keys of `Thresholds/*.p90.json`.
+/// round 3.08 to 3) and times are nanoseconds. The names are the `metric` column of
+/// `Thresholds/ceilings.md`.
 extension BenchmarkMetric {
     /// Pin-phase time of a job divided by its chunks: the engine's cost of handing out one chunk.
     public static let dispatchPerChunk = custom("dispatch per chunk (ns)", polarity: .prefersSmaller, useScalingFactor: false)
