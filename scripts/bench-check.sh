@@ -19,8 +19,10 @@ ceilings=Thresholds/ceilings.md
 exported="$(mktemp -d)"
 trap 'rm -rf "$exported"' EXIT
 
-# Stored as a baseline (.benchmarkBaselines/, ignored by git) so that the tables and the checks
-# read one run, instead of running the suite twice.
+# Stored as a baseline (.benchmarkBaselines/<target>/bench-check/, ignored by git) so that the
+# tables and the checks read one run, instead of running the suite twice. The last check's
+# baseline goes first: a --target run would otherwise be checked with other targets' old figures.
+rm -rf .benchmarkBaselines/*/"$baseline"
 swift package --allow-writing-to-package-directory benchmark baseline update "$baseline" --no-progress "$@" || exit 2
 swift package benchmark baseline read "$baseline" --no-progress
 swift package benchmark baseline read "$baseline" --format histogramPercentiles --path "$exported" --no-progress >/dev/null || exit 2
@@ -51,6 +53,10 @@ while IFS='|' read -r _ target name metric percentile ceiling _; do
     value="$(awk -F'\t' -v p="${percentile#p}" 'NR > 1 && $1 == p { print $2 }' "$file")"
     if [ -z "$value" ]; then
         echo "bench-check: no $percentile in $file" >&2
+        exit 2
+    fi
+    if ! [[ "$value" =~ ^[0-9]+$ && "$ceiling" =~ ^[0-9]+$ ]]; then
+        echo "bench-check: not whole numbers: value '$value', ceiling '$ceiling' ($target $name $metric)" >&2
         exit 2
     fi
     verdict=ok
