@@ -22,7 +22,7 @@ func pinBench(_ product: String) -> Target.Dependency {
 func benchmarkTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "Benchmark", package: "benchmark"), "BenchmarkSupport"] + dependencies,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")] + dependencies,
         path: "Benchmarks/\(name)",
         swiftSettings: swiftSettings,
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -53,11 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         benchmarkTarget("PlannerBenchmarks", [pinBench("PinCore")]),
-        benchmarkTarget("EngineBenchmarks", [pinBench("PinEngine"), pinBench("PinSystem"), pinBench("PinCore")]),
-        benchmarkTarget("BackendBenchmarks", [pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]),
+        benchmarkTarget("EngineBenchmarks", ["BenchmarkSupport", pinBench("PinEngine"), pinBench("PinSystem"), pinBench("PinCore")]),
+        benchmarkTarget("BackendBenchmarks", ["BenchmarkSupport", pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]),
         benchmarkTarget(
             "HarnessOverheadBenchmarks",
-            ["CPlainJob", pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]
+            ["BenchmarkSupport", "CPlainJob", pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]
         ),
     ]
 )

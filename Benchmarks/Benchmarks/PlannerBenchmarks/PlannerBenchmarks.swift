@@ -1,5 +1,4 @@
 import Benchmark
-import BenchmarkSupport
 import PinCore
 
 // MARK: - Planning 1 TiB
