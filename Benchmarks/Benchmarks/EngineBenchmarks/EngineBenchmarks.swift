@@ -35,12 +35,12 @@ func dispatchBenchmarks() {
     let chunk = ByteSize.kib(4)
     for workers in [1, 2] {
         let pool = PoolHolder()
+        let fixture = DispatchFixture()
         Benchmark(
             "dispatch-65536-chunks-\(workers)-worker\(workers == 1 ? "" : "s")",
             configuration: .init(metrics: [.wallClock, .dispatchPerChunk], units: [.dispatchPerChunk: .count], maxIterations: 200),
             closure: { benchmark in
-                let plan = try CutPlan.kernel(size: size, workers: workers, chunk: chunk)
-                let region = try Region.reserve(kind: .anon, size: size, alignment: .base)
+                let (plan, region) = try fixture.started()
                 let job = Job(plan: plan, backend: NoOpBackend(), pool: pool.pool)
                 benchmark.startMeasurement()
                 let result = job.run(on: region)
@@ -48,8 +48,14 @@ func dispatchBenchmarks() {
                 try result.checkCoversPlan()
                 benchmark.measurement(.dispatchPerChunk, Int((result.pinSeconds * 1e9 / Double(plan.chunks.count)).rounded()))
             },
-            setup: { try pool.start(helpers: workers - 1) },
-            teardown: { pool.stop() })
+            setup: {
+                try pool.start(helpers: workers - 1)
+                try fixture.start(plan: CutPlan.kernel(size: size, workers: workers, chunk: chunk))
+            },
+            teardown: {
+                pool.stop()
+                fixture.stop()
+            })
     }
 }
 
@@ -129,6 +135,29 @@ final class PoolHolder: @unchecked Sendable {
     func stop() {
         pool?.shutdown()
         pool = nil
+    }
+}
+
+/// The dispatch benchmarks' plan and address space, the same for every iteration (a job leaves
+/// neither changed), made once in setup rather than per iteration.
+final class DispatchFixture: @unchecked Sendable {
+    private var plan: CutPlan?
+    private var region: Region?
+
+    func start(plan: CutPlan) throws {
+        region = try Region.reserve(kind: plan.memory, size: plan.size, alignment: .base)
+        self.plan = plan
+    }
+
+    /// The plan and region, or why there are none (the setup failed).
+    func started() throws(BenchmarkFailure) -> (CutPlan, Region) {
+        guard let plan, let region else { throw BenchmarkFailure("the dispatch plan and region were not made (see the setup error above)") }
+        return (plan, region)
+    }
+
+    func stop() {
+        plan = nil
+        region = nil
     }
 }
 
