@@ -62,8 +62,16 @@ public enum Doctor {
             detail: "kernel.numa_balancing = \(balancing)",
             fix: balancing == "0" || balancing == "unavailable" ? nil
                 : "scanning makes pinned pages PROT_NONE for nothing: sysctl -w kernel.numa_balancing=0 for stable numbers"))
+        if let emulation = machine.emulation {
+            checks.append(Check(
+                subject: "emulated machine", status: .note,
+                detail: "the CPU is emulated (\(emulation.uppercased())): this is the PinBench lab",
+                fix: "timings here show behaviour only: never publish them; every table made here carries the mark"))
+        }
         if machine.virtualized == true {
-            let reporting = machine.freePageReportingOrder.map { ", free page reporting at order \($0)" } ?? ""
+            // -1 (no reporting device) is not reporting: say nothing of it.
+            let reporting = machine.hasFreePageReporting
+                ? machine.freePageReportingOrder.map { ", free page reporting at order \($0)" } ?? "" : ""
             checks.append(Check(
                 subject: "virtual machine", status: .note, detail: "running in a VM\(reporting)",
                 fix: "first touch of freed memory is slow and noisy here: keep warm-ups and interleaved order, "

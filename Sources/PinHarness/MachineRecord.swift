@@ -56,9 +56,15 @@ public struct MachineRecord: Sendable, Codable, Equatable {
     public var virtualized: Bool?
     /// `page_reporting_order` when the kernel has free page reporting: free blocks of this
     /// order are reported to the hypervisor, which drops them; touching them again is slow.
+    /// The kernel shows -1 until a device (virtio-balloon) registers, that is while nothing is
+    /// reported: see `hasFreePageReporting`.
     public var freePageReportingOrder: Int?
     /// `/proc/cmdline`: hugepages=, isolcpus=, mitigations= and the like change results.
     public var kernelCommandLine: String?
+    /// How the CPU is emulated when it is: `tcg` inside the PinBench lab (QEMU's software
+    /// emulation, marked by `pinbench.lab=tcg` on the guest's command line). Timings taken
+    /// there show behaviour, never a machine's speed; nil on real or hardware-virtualized CPUs.
+    public var emulation: String?
 
     /// One NUMA node.
     public struct NodeRecord: Sendable, Codable, Equatable {
@@ -137,6 +143,7 @@ public struct MachineRecord: Sendable, Codable, Equatable {
         let memory = (try? MemoryInfo.current()) ?? MemoryInfo(totalBytes: 0, availableBytes: 0)
         let pools = NodeInfo.hugepagePools(under: "/sys/kernel/mm/hugepages")
             .map { HugepagePoolRecord($0, reserved: $0.reserved) }
+        let commandLine = (try? ProcFile.read("/proc/cmdline"))?.trimmingWhitespace()
         return MachineRecord(
             hostname: hostname(), kernelRelease: kernelRelease(), cpuModel: cpuModel(),
             onlineCPUs: online.count, physicalCores: topology.cores, sockets: topology.sockets,
@@ -151,7 +158,21 @@ public struct MachineRecord: Sendable, Codable, Equatable {
                 cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("hypervisor") }
             },
             freePageReportingOrder: ProcFile.readInt("/sys/module/page_reporting/parameters/page_reporting_order"),
-            kernelCommandLine: (try? ProcFile.read("/proc/cmdline"))?.trimmingWhitespace())
+            kernelCommandLine: commandLine,
+            emulation: commandLine.flatMap(emulation(commandLine:)))
+    }
+
+    /// Whether freed memory is really reported to the hypervisor (an order of -1 means no
+    /// reporting device has registered).
+    public var hasFreePageReporting: Bool { (freePageReportingOrder ?? -1) >= 0 }
+
+    /// The lab's mark on a kernel command line: `pinbench.lab=<emulation>` (the kernel passes
+    /// unknown dotted parameters by, so it costs the guest nothing).
+    static func emulation(commandLine: String) -> String? {
+        commandLine.split(separator: " ").lazy
+            .first { $0.hasPrefix("pinbench.lab=") }
+            .map { String($0.dropFirst("pinbench.lab=".count)) }
+            .flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Physical cores and sockets: distinct (package, core) pairs and distinct packages over
@@ -229,6 +250,7 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             + "THP \(thpEnabled)/\(thpDefrag), hugetlb \(pools.isEmpty ? "none" : pools), "
             + "memlock \(memlock.description)"
             + (virtualized == true ? ", virtual machine" : "")
-            + (virtualized == true && freePageReportingOrder != nil ? " with free page reporting" : "")
+            + (virtualized == true && hasFreePageReporting ? " with free page reporting" : "")
+            + (emulation.map { ", EMULATED (\($0.uppercased()), PinBench lab): timings are not publishable" } ?? "")
     }
 }

@@ -83,4 +83,33 @@ struct MachineRecordTests {
         let unreadable = MachineRecord.topology(of: Array(0..<9), root: root)
         #expect(unreadable.cores == 9 && unreadable.sockets == 1)
     }
+
+    @Test("the lab's mark on the kernel command line: emulation read, shown on every table's machine line")
+    func emulationMark() {
+        #expect(MachineRecord.emulation(commandLine: "console=ttyS0 intel_iommu=on pinbench.lab=tcg quiet") == "tcg")
+        #expect(MachineRecord.emulation(commandLine: "console=ttyS0 quiet") == nil)
+        #expect(MachineRecord.emulation(commandLine: "pinbench.lab= x") == nil)
+        var record = MachineRecord.current(version: "0.1.0", gitCommit: nil)
+        record.emulation = nil
+        #expect(!record.oneLine.contains("EMULATED"))
+        record.emulation = "tcg"
+        #expect(record.oneLine.hasSuffix(", EMULATED (TCG, PinBench lab): timings are not publishable"))
+        let doctor = Doctor.settings(machine: record)
+        #expect(doctor.contains { $0.subject == "emulated machine" && $0.detail.contains("TCG") })
+    }
+
+    @Test("page_reporting_order -1 is no free page reporting: neither the machine line nor doctor claim it")
+    func noReportingAtMinusOne() {
+        var record = MachineRecord.current(version: "0.1.0", gitCommit: nil)
+        record.virtualized = true
+        record.freePageReportingOrder = -1
+        #expect(!record.hasFreePageReporting)
+        #expect(!record.oneLine.contains("free page reporting"))
+        let note = Doctor.settings(machine: record).first { $0.subject == "virtual machine" }
+        #expect(note?.detail == "running in a VM")
+        record.freePageReportingOrder = 9
+        #expect(record.hasFreePageReporting && record.oneLine.contains("with free page reporting"))
+        #expect(Doctor.settings(machine: record).first { $0.subject == "virtual machine" }?.detail
+            == "running in a VM, free page reporting at order 9")
+    }
 }
