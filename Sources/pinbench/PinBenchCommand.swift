@@ -9,7 +9,7 @@ struct PinBenchCommand: ParsableCommand {
             + "userspace-threaded (QEMU-style slices) and kernel-style (padata chunks).",
         version: PinBenchVersion.string,
         subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, PlanCommand.self, DoctorCommand.self,
-                      CalibrateCommand.self, TopologyCommand.self, HoldCommand.self],
+                      CalibrateCommand.self, TopologyCommand.self, HoldCommand.self, VFIORulesCommand.self],
         defaultSubcommand: nil
     )
 }

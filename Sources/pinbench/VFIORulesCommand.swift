@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import PinBackends
+import PinCore
+import PinHarness
+import PinSystem
+
+struct VFIORulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vfio-rules",
+        abstract: "Try VFIO type1's map and unmap rules on the shim and on real containers, side by side.",
+        discussion: """
+            Each rule is one call that type1 answers in a known way: a map over a mapping (EEXIST), \
+            an unmap that cuts a mapping (EINVAL), an unmap of nothing (succeeds), one mapping more \
+            than dma_entry_limit (ENOSPC), a map over RLIMIT_MEMLOCK without CAP_IPC_LOCK (ENOMEM). \
+            Every rule runs on a fresh container of each --vfio path and leaves nothing mapped. \
+            The entry-limit rule needs a small limit (boot with vfio_iommu_type1.dma_entry_limit=64; \
+            the shim takes the machine's value, or --entry-limit); the memlock rule needs a process \
+            without CAP_IPC_LOCK under a small RLIMIT_MEMLOCK (setpriv and prlimit). \
+            Exit codes: 0 every judged answer is type1's or a documented difference, 3 one is not, \
+            2 a container could not be opened, 64 bad input.
+            """
+    )
+
+    @Option(name: .customLong("vfio"),
+            help: "A mapper to try, repeatable: shim, type1:<group> or iommufd:<device> (default: shim).",
+            transform: parseVFIOPath)
+    var paths: [VFIOOptions.Path] = []
+
+    @Option(name: .customLong("rule"), help: "A rule to try, repeatable (default: all): \(VFIORules.Rule.allCases.map(\.rawValue).joined(separator: ", ")).",
+            transform: { try parseChoice($0, "rule") as VFIORules.Rule })
+    var rules: [VFIORules.Rule] = []
+
+    @Option(name: .customLong("entry-limit"),
+            help: "The shim's dma_entry_limit (default: vfio_iommu_type1's parameter where it is loaded, else 65535).")
+    var entryLimit: Int?
+
+    @Flag(help: "Print the outcomes as one JSON array instead of the table.")
+    var json = false
+
+    func validate() throws {
+        if let entryLimit, entryLimit < 1 { throw ValidationError("--entry-limit must be at least 1") }
+        if Set(paths.map(\.description)).count != paths.count { throw ValidationError("each --vfio path may be given once") }
+    }
+
+    /// type1's parameter as this kernel has it, so the shim models this machine's limit.
+    static func machineEntryLimit() -> Int? {
+        ProcFile.readInt("/sys/module/vfio_iommu_type1/parameters/dma_entry_limit")
+    }
+
+    func run() throws {
+        let paths = self.paths.isEmpty ? [VFIOOptions.Path.shim] : self.paths
+        let rules = self.rules.isEmpty ? VFIORules.Rule.allCases : self.rules
+        let shimLimit = entryLimit ?? Self.machineEntryLimit() ?? IOVATable.defaultEntryLimit
+        var outcomes: [[VFIORules.Outcome]] = []
+        for path in paths {
+            do {
+                outcomes.append(try VFIORules.run(rules, mapperName: path.description) { () throws(SystemError) -> any DMAMapper in
+                    switch path {
+                    case .shim: return ShimDMAMapper(entryLimit: shimLimit)
+                    case .type1(let group): return try Type1DMAMapper(group: group)
+                    case .iommufd(let device): return try IOMMUFDDMAMapper(device: device)
+                    }
+                })
+            } catch {
+                throw reportFailure(.unavailable("cannot open \(path): \(error)"))
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let data = try encoder.encode(outcomes.flatMap { $0 })
+            printFlushed(String(decoding: data, as: UTF8.self))
+        } else {
+            print("pinbench vfio-rules: RLIMIT_MEMLOCK \(MemlockLimit.current().description), shim dma_entry_limit \(shimLimit)\n")
+            print(VFIORules.markdown(outcomes))
+        }
+        let rows = rules.indices.map { index in outcomes.map { $0[index] } }
+        if rows.contains(where: { VFIORules.agreement($0) == "NO" }) {
+            printError("pinbench: some answers are not type1's (see the agree column)")
+            throw ExitCode(3)
+        }
+    }
+}

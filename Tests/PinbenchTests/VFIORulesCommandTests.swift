@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@Suite("pinbench vfio-rules")
+struct VFIORulesCommandTests {
+    @Test("without CAP_IPC_LOCK under a small RLIMIT_MEMLOCK the shim refuses the map with ENOMEM, as type1 does")
+    func memlockRule() throws {
+        let wrapper = try PinbenchProcess.lowMemlockWrapper()
+        let result = try PinbenchProcess.run(["vfio-rules", "--rule", "memlock", "--rule", "overlap", "--entry-limit", "16"],
+                                             wrapper: wrapper)
+        // The overlap rule's first, legal map of 2M is over the 4M limit only with 4M charged:
+        // it fits, so both rules are judged.
+        #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stdout.contains("| memlock | map more than RLIMIT_MEMLOCK, no CAP_IPC_LOCK | ENOMEM | ENOMEM | yes |"))
+        #expect(result.stdout.contains("| overlap | map 2M at +1M over a 2M mapping | EEXIST | EEXIST | yes |"))
+    }
+
+    @Test("--json gives one outcome per rule with the errno; --entry-limit makes the limit reachable")
+    func json() throws {
+        let result = try PinbenchProcess.run(["vfio-rules", "--json", "--entry-limit", "4"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(outcomes.map { $0["rule"] as? String } == ["overlap", "partial-unmap", "unmap-nothing", "entry-limit", "memlock"])
+        let limit = try #require(outcomes.first { $0["rule"] as? String == "entry-limit" })
+        #expect(limit["errno"] as? Int == Int(ENOSPC))
+    }
+
+    @Test("a container that cannot be opened exits 2 with what to do; a bad rule is refused with the choices")
+    func refusals() throws {
+        if access("/dev/vfio/vfio", F_OK) != 0 {
+            let missing = try PinbenchProcess.run(["vfio-rules", "--vfio", "type1:7"])
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("cannot open type1:/dev/vfio/7"))
+        }
+        let badRule = try PinbenchProcess.run(["vfio-rules", "--rule", "everything"])
+        #expect(badRule.status == 64)
+        #expect(badRule.stderr.contains("choose one of overlap, partial-unmap, unmap-nothing, entry-limit, memlock"))
+        let twice = try PinbenchProcess.run(["vfio-rules", "--vfio", "shim", "--vfio", "shim"])
+        #expect(twice.status == 64)
+    }
+}
