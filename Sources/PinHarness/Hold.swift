@@ -209,7 +209,7 @@ public final class Hold {
         var previous = first
         let start = MonotonicClock.now()
         let end = start + UInt64(configuration.seconds * 1e9)
-        let toucher = try PageToucher(region)
+        let toucher = try PageToucher(region, cpus: configuration.toucherCPUs)
         var samples: [HoldResult.Sample] = []
         var sampleStart = start
         var pagesBefore = 0

@@ -15,11 +15,16 @@ public struct HoldConfiguration: Sendable {
     public var compareUnpinned: Bool
     /// Time between progress samples (1 s on the command line).
     public var sampleSeconds: Double
+    /// The CPUs the toucher thread runs on; nil leaves it to the scheduler. Binding it away
+    /// from the node that populated the regions is what makes NUMA balancing migrate them.
+    public var toucherCPUs: [Int]?
 
     public init(
         backend: BackendKind = .vfio, backendOptions: BackendOptions = BackendOptions(), memory: MemoryKind = .thp,
-        size: ByteSize = .gib(1), seconds: Double = 10, compareUnpinned: Bool = true, sampleSeconds: Double = 1
+        size: ByteSize = .gib(1), seconds: Double = 10, compareUnpinned: Bool = true, sampleSeconds: Double = 1,
+        toucherCPUs: [Int]? = nil
     ) {
+        self.toucherCPUs = toucherCPUs
         self.backend = backend
         self.backendOptions = backendOptions
         self.memory = memory

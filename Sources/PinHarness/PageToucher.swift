@@ -20,10 +20,11 @@ final class PageToucher: Sendable {
     private let shared = Shared()
     private let thread: BoundThread
 
-    /// Starts touching `region` on a new thread.
-    init(_ region: Region) throws(SystemError) {
+    /// Starts touching `region` on a new thread, bound to `cpus` when given (a vCPU on another
+    /// node than its memory, which is what NUMA balancing acts on).
+    init(_ region: Region, cpus: [Int]? = nil) throws(SystemError) {
         let shared = self.shared
-        thread = try BoundThread.spawn {
+        thread = try BoundThread.spawn(cpus: cpus) {
             Self.touch(region, shared: shared)
         }
     }

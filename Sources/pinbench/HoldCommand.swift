@@ -43,23 +43,38 @@ struct HoldCommand: ParsableCommand {
     @Flag(help: "Write the result as one JSON object to stdout (the table goes to stderr).")
     var json = false
 
+    @Option(name: .customLong("toucher-cpus"),
+            help: "CPUs the touching thread runs on, as a CPU list (0-3,8). Default: wherever the scheduler puts it.")
+    var toucherCPUs: String?
+
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
     func validate() throws {
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be more than 0") }
         if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
+        if let toucherCPUs {
+            guard let cpus = CPUList.parse(toucherCPUs), !cpus.isEmpty else {
+                throw ValidationError("--toucher-cpus must be a CPU list like 0-3,8, not '\(toucherCPUs)'")
+            }
+            let online = Set(NodeInfo.onlineCPUs())
+            let offline = cpus.filter { !online.contains($0) }
+            if !offline.isEmpty {
+                throw ValidationError("--toucher-cpus names CPUs this machine does not have online: \(CPUList.format(offline))")
+            }
+        }
     }
 
     func run() throws {
         let configuration = HoldConfiguration(
             backend: backend, backendOptions: BackendOptions(vfio: vfio.options), memory: memory, size: size,
-            seconds: seconds, compareUnpinned: !noCompare)
+            seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUs.flatMap(CPUList.parse))
         let hold: Hold
         do { hold = try Hold(configuration) } catch { throw reportFailure(error) }
 
         let title = "pinbench hold: \(configuration.backendDescription) on \(size) of \(memory), "
             + "\(formatDecimal(seconds, digits: seconds == seconds.rounded() ? 0 : 2)) s per region"
             + (noCompare ? "" : ", then unpinned") + ", numa_balancing \(hold.numaBalancing)"
+            + (configuration.toucherCPUs.map { ", toucher on CPUs \(CPUList.format($0))" } ?? "")
         printError(title)
         for note in hold.notes { printError("note: \(note)") }
 
