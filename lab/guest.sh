@@ -1,0 +1,62 @@
+#!/bin/bash
+# Runs inside the lab guest (started by scripts/lab.sh run), as root: mounts hugetlbfs for 2M,
+# binds QEMU's edu device to vfio-pci, exports where its VFIO group and cdev are, then runs the
+# command in the clone's folder and leaves its exit status in $LAB_OUT/.lab-status.
+set -uo pipefail
+
+guest_say() { echo "lab guest: $*" >&2; }
+
+# hugetlbfs for 2 MiB pages, where libhugetlbfs (the hugetlbfs-2m kind) finds it.
+if ! grep -q ' hugetlbfs ' /proc/mounts; then
+    mkdir -p /dev/hugepages
+    mount -t hugetlbfs -o pagesize=2M none /dev/hugepages || guest_say "could not mount hugetlbfs"
+fi
+
+# QEMU's edu devices (1234:11e8), bound to vfio-pci through driver_override. The one alone in
+# its IOMMU group is the lab's device; the one behind the PCI bridge shares its group with a
+# virtio-rng device that virtio-pci keeps, so that group is not viable (a bad-input check).
+bind_vfio() {
+    local bdf="$1" sysfs="/sys/bus/pci/devices/$1"
+    if [ -e "$sysfs/driver" ] && [ "$(basename "$(readlink "$sysfs/driver")")" != vfio-pci ]; then
+        echo "$bdf" >"$sysfs/driver/unbind"
+    fi
+    echo vfio-pci >"$sysfs/driver_override"
+    [ -e "$sysfs/driver" ] || echo "$bdf" >/sys/bus/pci/drivers_probe
+}
+
+LAB_VFIO_BDF="" LAB_VFIO_GROUP="" LAB_VFIO_CDEV="" LAB_NONVIABLE_GROUP=""
+for device in /sys/bus/pci/devices/*; do
+    [ "$(cat "$device/vendor")" = 0x1234 ] && [ "$(cat "$device/device")" = 0x11e8 ] || continue
+    if [ ! -e "$device/iommu_group" ]; then
+        guest_say "$(basename "$device") has no IOMMU group (is intel_iommu=on in effect?)"
+        continue
+    fi
+    group="$(basename "$(readlink "$device/iommu_group")")"
+    bind_vfio "$(basename "$device")"
+    if [ "$(ls "$device/iommu_group/devices" | wc -l)" -eq 1 ]; then
+        LAB_VFIO_BDF="$(basename "$device")"
+        LAB_VFIO_GROUP="$group"
+        for cdev in "$device"/vfio-dev/vfio*; do
+            [ -e "$cdev" ] && LAB_VFIO_CDEV="/dev/vfio/devices/$(basename "$cdev")"
+        done
+    else
+        LAB_NONVIABLE_GROUP="$group"
+    fi
+done
+[ -n "$LAB_VFIO_BDF" ] || guest_say "no edu device (1234:11e8) alone in an IOMMU group"
+# devtmpfs makes the nodes asynchronously.
+for _ in $(seq 50); do
+    { [ -z "$LAB_VFIO_GROUP" ] || [ -e "/dev/vfio/$LAB_VFIO_GROUP" ]; } \
+        && { [ -z "$LAB_VFIO_CDEV" ] || [ -e "$LAB_VFIO_CDEV" ]; } && break
+    sleep 0.1
+done
+export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP
+guest_say "$(uname -r), $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) node(s), $(nproc) CPUs;" \
+    "edu ${LAB_VFIO_BDF:-missing} group ${LAB_VFIO_GROUP:-none} cdev ${LAB_VFIO_CDEV:-none}," \
+    "non-viable group ${LAB_NONVIABLE_GROUP:-none}"
+
+cd "$LAB_ROOT" || exit 1
+"$@"
+status=$?
+echo "$status" >"$LAB_OUT/.lab-status"
+exit "$status"

@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""The lab suite: PinBench's real paths, checked inside the lab guest.
+
+Started by `scripts/lab.sh test` in a guest with an emulated Intel IOMMU, QEMU's edu device bound
+to vfio-pci (LAB_VFIO_GROUP, LAB_VFIO_CDEV), a second group made non-viable on purpose
+(LAB_NONVIABLE_GROUP) and two NUMA nodes. Each check asserts what the run recorded (verified
+records, VmLck/VmPin, errnos, where pages and workers landed), not only exit codes. Prints one
+line per check and `N passed, N failed`; the tables it made are left in LAB_OUT.
+
+Standard library only: it runs on the host's Python, seen through the guest's 9p root.
+"""
+
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+
+PINBENCH = os.environ.get("PINBENCH", ".build/debug/pinbench")
+OUT = os.environ["LAB_OUT"]
+GROUP = os.environ.get("LAB_VFIO_GROUP", "")
+CDEV = os.environ.get("LAB_VFIO_CDEV", "")
+NONVIABLE = os.environ.get("LAB_NONVIABLE_GROUP", "")
+ENTRY_LIMIT = int(os.environ.get("LAB_DMA_ENTRY_LIMIT", "64"))
+LOGS = os.path.join(OUT, "logs")
+HUGEPAGES = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+LOW_MEMLOCK = ["setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock",
+               "prlimit", "--memlock=1048576:1048576"]
+
+os.makedirs(LOGS, exist_ok=True)
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+# --- Running pinbench -------------------------------------------------------------------------
+
+_log_index = [0]
+
+
+def pinbench(*args, rc=0, prefix=(), timeout=600):
+    """Runs pinbench; returns (stdout, stderr). `rc` is the exit status wanted (None: any)."""
+    _log_index[0] += 1
+    command = list(prefix) + [PINBENCH] + [str(a) for a in args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        raise CheckFailed(f"timed out after {timeout} s: {' '.join(command)}") from error
+    name = os.path.join(LOGS, f"{_log_index[0]:02d}-{args[0]}.log")
+    with open(name, "w") as log:
+        log.write(f"$ {' '.join(command)}\n# exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}")
+    if rc is not None and done.returncode != rc:
+        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-4:])
+        raise CheckFailed(f"exit {done.returncode}, wanted {rc}: {' '.join(args[:6])}...: {tail}")
+    return done.stdout, done.stderr, done.returncode
+
+
+def records_of(stdout):
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+def save(name, text):
+    with open(os.path.join(OUT, name), "w") as file:
+        file.write(text if text.endswith("\n") else text + "\n")
+
+
+def table_of(stderr):
+    """The report `run --json` prints on stderr: from its title to the end."""
+    index = stderr.find("\npinbench run:")
+    return stderr[index + 1:] if index >= 0 else stderr
+
+
+def read_int(path):
+    with open(path) as file:
+        return int(file.read().strip())
+
+
+def write(path, value):
+    with open(path, "w") as file:
+        file.write(f"{value}\n")
+
+
+def node_pool(node):
+    return f"/sys/devices/system/node/node{node}/hugepages/hugepages-2048kB/nr_hugepages"
+
+
+class HugepagesReserved:
+    """Reserves 2 MiB pages (on one node, or system-wide) and gives them back, also on failure."""
+
+    def __init__(self, count, node=None):
+        self.path = node_pool(node) if node is not None else f"{HUGEPAGES}/nr_hugepages"
+        self.count = count
+
+    def __enter__(self):
+        self.before = read_int(self.path)
+        write(self.path, self.before + self.count)
+        got = read_int(self.path) - self.before
+        expect(got == self.count, f"asked {self.path} for {self.count} pages, got {got}")
+        return self
+
+    def __exit__(self, *_):
+        write(self.path, self.before)
+
+
+# --- Checks -----------------------------------------------------------------------------------
+
+CHECKS = []
+RESULTS = []
+REPORT = []  # what the closing note needs, in LAB_OUT/report.md
+
+
+def check(name):
+    def register(function):
+        CHECKS.append((name, function))
+        return function
+    return register
+
+
+def mappers():
+    return [("type1", f"type1:{GROUP}"), ("iommufd", f"iommufd:{CDEV}")]
+
+
+@check("doctor: populate, mlock, shim, type1 and iommufd work; the lab is marked emulated")
+def doctor():
+    stdout, _, _ = pinbench("doctor")
+    save("doctor.txt", stdout)
+    REPORT.append("## doctor\n\n```\n" + stdout.strip() + "\n```")
+    for subject in ["populate", "mlock", "vfio shim", "vfio type1", "vfio iommufd"]:
+        expect(re.search(rf"^\s*\[ok\] {re.escape(subject)}", stdout, re.M), f"doctor: {subject} is not [ok]")
+    expect("EMULATED (TCG" in stdout, "doctor's machine line does not say the lab is emulated")
+    expect("free page reporting" not in stdout, "doctor speaks of free page reporting the guest does not have")
+
+
+@check("topology: two nodes with CPUs and memory, distances 10/20")
+def topology():
+    stdout, _, _ = pinbench("topology", "--json")
+    report = json.loads(stdout)
+    save("topology.json", stdout)
+    text, _, _ = pinbench("topology")
+    save("topology.txt", text)
+    nodes = report.get("nodes") or report.get("machine", {}).get("nodes")
+    expect(nodes is not None and len(nodes) == 2, f"expected 2 nodes, got {nodes and len(nodes)}")
+    for node in nodes:
+        expect(node.get("cpus"), f"node {node.get('id')} has no CPUs")
+    distances = [node.get("distances") for node in nodes]
+    expect(distances == [[10, 20], [20, 10]], f"distances {distances}")
+    expect("node 1" in text or "| 1 " in text, "the topology table does not show node 1")
+
+
+def vfio_run(label, path, memory):
+    stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", path, "--memory", memory, "--size", "32M",
+                                 "--strategy", "single,user", "--threads", "2", "--reps", "2", "--warmup", "1", "--json")
+    records = records_of(stdout)
+    expect(len(records) == 4, f"{len(records)} records, wanted 4 (2 strategies x 2 reps)")
+    counter = "VmLck" if label == "type1" else "VmPin"
+    for record in records:
+        expect(record["verified"], f"{record['strategy']} rep {record['rep']} did not verify: "
+               f"{record['pinnedCheck']}; {record['unpinnedCheck']}; {record.get('error')}")
+        expect(f"{counter} +32M" in record["pinnedCheck"] or f"{counter} +" in record["pinnedCheck"],
+               f"pin check does not show {counter}: {record['pinnedCheck']}")
+        expect(f"{counter} +0" in record["unpinnedCheck"], f"{counter} did not go back: {record['unpinnedCheck']}")
+    table = table_of(stderr)
+    expect("EMULATED (TCG" in table, "the table does not carry the lab's mark")
+    save(f"run-{label}-{memory}.md", table)
+    REPORT.append(f"## run, {label}, {memory}\n\n" + table.strip())
+
+
+for _label, _memory in [(m, k) for m in ("type1", "iommufd") for k in ("anon", "thp", "hugetlb-2m")]:
+    def _make(label=_label, memory=_memory):
+        def run_check():
+            path = dict(mappers())[label]
+            if memory == "hugetlb-2m":
+                # 32M at a time, single and user, plus the shim's own margin.
+                with HugepagesReserved(20):
+                    vfio_run(label, path, memory)
+            else:
+                vfio_run(label, path, memory)
+        return run_check
+    check(f"run --backend vfio --vfio {_label} on {_memory}: single and user verified, counters back")(_make())
+
+
+for _label in ("type1", "iommufd"):
+    def _make_sweep(label=_label):
+        def sweep_check():
+            path = dict(mappers())[label]
+            directory = os.path.join(OUT, f"sweep-{label}")
+            pinbench("sweep", "--backends", "vfio", "--vfio", path, "--memory", "anon,thp", "--sizes", "16M",
+                     "--threads", "1,2", "--strategies", "single,user", "--reps", "2", "--warmup", "1",
+                     "--output", directory)
+            with open(os.path.join(directory, "runs.jsonl")) as file:
+                runs = [json.loads(line) for line in file if line.strip()]
+            measured = [run for run in runs if not run.get("warmup")]
+            expect(measured, "the set holds no measured runs")
+            failed = [run for run in runs if not run["verified"]]
+            expect(not failed, f"{len(failed)} runs did not verify, e.g. {failed[:1]}")
+            expect(all(path.split(":")[0] in (run.get("vfio") or "") for run in runs), "runs do not name the mapper")
+            with open(os.path.join(directory, "machine.json")) as file:
+                machine = json.load(file)
+            expect(machine.get("emulation") == "tcg", f"machine.json emulation is {machine.get('emulation')!r}")
+            with open(os.path.join(directory, "summary.md")) as file:
+                summary = file.read()
+            expect("EMULATED (TCG" in summary, "summary.md does not carry the lab's mark")
+        return sweep_check
+    check(f"sweep --backends vfio --vfio {_label}: a verified result set marked emulated")(_make_sweep())
+
+
+@check("vfio-rules: the shim answers as real type1 does, rule by rule (errnos side by side)")
+def rules():
+    paths = ["--vfio", f"type1:{GROUP}", "--vfio", "shim", "--vfio", f"iommufd:{CDEV}"]
+    main, _, _ = pinbench("vfio-rules", *paths, "--json", "--rule", "overlap", "--rule", "partial-unmap",
+                          "--rule", "unmap-nothing", "--rule", "entry-limit")
+    # The memlock rule needs a process without CAP_IPC_LOCK under a small RLIMIT_MEMLOCK.
+    low, _, _ = pinbench("vfio-rules", *paths, "--json", "--rule", "memlock", prefix=LOW_MEMLOCK)
+    outcomes = json.loads(main) + json.loads(low)
+    table, _, _ = pinbench("vfio-rules", *paths, "--rule", "overlap", "--rule", "partial-unmap",
+                           "--rule", "unmap-nothing", "--rule", "entry-limit")
+    low_table, _, _ = pinbench("vfio-rules", *paths, "--rule", "memlock", prefix=LOW_MEMLOCK)
+    save("vfio-rules.md", table + "\n" + low_table)
+    REPORT.append("## vfio-rules (shim against real type1 and iommufd)\n\n" + table.strip() + "\n\n" + low_table.strip())
+    by = {(o["mapper"].split(":")[0], o["rule"]): o for o in outcomes}
+    expected = {"overlap": 17, "partial-unmap": 22, "unmap-nothing": 0, "entry-limit": 28, "memlock": 12}
+    for rule, errno in expected.items():
+        real = by.get(("type1", rule))
+        shim = by.get(("shim", rule))
+        expect(real is not None and shim is not None, f"{rule}: no outcome")
+        expect(real.get("errno") == errno, f"{rule}: real type1 gave {real.get('errno')} ({real.get('detail')}), "
+               f"the kernel source says {errno}")
+        expect(shim.get("errno") == real.get("errno") or shim.get("documentedDifference"),
+               f"{rule}: shim gave {shim.get('errno')}, type1 {real.get('errno')}, and no documented difference")
+    expect(by[("type1", "entry-limit")]["detail"].startswith(f"{ENTRY_LIMIT} mappings"),
+           "type1's entry limit is not the one the guest was booted with")
+
+
+def pin_medians(records):
+    by = {}
+    for record in records:
+        by.setdefault(record["strategy"], []).append(record["pinSeconds"])
+    return {strategy: statistics.median(values) for strategy, values in by.items()}
+
+
+@check("lock models: single against user on 2 threads, real type1 and iommufd beside the shim's two models")
+def lock_models():
+    rows = []
+    speedups = {}
+    variants = [("real type1", ["--vfio", f"type1:{GROUP}"]), ("shim, --container-lock type1", ["--container-lock", "type1"]),
+                ("real iommufd", ["--vfio", f"iommufd:{CDEV}"]), ("shim, --container-lock iommufd", ["--container-lock", "iommufd"])]
+    for name, options in variants:
+        stdout, stderr, _ = pinbench("run", "--backend", "vfio", *options, "--memory", "anon", "--size", "64M", "--prefault",
+                                     "--strategy", "single,user", "--threads", "2", "--reps", "5", "--warmup", "1", "--json")
+        records = records_of(stdout)
+        expect(records and all(r["verified"] for r in records), f"{name}: runs did not verify")
+        medians = pin_medians(records)
+        user = [r for r in records if r["strategy"] == "user"]
+        busy = statistics.median([sum(t["pinBusySeconds"] for t in r["perThread"]) for r in user])
+        speedups[name] = medians["single"] / medians["user"]
+        rows.append(f"| {name} | {medians['single'] * 1e3:.1f} ms | {medians['user'] * 1e3:.1f} ms | "
+                    f"{speedups[name]:.2f}x | {busy * 1e3:.1f} ms | {busy / medians['user']:.2f} |")
+    table = ("| mapper | single pin (median) | user pin, 2 threads | speedup | user: busy summed | busy / wall |\n"
+             "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
+    save("lock-models.md", table)
+    REPORT.append("## lock models (64M anon, prefaulted, 5 reps, TCG)\n\n" + table)
+    # The shim's claim: type1 serializes concurrent map calls, iommufd does not. Reality must
+    # rank the two the same way as the models do.
+    expect((speedups["real type1"] < speedups["real iommufd"]) ==
+           (speedups["shim, --container-lock type1"] < speedups["shim, --container-lock iommufd"]),
+           f"the models rank type1 and iommufd otherwise than the real ones: {speedups}")
+
+
+def numa_record(*options, strategy="single", threads=1, memory="anon"):
+    stdout, stderr, _ = pinbench("run", "--backend", "populate", "--memory", memory, "--size", "32M", "--strategy", strategy,
+                                 "--threads", threads, "--reps", "1", "--warmup", "0", "--json", *options)
+    records = records_of(stdout)
+    expect(len(records) == 1 and records[0]["verified"], f"run {' '.join(options)} did not verify")
+    return records[0], table_of(stderr)
+
+
+@check("--node 1: every sampled page on node 1, and the policy reads back")
+def node_one():
+    record, table = numa_record("--node", "1")
+    numa = record["numa"]
+    pages = numa["pageNodes"]["pagesByNode"]
+    expect(numa["shareOnIntended"] == 1 and set(pages) == {"1"}, f"pages by node {pages}")
+    expect("MPOL_BIND node 1" in numa["placementApplied"], f"policy read back as {numa['placementApplied']}")
+    save("numa-node1.md", table)
+    REPORT.append(f"## --node 1\n\npages by node {pages}, policy `{numa['placementApplied']}`")
+
+
+@check("--node interleave: pages split over both nodes")
+def interleave():
+    record, _ = numa_record("--node", "interleave")
+    pages = record["numa"]["pageNodes"]["pagesByNode"]
+    total = sum(pages.values())
+    expect(set(pages) == {"0", "1"} and all(count >= total * 0.4 for count in pages.values()), f"pages by node {pages}")
+    REPORT.append(f"## --node interleave\n\npages by node {pages}")
+
+
+@check("--bind local, remote, roundrobin: each worker ran on the CPUs it names")
+def bind():
+    cpus_of = {}
+    stdout, _, _ = pinbench("topology", "--json")
+    for node in json.loads(stdout)["nodes"]:
+        cpus_of[node["id"]] = set(node["cpus"])
+    lines = []
+    for policy in ("local", "remote", "roundrobin"):
+        record, table = numa_record("--node", "0", "--bind", policy, strategy="user", threads=2)
+        numa = record["numa"]
+        expect(numa["bindApplied"] == "bound", f"--bind {policy}: {numa['bindApplied']}")
+        nodes = []
+        for worker in numa["workers"]:
+            expect(worker["cpu"] in cpus_of[worker["boundNode"]],
+                   f"--bind {policy}: worker {worker['index']} ran on CPU {worker['cpu']}, bound to node {worker['boundNode']}")
+            nodes.append(worker["boundNode"])
+        wanted = {"local": [0, 0], "remote": [1, 1], "roundrobin": [0, 1]}[policy]
+        expect(sorted(nodes) == wanted, f"--bind {policy}: workers on nodes {nodes}, wanted {wanted}")
+        pages = numa["pageNodes"]["pagesByNode"]
+        expect(set(pages) == {"0"}, f"--bind {policy}: memory left node 0: {pages}")
+        lines.append(f"| {policy} | {', '.join(str(w['cpu']) for w in numa['workers'])} | "
+                     f"{', '.join(str(n) for n in nodes)} | {pages} |")
+        if policy == "remote":
+            save("numa-bind-remote.md", table)
+    table = "| --bind | worker CPUs (sched_getcpu) | worker nodes | pages by node |\n| --- | --- | --- | --- |\n" + "\n".join(lines)
+    save("numa-bind.md", table)
+    REPORT.append("## --bind with --node 0, user, 2 threads\n\n" + table)
+
+
+@check("hugetlb-2m on node 1: pool reserved on that node, pages there, pool given back")
+def hugetlb_node():
+    before = [read_int(node_pool(node)) for node in (0, 1)]
+    with HugepagesReserved(16, node=1):
+        record, _ = numa_record("--node", "1", memory="hugetlb-2m")
+        pages = record["numa"]["pageNodes"]["pagesByNode"]
+        expect(set(pages) == {"1"}, f"hugetlb pages by node {pages}")
+    after = [read_int(node_pool(node)) for node in (0, 1)]
+    expect(after == before, f"pools per node were {before}, are {after}")
+
+
+@check("hold with numa_balancing 1: both rows, and the unpinned region migrates")
+def hold():
+    write("/proc/sys/kernel/numa_balancing", 1)
+    try:
+        # The main thread populates on CPU 0 (node 0); the toucher works from node 1's CPUs.
+        stdout, stderr, _ = pinbench("hold", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
+                                     "--size", "64M", "--seconds", "8", "--toucher-cpus", "1", "--json",
+                                     prefix=["taskset", "-c", "0"])
+    finally:
+        write("/proc/sys/kernel/numa_balancing", 0)
+    result = json.loads(stdout)
+    phases = {phase["kind"]: phase for phase in result["phases"]}
+    expect(set(phases) == {"pinned", "unpinned"}, f"phases {list(phases)}")
+    migrated = {kind: phase["numa"].get("numa_pages_migrated", 0) for kind, phase in phases.items()}
+    expect(migrated["unpinned"] > 0, f"the unpinned region did not migrate: {migrated}")
+    expect(migrated["unpinned"] > migrated["pinned"], f"pinned migrated as much as unpinned: {migrated}")
+    index = stderr.find("\npinbench hold:")
+    save("hold.md", stderr[index + 1:])
+    REPORT.append("## hold, numa_balancing 1, type1, 64M anon, toucher on node 1\n\n" + stderr[index + 1:].strip())
+
+
+@check("bad input: a VFIO group that does not exist is refused with exit 2")
+def missing_group():
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", "type1:999", "--size", "4M", "--reps", "1",
+                            "--warmup", "0", "--strategy", "single", rc=2)
+    expect("no VFIO group at /dev/vfio/999" in stderr, f"message: {stderr.strip()[-300:]}")
+
+
+@check("bad input: a group whose other device is bound to another driver is refused (not viable), exit 2")
+def nonviable_group():
+    expect(NONVIABLE, "the guest has no second, non-viable group (see lab/guest.sh)")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{NONVIABLE}", "--size", "4M", "--reps", "1",
+                            "--warmup", "0", "--strategy", "single", rc=2)
+    expect("not viable" in stderr, f"message: {stderr.strip()[-300:]}")
+
+
+@check("bad input: a second container on a group in use is refused with exit 2")
+def second_container():
+    holder = subprocess.Popen([PINBENCH, "hold", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
+                               "--size", "4M", "--seconds", "120", "--no-compare"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until the holder has its container (it says so when the pin is done).
+        deadline = time.time() + 120
+        seen = ""
+        while time.time() < deadline:
+            line = holder.stderr.readline()
+            seen += line
+            if line.startswith("pinned in") or not line:
+                break
+        expect("pinned in" in seen, f"the holder never pinned: {seen[-300:]}")
+        _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--size", "4M", "--reps", "1",
+                                "--warmup", "0", "--strategy", "single", rc=2)
+        expect("in use by another process" in stderr, f"message: {stderr.strip()[-300:]}")
+        _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{CDEV}", "--size", "4M", "--reps", "1",
+                                "--warmup", "0", "--strategy", "single", rc=2)
+        save("second-container.txt", stderr)
+    finally:
+        holder.send_signal(signal.SIGINT)
+        try:
+            holder.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            holder.kill()
+    expect(holder.returncode == 130, f"the holder ended with {holder.returncode}, not 130 (Ctrl-C)")
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+def main():
+    print(f"lab suite: {len(CHECKS)} checks; group {GROUP or '-'}, cdev {CDEV or '-'}, non-viable group "
+          f"{NONVIABLE or '-'}; output in {OUT}", flush=True)
+    passed = failed = 0
+    wanted = sys.argv[1:]
+    for name, function in CHECKS:
+        if wanted and not any(word in name for word in wanted):
+            continue
+        start = time.time()
+        try:
+            function()
+            passed += 1
+            print(f"ok   {name} ({time.time() - start:.0f} s)", flush=True)
+            RESULTS.append((name, "ok", ""))
+        except CheckFailed as error:
+            failed += 1
+            print(f"FAIL {name} ({time.time() - start:.0f} s): {error}", flush=True)
+            RESULTS.append((name, "FAIL", str(error)))
+        except Exception as error:  # a bug in the check itself still counts, and says where
+            failed += 1
+            where = traceback.format_exc().strip().splitlines()[-3:]
+            print(f"FAIL {name}: {type(error).__name__}: {error} ({' / '.join(where)})", flush=True)
+            RESULTS.append((name, "FAIL", str(error)))
+    save("report.md", "\n\n".join(REPORT))
+    summary = f"{passed} passed, {failed} failed"
+    save("suite-summary.txt", "\n".join(f"{status} {name} {detail}" for name, status, detail in RESULTS) + "\n" + summary)
+    print(summary, flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
