@@ -49,14 +49,12 @@ extension Region {
 
 extension Region {
     /// Asks where up to `limit` of the region's pages are: one address per MMU page of the kind,
-    /// spread evenly from the first page to the last. Untimed; costs one syscall.
+    /// spread over the region by `sampledPageIndices`. Untimed; costs one syscall.
     public func samplePageNodes(limit: Int = 1024) throws(SystemError) -> PageNodeSample {
         let pageBytes = kind.pageSize.bytes
-        let count = max(min(limit, pages), 1)
-        var addresses: [UnsafeMutableRawPointer?] = (0..<count).map { index in
-            // Evenly spaced page indices: index * pages / count, rounded down, always in range.
-            base + (index * pages / count) * pageBytes
-        }
+        let indices = Self.sampledPageIndices(pages: pages, limit: limit)
+        let count = indices.count
+        var addresses: [UnsafeMutableRawPointer?] = indices.map { base + $0 * pageBytes }
         var status = [Int32](repeating: 0, count: count)
         guard cpinsys_move_pages_status(&addresses, UInt(count), &status) == 0 else {
             throw .last("move_pages(status of \(count) pages)")
@@ -72,5 +70,19 @@ extension Region {
             }
         }
         return sample
+    }
+
+    /// Up to `limit` page indices of `pages`, one in each of `limit` equal strata, ascending.
+    /// Within stratum `i` the page taken is `i mod width` from its start, not its first page:
+    /// evenly spaced first pages alias with interleaving (8192 pages sampled 1024 times are
+    /// every 8th page, all on node 0 of an interleave over 2 or 4 nodes), while this walks every
+    /// offset in turn, so each residue modulo a node count is sampled about equally often.
+    public static func sampledPageIndices(pages: Int, limit: Int) -> [Int] {
+        let count = max(min(limit, pages), 1)
+        return (0..<count).map { index in
+            let low = index * pages / count
+            let width = max((index + 1) * pages / count - low, 1)
+            return low + index % width
+        }
     }
 }

@@ -73,4 +73,23 @@ struct PlacementTests {
             (error as? SystemError)?.operation.hasPrefix("mbind(") == true
         }
     }
+
+    @Test("sampled page indices: in range, ascending, one per stratum, and every residue of 2, 3 and 4 nodes seen alike")
+    func sampleDoesNotAliasWithInterleave() {
+        let indices = Region.sampledPageIndices(pages: 8192, limit: 1024)
+        #expect(indices.count == 1024 && indices == indices.sorted() && Set(indices).count == 1024)
+        #expect(indices.allSatisfy { $0 >= 0 && $0 < 8192 })
+        for (stratum, index) in indices.enumerated() { #expect(index / 8 == stratum) }
+        // Interleaving puts page i on node i mod N: the sample must see every node about equally
+        // (evenly spaced first pages were all even, so all on node 0).
+        for nodes in [2, 3, 4] {
+            let counts = Dictionary(grouping: indices, by: { $0 % nodes }).mapValues(\.count)
+            #expect(counts.count == nodes)
+            #expect(counts.values.allSatisfy { abs($0 - 1024 / nodes) <= 1024 / nodes / 10 }, "\(nodes) nodes: \(counts)")
+        }
+        #expect(Region.sampledPageIndices(pages: 100, limit: 1024) == Array(0..<100))
+        #expect(Region.sampledPageIndices(pages: 1, limit: 1024) == [0])
+        let uneven = Region.sampledPageIndices(pages: 1000, limit: 7)
+        #expect(uneven.count == 7 && uneven.allSatisfy { $0 < 1000 } && Set(uneven).count == 7)
+    }
 }
