@@ -8,9 +8,11 @@ import Synchronization
 /// The shim's `locked_vm`: pages charged by DMA maps, checked against `RLIMIT_MEMLOCK` unless
 /// the process has `CAP_IPC_LOCK` (then only counted, as `vfio_lock_acct` does).
 ///
-/// Every update of the counter takes one lock and, as `vfio_lock_acct` takes `mmap_write_lock`
-/// for it, cycles this process's `mmap_lock` for writing (an `mprotect` of a private page), so
-/// charging contends with page faults the way the kernel's does. Charges are made per VFIO pin
+/// Every update of the counter takes one lock and, under type1's model, cycles this process's
+/// `mmap_lock` for writing (an `mprotect` of a private page), as `vfio_lock_acct` takes
+/// `mmap_write_lock`, so charging contends with page faults and with other threads' pins the
+/// way type1's does. iommufd's default accounting (`IOPT_PAGES_ACCOUNT_USER`) is atomic on the
+/// user's `locked_vm` and the mm's `pinned_vm`, with no `mmap_lock`: `cyclesMmapLock` false. Charges are made per VFIO pin
 /// batch (`batchPages`, the 512 page pointers `vfio_pin_pages_remote` fills per call) with
 /// `shared`, or per cache refill with `cached:<pages>`.
 public final class LockedMemoryAccount: @unchecked Sendable {
@@ -19,6 +21,8 @@ public final class LockedMemoryAccount: @unchecked Sendable {
 
     public let model: VFIOOptions.LockedVM
     public let limit: MemlockLimit
+    /// Whether each update cycles `mmap_lock` for writing (type1) or not (iommufd).
+    public let cyclesMmapLock: Bool
     /// `VmLck` when the account was opened, in base pages: the mm's `locked_vm` the limit also counts.
     public let startingPages: Int
 
@@ -26,11 +30,13 @@ public final class LockedMemoryAccount: @unchecked Sendable {
     private let updates = Atomic<Int>(0)
     private let mmapLockPage: UnsafeMutableRawPointer?
 
-    public init(model: VFIOOptions.LockedVM, limit: MemlockLimit = .current(), startingBytes: Int? = nil) {
+    public init(model: VFIOOptions.LockedVM, limit: MemlockLimit = .current(), startingBytes: Int? = nil,
+                cyclesMmapLock: Bool = true) {
         self.model = model
         self.limit = limit
+        self.cyclesMmapLock = cyclesMmapLock
         self.startingPages = (startingBytes ?? (try? ProcStatus.current().lockedBytes) ?? 0) / PageSize.base.bytes
-        let page = mmap(nil, PageSize.base.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        let page = cyclesMmapLock ? mmap(nil, PageSize.base.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : nil
         self.mmapLockPage = page == MAP_FAILED ? nil : page
     }
 

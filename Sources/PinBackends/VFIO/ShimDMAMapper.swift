@@ -10,7 +10,10 @@ import Synchronization
 ///
 /// Under `--container-lock type1` one mutex is held for the whole of every map and unmap
 /// call, so threads mapping in parallel serialize; under `iommufd` only the IOVA table is
-/// locked, briefly, and pins overlap.
+/// locked, briefly, and pins overlap. Nothing else may serialize them behind the model's back:
+/// rings come from a pool (creating one maps it, which takes `mmap_lock` for writing and so
+/// waits for every pin in flight), and iommufd's charges do not cycle `mmap_lock` (the lab
+/// showed both: a 4K map waited out a 64M one under the iommufd model, not under real iommufd).
 public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
     public var name: String { "shim (io_uring fixed buffers, container-lock \(containerLock), locked-vm \(account.model))" }
     public var entryLimit: Int { entryLimitValue }
@@ -23,6 +26,8 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
     /// type1's `iommu->lock`.
     private let containerMutex = Mutex<Void>(())
     private let activePinners = Atomic<Int>(0)
+    /// Rings whose buffers were unregistered, kept for the next map calls.
+    private let idleRings = Mutex<[FixedBufferRing]>([])
     private let counters = Mutex<DMAMapperStatistics>(DMAMapperStatistics())
 
     private struct State: ~Copyable {
@@ -39,7 +44,8 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
                 startingLockedBytes: Int? = nil) {
         self.containerLock = containerLock
         self.entryLimitValue = entryLimit
-        self.account = LockedMemoryAccount(model: lockedVM, limit: memlock, startingBytes: startingLockedBytes)
+        self.account = LockedMemoryAccount(model: lockedVM, limit: memlock, startingBytes: startingLockedBytes,
+                                           cyclesMmapLock: containerLock == .type1)
         self.state = Mutex(State(table: IOVATable(entryLimit: entryLimit)))
     }
 
@@ -119,6 +125,8 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
             }
             // A ring a chunk did not reach is unpinned here, so nothing stays pinned.
             for piece in pieces { try? piece.ring.unregister() }
+            let emptied = pieces.map(\.ring).filter { $0.registered.isEmpty }
+            idleRings.withLock { $0.append(contentsOf: emptied) }
             account.uncharge(pieces.reduce(0) { $0 + $1.pages })
             counters.withLock { $0.unmapCalls += 1 }
             if let error = failure.withLock({ $0 }) { throw error }
@@ -136,7 +144,7 @@ public final class ShimDMAMapper: DMAMapper, @unchecked Sendable {
                 try charger.charge(pages)
                 let ring: FixedBufferRing
                 do throws(SystemError) {
-                    ring = try FixedBufferRing()
+                    if let idle = idleRings.withLock({ $0.popLast() }) { ring = idle } else { ring = try FixedBufferRing() }
                     let now = activePinners.wrappingAdd(1, ordering: .relaxed).newValue
                     defer { activePinners.wrappingSubtract(1, ordering: .relaxed) }
                     counters.withLock { $0.maxConcurrentPinners = max($0.maxConcurrentPinners, now) }
