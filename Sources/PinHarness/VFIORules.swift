@@ -21,6 +21,10 @@ public enum VFIORules {
         case entryLimit = "entry-limit"
         /// A map larger than `RLIMIT_MEMLOCK` without `CAP_IPC_LOCK`: `vfio_lock_acct`, `-ENOMEM`.
         case memlock
+        /// A one-page map while another thread is inside a long map call: type1 holds
+        /// `iommu->lock` across the whole call, so the small one returns only after it
+        /// (`serializes`); iommufd pins under `domains_rwsem` for reading (`concurrent`).
+        case containerLock = "container-lock"
 
         /// What is tried, in a few words.
         public var summary: String {
@@ -30,19 +34,25 @@ public enum VFIORules {
             case .unmapNothing: return "unmap 2M where nothing is mapped"
             case .entryLimit: return "map dma_entry_limit + 1 4K mappings"
             case .memlock: return "map more than RLIMIT_MEMLOCK, no CAP_IPC_LOCK"
+            case .containerLock: return "map 4K while another thread maps 64M"
             }
         }
 
-        /// type1's answer: an errno, or 0 where the call succeeds.
-        public var type1Errno: Int32 {
+        /// type1's answer: an errno, or 0 where the call succeeds; nil for `container-lock`,
+        /// whose answer is a behaviour.
+        public var type1Errno: Int32? {
             switch self {
             case .overlap: return EEXIST
             case .partialUnmap: return EINVAL
             case .unmapNothing: return 0
             case .entryLimit: return ENOSPC
             case .memlock: return ENOMEM
+            case .containerLock: return nil
             }
         }
+
+        /// type1's answer as the table shows it.
+        public var type1Answer: String { type1Errno.map(VFIORules.name(of:)) ?? ContainerLockBehaviour.serializes.rawValue }
 
         /// Where the shim answers otherwise on purpose, why (docs/architecture.md says it too).
         public var shimDifference: String? {
@@ -58,8 +68,14 @@ public enum VFIORules {
     public struct Outcome: Sendable, Codable, Equatable {
         public var rule: Rule
         public var mapper: String
-        /// The errno of the call under test, 0 when it succeeded; nil when the rule was not tried.
+        /// The errno of the call under test, 0 when it succeeded; nil when the rule was not tried
+        /// or its answer is a behaviour.
         public var errno: Int32?
+        /// The `container-lock` rule's answer: whether map calls serialize.
+        public var behaviour: ContainerLockBehaviour? = nil
+        /// What this mapper should answer: type1's errno for the errno rules; for
+        /// `container-lock`, the behaviour of the lock model the mapper claims (type1 or iommufd).
+        public var expected = ""
         /// Why the rule was not tried here (and how to make it reachable).
         public var skipped: String?
         /// What went wrong around the call under test (the region, or the legal map before it):
@@ -67,16 +83,18 @@ public enum VFIORules {
         public var failure: String?
         /// What the call said, or what the setup around it did.
         public var detail: String
-        /// Whether this is type1's answer; nil when not tried.
-        public var matchesType1: Bool?
+        /// Whether the answer is the expected one; nil when not tried.
+        public var matchesExpected: Bool?
         /// The documented reason when a shim differs from type1 on purpose.
         public var documentedDifference: String?
-        /// Whether the answer is held against type1's: the shim's and type1's are; iommufd's
-        /// are shown only (it is another kernel interface with rules of its own).
+        /// Whether the answer is judged: the shim's and type1's are, and every mapper's
+        /// `container-lock` answer (against its own lock model); iommufd's errnos are shown only
+        /// (it is another kernel interface with rules of its own).
         public var judged = true
 
-        /// `EEXIST`, `ok` (the call succeeded), `FAILED` (its setup) or `skipped`.
+        /// `EEXIST`, `ok` (the call succeeded), `serializes`, `FAILED` (its setup) or `skipped`.
         public var answer: String {
+            if let behaviour { return behaviour.rawValue }
             guard let errno else { return failure == nil ? "skipped" : "FAILED" }
             return VFIORules.name(of: errno)
         }
@@ -112,10 +130,21 @@ public enum VFIORules {
             let mapper = try open()
             var outcome = Self.run(rule, on: mapper)
             outcome.mapper = mapperName
-            outcome.judged = !(mapper is IOMMUFDDMAMapper)
-            if outcome.errno != nil {
-                outcome.matchesType1 = outcome.errno == rule.type1Errno
-                if outcome.matchesType1 == false, mapper is ShimDMAMapper { outcome.documentedDifference = rule.shimDifference }
+            // A rule must leave the container as it found it, or the next rule's answer is not its own.
+            if mapper.entryCount != 0, outcome.failure == nil {
+                outcome.failure = "\(mapper.entryCount) mappings were left after the rule"
+            }
+            if rule == .containerLock {
+                let claimed = ContainerLockBehaviour(model: mapper.containerLock)
+                outcome.expected = claimed.rawValue
+                outcome.matchesExpected = outcome.behaviour.map { $0 == claimed }
+            } else {
+                outcome.judged = !(mapper is IOMMUFDDMAMapper)
+                outcome.expected = rule.type1Answer
+                if outcome.errno != nil {
+                    outcome.matchesExpected = outcome.errno == rule.type1Errno
+                    if outcome.matchesExpected == false, mapper is ShimDMAMapper { outcome.documentedDifference = rule.shimDifference }
+                }
             }
             outcomes.append(outcome)
         }
@@ -185,6 +214,8 @@ public enum VFIORules {
                 if result.errno == 0 { try? mapper.unmap(iova: iova, length: length) }
                 return outcome(result.errno, "map of \(ByteSize(length)) under RLIMIT_MEMLOCK \(ByteSize(soft)): \(result.detail)")
             }
+        case .containerLock:
+            return probeContainerLock(on: mapper)
         }
     }
 

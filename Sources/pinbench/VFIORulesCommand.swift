@@ -12,7 +12,10 @@ struct VFIORulesCommand: ParsableCommand {
         discussion: """
             Each rule is one call that type1 answers in a known way: a map over a mapping (EEXIST), \
             an unmap that cuts a mapping (EINVAL), an unmap of nothing (succeeds), one mapping more \
-            than dma_entry_limit (ENOSPC), a map over RLIMIT_MEMLOCK without CAP_IPC_LOCK (ENOMEM). \
+            than dma_entry_limit (ENOSPC), a map over RLIMIT_MEMLOCK without CAP_IPC_LOCK (ENOMEM); \
+            and container-lock: a 4K map from a second thread while a 64M one is in flight returns \
+            first only where the container does not serialize map calls (type1 does, iommufd does not; \
+            each mapper is held against its own lock model, the shim's set by shim:type1 or shim:iommufd). \
             Every rule runs on a fresh container of each --vfio path and leaves nothing mapped. \
             The entry-limit rule needs a small limit (boot with vfio_iommu_type1.dma_entry_limit=64; \
             the shim takes the machine's value, or --entry-limit); the memlock rule needs a process \
@@ -22,10 +25,29 @@ struct VFIORulesCommand: ParsableCommand {
             """
     )
 
+    /// A mapper to try: a `--vfio` path, and for the shim the container lock it models.
+    struct Mapper: Equatable, CustomStringConvertible {
+        var path: VFIOOptions.Path
+        var containerLock: VFIOOptions.ContainerLock = .type1
+        var description: String
+
+        /// `shim`, `shim:type1`, `shim:iommufd`, `type1:<group>` or `iommufd:<device>`.
+        init(parsing text: String) throws {
+            if text.hasPrefix("shim:") {
+                path = .shim
+                containerLock = try parseChoice(String(text.dropFirst("shim:".count)), "container lock")
+                description = text
+            } else {
+                path = try parseVFIOPath(text)
+                description = path.description
+            }
+        }
+    }
+
     @Option(name: .customLong("vfio"),
-            help: "A mapper to try, repeatable: shim, type1:<group> or iommufd:<device> (default: shim).",
-            transform: parseVFIOPath)
-    var paths: [VFIOOptions.Path] = []
+            help: "A mapper to try, repeatable: shim (shim:type1 or shim:iommufd for its container-lock model), type1:<group> or iommufd:<device> (default: shim).",
+            transform: { try Mapper(parsing: $0) })
+    var paths: [Mapper] = []
 
     @Option(name: .customLong("rule"), help: "A rule to try, repeatable (default: all): \(VFIORules.Rule.allCases.map(\.rawValue).joined(separator: ", ")).",
             transform: { try parseChoice($0, "rule") as VFIORules.Rule })
@@ -49,15 +71,15 @@ struct VFIORulesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = self.paths.isEmpty ? [VFIOOptions.Path.shim] : self.paths
+        let paths = self.paths.isEmpty ? [try Mapper(parsing: "shim")] : self.paths
         let rules = self.rules.isEmpty ? VFIORules.Rule.allCases : self.rules
         let shimLimit = entryLimit ?? Self.machineEntryLimit() ?? IOVATable.defaultEntryLimit
         var outcomes: [[VFIORules.Outcome]] = []
         for path in paths {
             do {
                 outcomes.append(try VFIORules.run(rules, mapperName: path.description) { () throws(SystemError) -> any DMAMapper in
-                    switch path {
-                    case .shim: return ShimDMAMapper(entryLimit: shimLimit)
+                    switch path.path {
+                    case .shim: return ShimDMAMapper(containerLock: path.containerLock, entryLimit: shimLimit)
                     case .type1(let group): return try Type1DMAMapper(group: group)
                     case .iommufd(let device): return try IOMMUFDDMAMapper(device: device)
                     }

@@ -17,7 +17,9 @@ struct VFIORulesCommandTests {
 
     @Test("--json gives one outcome per rule with the errno; --entry-limit makes the limit reachable")
     func json() throws {
-        let result = try PinbenchProcess.run(["vfio-rules", "--json", "--entry-limit", "4"])
+        // Every errno rule; container-lock is the probe's own test's.
+        let result = try PinbenchProcess.run(["vfio-rules", "--json", "--entry-limit", "4", "--rule", "overlap", "--rule", "partial-unmap",
+                                              "--rule", "unmap-nothing", "--rule", "entry-limit", "--rule", "memlock"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(outcomes.map { $0["rule"] as? String } == ["overlap", "partial-unmap", "unmap-nothing", "entry-limit", "memlock"])
@@ -34,7 +36,7 @@ struct VFIORulesCommandTests {
         }
         let badRule = try PinbenchProcess.run(["vfio-rules", "--rule", "everything"])
         #expect(badRule.status == 64)
-        #expect(badRule.stderr.contains("choose one of overlap, partial-unmap, unmap-nothing, entry-limit, memlock"))
+        #expect(badRule.stderr.contains("choose one of overlap, partial-unmap, unmap-nothing, entry-limit, memlock, container-lock"))
         let twice = try PinbenchProcess.run(["vfio-rules", "--vfio", "shim", "--vfio", "shim"])
         #expect(twice.status == 64)
     }

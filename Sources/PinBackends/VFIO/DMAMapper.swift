@@ -29,6 +29,9 @@ public protocol DMAMapper: AnyObject, Sendable {
     /// One unmap call whose unpinning is split the same way.
     func unmapSplit(iova: UInt64, length: Int, workers: Int, split: (@escaping ChunkWork) -> Void) throws(SystemError)
 
+    /// Mappings held now, by the mapper's own table.
+    var entryCount: Int { get }
+
     /// Counters since the last `takeStatistics` (which resets them).
     func takeStatistics() -> DMAMapperStatistics
 

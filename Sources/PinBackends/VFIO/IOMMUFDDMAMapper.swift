@@ -68,6 +68,8 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         accounting.unmapped(iova: iova, length: length)
     }
 
+    public var entryCount: Int { accounting.entries.count }
+
     public func takeStatistics() -> DMAMapperStatistics { accounting.takeStatistics() }
 
     /// iommufd's default (user) accounting charges `pinned_vm` (`VmPin`).

@@ -76,6 +76,8 @@ public final class Type1DMAMapper: DMAMapper, @unchecked Sendable {
         accounting.unmapped(iova: iova, length: length)
     }
 
+    public var entryCount: Int { accounting.entries.count }
+
     public func takeStatistics() -> DMAMapperStatistics { accounting.takeStatistics() }
 
     /// type1 charges every pinned page to `locked_vm` (`VmLck`), with or without `CAP_IPC_LOCK`.
