@@ -29,7 +29,7 @@ usage() {
 usage: scripts/lab.sh build
        scripts/lab.sh run [--nodes N] [--cpus N] [--memory SIZE] [--timeout SECONDS]
                           [--append KERNEL_ARG]... -- COMMAND [ARG...]
-       scripts/lab.sh test [--timeout SECONDS]
+       scripts/lab.sh test [--timeout SECONDS] [WORD...]
        scripts/lab.sh path
 
 build    Installs what is missing (QEMU, the kernel build packages, linux-source-6.12, virtme-ng
@@ -44,6 +44,7 @@ run      Boots the guest under TCG (q35, intel-iommu, the edu device, N NUMA nod
          is killed, and its last lines are shown. Defaults: --nodes 2, --cpus 2, --memory 4G.
 test     Builds pinbench and the kernel if needed, then runs the lab suite in one guest.
          Prints one line per check and "N passed, N failed"; exits 0 only if all passed.
+         WORDs run only the checks whose names contain one of them (e.g. test "lock models").
 path     Prints the cache folder of the current kernel configuration.
 EOF
 }
@@ -287,11 +288,12 @@ guest_command() {
 }
 
 cmd_test() {
-    local timeout=1500
+    local timeout=1500 only=()
     while [ $# -gt 0 ]; do
         case "$1" in
             --timeout) timeout="$2"; shift 2 ;;
-            *) lab_die "unknown option $1 (scripts/lab.sh test [--timeout SECONDS])" 64 ;;
+            -*) lab_die "unknown option $1 (scripts/lab.sh test [--timeout SECONDS] [WORD...])" 64 ;;
+            *) only+=("$1"); shift ;;
         esac
     done
     cmd_build
@@ -306,7 +308,7 @@ cmd_test() {
     local rc=0
     LAB_OUT="$out" cmd_run --nodes 2 --cpus 2 --memory 4G --timeout "$timeout" \
         --append "vfio_iommu_type1.dma_entry_limit=$LAB_DMA_ENTRY_LIMIT" \
-        -- env PINBENCH="$binary" LAB_DMA_ENTRY_LIMIT="$LAB_DMA_ENTRY_LIMIT" python3 lab/suite.py || rc=$?
+        -- env PINBENCH="$binary" LAB_DMA_ENTRY_LIMIT="$LAB_DMA_ENTRY_LIMIT" python3 lab/suite.py "${only[@]+"${only[@]}"}" || rc=$?
     if [ ! -f "$out/suite-summary.txt" ]; then
         echo "lab: 0 passed, 1 failed (the suite did not finish; see $out/console.log)"
         [ "$rc" != 0 ] || rc=1
