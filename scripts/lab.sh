@@ -229,6 +229,9 @@ cmd_run() {
     dir="$(kernel_dir)"
     [ -f "$dir/complete" ] || { lab_say "no kernel built for this configuration yet"; cmd_build; }
     ensure_virtme_ng
+    # The guest needs QEMU's software emulation; KVM is neither needed nor used.
+    qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg \
+        || lab_die "this QEMU cannot emulate (no TCG accelerator: qemu-system-x86_64 -accel help); the lab cannot run here"
 
     local out="${LAB_OUT:-$PINBENCH_ROOT/.lab/out}"
     mkdir -p "$out"
