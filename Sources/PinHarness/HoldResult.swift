@@ -81,6 +81,8 @@ public struct HoldResult: Sendable, Codable, Equatable {
     public var requestedSeconds: Double
     /// `kernel.numa_balancing` when the hold started (its sysctl value in JSON).
     public var numaBalancing: NUMABalancing
+    /// The CPUs the toucher thread was bound to (`--toucher-cpus`); nil when unbound.
+    public var toucherCPUs: [Int]?
     /// How long the backend's pin call over the whole region took.
     public var pinSeconds: Double?
     /// The backend's check after pinning; the pinned region is touched only when it passed.
@@ -101,6 +103,7 @@ public struct HoldResult: Sendable, Codable, Equatable {
         self.sizeBytes = configuration.size.bytes
         self.requestedSeconds = configuration.seconds
         self.numaBalancing = numaBalancing
+        self.toucherCPUs = configuration.toucherCPUs
         self.phases = []
         self.interrupted = false
     }

@@ -113,4 +113,21 @@ struct HoldCommandTests {
         #expect(!stdout.contains("| unpinned |"))
         #expect(errors.contains("unpinned: ok: VmLck +0 (expected +0)"), "stderr: \(errors)")
     }
+
+    @Test("--toucher-cpus binds the touching thread, is recorded and titled; CPUs the machine lacks or bad lists are refused")
+    func toucherCPUs() throws {
+        let last = ProcessInfo.processInfo.activeProcessorCount - 1
+        let result = try PinbenchProcess.run(["hold", "--memory", "anon", "--size", "8M", "--seconds", "0.3", "--no-compare",
+                                              "--toucher-cpus", "\(last)", "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["toucherCPUs"] as? [Int] == [last])
+        #expect(result.stderr.contains(", toucher on CPUs \(last)"))
+        let missing = try PinbenchProcess.run(["hold", "--toucher-cpus", "\(last + 1000)", "--seconds", "0.1"])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("names CPUs this machine does not have online: \(last + 1000)"))
+        let bad = try PinbenchProcess.run(["hold", "--toucher-cpus", "two", "--seconds", "0.1"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("must be a CPU list like 0-3,8"))
+    }
 }
