@@ -52,17 +52,8 @@ EOF
 # --- Set-up --------------------------------------------------------------------------------
 
 ensure_lab_packages() {
-    local missing=()
-    for package in "${LAB_PACKAGES[@]}"; do
-        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-    done
-    if [ "${#missing[@]}" -gt 0 ]; then
-        lab_say "installing ${missing[*]} (about 400 MB)"
-        as_root apt-get update -qq
-        if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
-            lab_die "could not install ${missing[*]}; $LAB_SOURCE_PACKAGE is in Debian 12's security suite and Debian 13 (try: apt-cache policy $LAB_SOURCE_PACKAGE)"
-        fi
-    fi
+    ensure_packages "${LAB_PACKAGES[@]}" \
+        || lab_die "could not install ${LAB_PACKAGES[*]}; $LAB_SOURCE_PACKAGE is in Debian 12's security suite and Debian 13 (try: apt-cache policy $LAB_SOURCE_PACKAGE)"
     [ -r "$LAB_SOURCE_TARBALL" ] || lab_die "$LAB_SOURCE_TARBALL is missing although $LAB_SOURCE_PACKAGE is installed: reinstall it (apt-get install --reinstall $LAB_SOURCE_PACKAGE)"
 }
 
@@ -256,8 +247,13 @@ cmd_run() {
     guest_command "$dir/bzImage" "$cpus" "$memory" "$out" "${appends[@]+"${appends[@]}"}"
     lab_say "booting $(cat "$dir/kernelrelease") under TCG: $nodes node(s), $cpus CPUs, $memory; LAB_OUT=$out"
     local rc=0
+    # The whole console goes to console.log; the terminal gets the command's output without the
+    # kernel's timestamped messages, unless LAB_VERBOSE=1.
+    local quiet='^\[ *[0-9]+\.[0-9]+\] '
+    [ "${LAB_VERBOSE:-0}" = 0 ] || quiet='^$^'
     (cd "$PINBENCH_ROOT" && timeout --kill-after=15 "$timeout" "${GUEST[@]}" "${numa[@]+"${numa[@]}"}" \
-        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console") || rc=${PIPESTATUS[0]}
+        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" | grep --line-buffered -vE "$quiet"; \
+        exit "${PIPESTATUS[0]}") || rc=$?
     if [ -f "$out/.lab-status" ]; then
         rc="$(cat "$out/.lab-status")"
     else

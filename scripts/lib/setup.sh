@@ -7,15 +7,19 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Installs the Debian packages given (default: PINBENCH_PACKAGES) that are missing; fails
+# (status 1) when apt cannot install them.
 ensure_packages() {
+    local wanted=("$@")
+    [ "${#wanted[@]}" -gt 0 ] || wanted=("${PINBENCH_PACKAGES[@]}")
     local missing=()
-    for package in "${PINBENCH_PACKAGES[@]}"; do
+    for package in "${wanted[@]}"; do
         dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
     done
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "pinbench: installing ${missing[*]}" >&2
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        as_root apt-get update -qq || return 1
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
     fi
 }
 
