@@ -340,15 +340,24 @@ def bind():
     REPORT.append("## --bind with --node 0, user, 2 threads\n\n" + table)
 
 
-@check("hugetlb-2m on node 1: pool reserved on that node, pages there, pool given back")
+@check("hugetlb-2m on node 1: scripts/reserve-hugepages.sh --node 1 reserves there, pages land there, --release gives them back")
 def hugetlb_node():
     before = [read_int(node_pool(node)) for node in (0, 1)]
-    with HugepagesReserved(16, node=1):
+    script = os.path.join(os.environ.get("LAB_ROOT", "."), "scripts", "reserve-hugepages.sh")
+    done = subprocess.run(["bash", script, "--node", "1", "2M", "16"], capture_output=True, text=True)
+    expect(done.returncode == 0, f"reserve-hugepages.sh --node 1 2M 16: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    try:
+        reserved = [read_int(node_pool(node)) for node in (0, 1)]
+        expect(reserved[0] == before[0] and reserved[1] >= before[1] + 16, f"pools per node {before} -> {reserved}")
         record, _ = numa_record("--node", "1", memory="hugetlb-2m")
         pages = record["numa"]["pageNodes"]["pagesByNode"]
         expect(set(pages) == {"1"}, f"hugetlb pages by node {pages}")
+    finally:
+        released = subprocess.run(["bash", script, "--release", "--node", "1", "2M"], capture_output=True, text=True)
+    expect(released.returncode == 0, f"--release: exit {released.returncode}: {released.stderr.strip()[-300:]}")
     after = [read_int(node_pool(node)) for node in (0, 1)]
-    expect(after == before, f"pools per node were {before}, are {after}")
+    expect(after == before, f"pools per node were {before}, are {after} after --release")
+    REPORT.append(f"## hugetlb-2m on node 1\n\npools per node {before} -> {reserved} -> {after}; pages by node {pages}")
 
 
 @check("hold with numa_balancing 1: both rows, and the unpinned region migrates")
