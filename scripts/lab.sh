@@ -22,7 +22,7 @@ LAB_PACKAGES=(qemu-system-x86 "$LAB_SOURCE_PACKAGE" build-essential flex bison b
 LAB_CACHE="${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinbench/lab}"
 
 lab_say() { echo "lab: $*" >&2; }
-lab_die() { echo "lab: error: $*" >&2; exit "${2:-1}"; }
+lab_die() { echo "lab: error: $1" >&2; exit "${2:-1}"; }
 
 usage() {
     cat <<'EOF'
@@ -177,22 +177,25 @@ cmd_build() {
 
 # --- Running the guest ---------------------------------------------------------------------
 
-# Splits memory M (as 4G or 4096M) and C CPUs over N nodes into vng --numa options.
+# Splits memory M (as 4G or 4096M) and C CPUs over N nodes into vng --numa options, in the
+# array NUMA (set here, in the caller's shell, so a refusal ends the command).
 numa_options() {
     local nodes="$1" cpus="$2" memory="$3"
     local mib
     case "$memory" in
-        *G) mib=$(( ${memory%G} * 1024 )) ;;
-        *M) mib=${memory%M} ;;
+        [1-9]*G) mib=$(( ${memory%G} * 1024 )) ;;
+        [1-9]*M) mib=${memory%M} ;;
         *) lab_die "--memory must be like 4G or 4096M, not $memory" 64 ;;
     esac
-    [ "$nodes" -ge 1 ] && [ "$cpus" -ge "$nodes" ] || lab_die "--nodes $nodes needs at least as many --cpus (got $cpus)" 64
+    [[ "$mib" =~ ^[0-9]+$ ]] || lab_die "--memory must be like 4G or 4096M, not $memory" 64
+    [ "$cpus" -ge "$nodes" ] || lab_die "--nodes $nodes needs at least as many --cpus (got $cpus)" 64
     [ $(( mib % nodes )) -eq 0 ] || lab_die "--memory $memory does not split evenly over $nodes nodes" 64
+    NUMA=()
     [ "$nodes" -gt 1 ] || return 0
     local per_node=$(( mib / nodes )) first=0 node count
     for ((node = 0; node < nodes; node++)); do
         count=$(( cpus / nodes + (node < cpus % nodes ? 1 : 0) ))
-        printf -- '--numa\n%sM,cpus=%s-%s\n' "$per_node" "$first" $(( first + count - 1 ))
+        NUMA+=(--numa "${per_node}M,cpus=$first-$(( first + count - 1 ))")
         first=$(( first + count ))
     done
 }
@@ -215,6 +218,7 @@ cmd_run() {
     for value in "$nodes" "$cpus" "$timeout"; do
         [[ "$value" =~ ^[1-9][0-9]*$ ]] || lab_die "--nodes, --cpus and --timeout take a positive whole number, not '$value'" 64
     done
+    numa_options "$nodes" "$cpus" "$memory"
     command -v qemu-system-x86_64 >/dev/null 2>&1 || cmd_build
     local dir
     dir="$(kernel_dir)"
@@ -242,18 +246,17 @@ cmd_run() {
     } >"$out/.lab-command.sh"
 
     local console="$out/console.log"
-    local numa=()
-    mapfile -t numa < <(numa_options "$nodes" "$cpus" "$memory")
     guest_command "$dir/bzImage" "$cpus" "$memory" "$out" "${appends[@]+"${appends[@]}"}"
     lab_say "booting $(cat "$dir/kernelrelease") under TCG: $nodes node(s), $cpus CPUs, $memory; LAB_OUT=$out"
     local rc=0
-    # The whole console goes to console.log; the terminal gets the command's output without the
-    # kernel's timestamped messages, unless LAB_VERBOSE=1.
-    local quiet='^\[ *[0-9]+\.[0-9]+\] '
-    [ "${LAB_VERBOSE:-0}" = 0 ] || quiet='^$^'
-    (cd "$PINBENCH_ROOT" && timeout --kill-after=15 "$timeout" "${GUEST[@]}" "${numa[@]+"${numa[@]}"}" \
-        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" | grep --line-buffered -vE "$quiet"; \
-        exit "${PIPESTATUS[0]}") || rc=$?
+    # The whole console goes to console.log; the terminal gets what the guest's command prints
+    # (from guest.sh's first line on), without the kernel's timestamped messages, unless
+    # LAB_VERBOSE=1. A guest that fails before that has its last lines shown below.
+    local show='{ if (verbose) { print; fflush(); next } if (/^lab guest: /) started = 1
+                  if (started && !/^\[ *[0-9]+\.[0-9]+\] /) { print; fflush() } }'
+    (cd "$PINBENCH_ROOT" && timeout --kill-after=15 "$timeout" "${GUEST[@]}" "${NUMA[@]+"${NUMA[@]}"}" \
+        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" \
+        | awk -v verbose="$([ "${LAB_VERBOSE:-0}" = 0 ] && echo 0 || echo 1)" "$show"; exit "${PIPESTATUS[0]}") || rc=$?
     if [ -f "$out/.lab-status" ]; then
         rc="$(cat "$out/.lab-status")"
     else
@@ -276,6 +279,7 @@ guest_command() {
     GUEST=(vng --run "$kernel"
         --disable-kvm            # nested KVM hangs in firmware here: software emulation (TCG)
         --disable-microvm        # q35, so there is a PCI bus for the IOMMU and the device
+        --force-9p               # the host's root over 9p (virtiofsd is not there; vng would try it first)
         --verbose                # under TCG the command's output only comes back on the console
         --cpus "$cpus" --memory "$memory"
         --rwdir "$out"
