@@ -171,8 +171,22 @@ cmd_build() {
         lab_say "kernel $(cat "$dir/kernelrelease") cached in $dir (built $(cat "$dir/complete"))"
     else
         build_kernel "$dir"
+        prune_kernels "$dir"
     fi
     exec 9>&-
+}
+
+# Each build is about 2 GiB: keep the newest three (a debug build beside the plain one, and
+# one more), remove older ones and half-built leftovers of other configurations.
+prune_kernels() {
+    local keep="$1" entry
+    local kept=0
+    while IFS= read -r entry; do
+        [ "$entry" = "$keep" ] && continue
+        if [ -f "$entry/complete" ] && [ "$kept" -lt 2 ]; then kept=$((kept + 1)); continue; fi
+        lab_say "removing the older lab kernel build $entry"
+        rm -rf "$entry"
+    done < <(ls -1dt "$LAB_CACHE"/*-*/ 2>/dev/null | sed 's:/$::' | grep -v '/venv$')
 }
 
 # --- Running the guest ---------------------------------------------------------------------
