@@ -266,11 +266,8 @@ cmd_run() {
     # The whole console goes to console.log; the terminal gets what the guest's command prints
     # (from guest.sh's first line on), without the kernel's timestamped messages, unless
     # LAB_VERBOSE=1. A guest that fails before that has its last lines shown below.
-    local show='{ if (verbose) { print; fflush(); next } if (/^lab guest: /) started = 1
-                  if (started && !/^\[ *[0-9]+\.[0-9]+\] /) { print; fflush() } }'
     (cd "$PINBENCH_ROOT" && timeout --kill-after=15 "$timeout" "${GUEST[@]}" "${NUMA[@]+"${NUMA[@]}"}" \
-        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" \
-        | awk -v verbose="$([ "${LAB_VERBOSE:-0}" = 0 ] && echo 0 || echo 1)" "$show"; exit "${PIPESTATUS[0]}") || rc=$?
+        --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" | show_console; exit "${PIPESTATUS[0]}") || rc=$?
     if [ -f "$out/.lab-status" ]; then
         rc="$(cat "$out/.lab-status")"
     else
@@ -283,6 +280,17 @@ cmd_run() {
         [ "$rc" != 0 ] || rc=1
     fi
     return "$rc"
+}
+
+# The console as the terminal shows it, line by line as it comes (awk would buffer a pipe).
+show_console() {
+    local line started=0
+    while IFS= read -r line; do
+        if [ "${LAB_VERBOSE:-0}" != 0 ]; then printf '%s\n' "$line"; continue; fi
+        case "$line" in "lab guest: "*) started=1 ;; esac
+        [ "$started" = 1 ] || continue
+        [[ "$line" =~ ^\[\ *[0-9]+\.[0-9]+\]\  ]] || printf '%s\n' "$line"
+    done
 }
 
 # How the guest is made, in one place: sets GUEST to the vng command line (NUMA options and
