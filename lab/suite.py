@@ -396,7 +396,7 @@ def nonviable_group():
     expect("not viable" in stderr, f"message: {stderr.strip()[-300:]}")
 
 
-@check("bad input: a second container on a group in use is refused with exit 2")
+@check("bad input: a second container (type1, or iommufd on the same device) on a group in use is refused with exit 2")
 def second_container():
     holder = subprocess.Popen([PINBENCH, "hold", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
                                "--size", "4M", "--seconds", "120", "--no-compare"],
@@ -417,6 +417,7 @@ def second_container():
         _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{CDEV}", "--size", "4M", "--reps", "1",
                                 "--warmup", "0", "--strategy", "single", rc=2)
         save("second-container.txt", stderr)
+        expect("the device is bound already" in stderr, f"iommufd on a group type1 holds: {stderr.strip()[-300:]}")
     finally:
         holder.send_signal(signal.SIGINT)
         try:
