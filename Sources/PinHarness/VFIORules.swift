@@ -122,8 +122,9 @@ public enum VFIORules {
     /// The IOVA every rule maps at (as the vfio backend's: above the x86 MSI window).
     static let iova = VFIOBackend.iovaBase
 
-    /// Tries `rules` in turn, each on a fresh mapper from `open` (so no rule sees another's
-    /// mappings), and unmaps whatever a rule left mapped before the next.
+    /// Tries `rules` in turn, each on a fresh mapper from `open`, so no rule sees another's
+    /// mappings; a rule that leaves any behind fails (the mapper's deinit then unmaps them,
+    /// before the next rule opens the container again).
     public static func run(_ rules: [Rule], mapperName: String, open: () throws(SystemError) -> any DMAMapper) throws(SystemError) -> [Outcome] {
         var outcomes: [Outcome] = []
         for rule in rules {
