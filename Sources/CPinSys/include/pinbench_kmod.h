@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The uAPI of PinBench's kernel module (/dev/pinbench), shared by the module (kmod/) and
+ * CPinSys. Every size and offset is asserted here, so both sides build against one layout.
+ */
+#ifndef PINBENCH_KMOD_H
+#define PINBENCH_KMOD_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PINBENCH_KMOD_API_VERSION 1
+#define PINBENCH_KMOD_MAX_WORKERS 64
+
+/* pin flags */
+#define PINBENCH_KMOD_PIN_LONGTERM (1U << 0) /* FOLL_LONGTERM */
+#define PINBENCH_KMOD_PIN_WRITE (1U << 1)    /* FOLL_WRITE */
+#define PINBENCH_KMOD_PIN_FAST (1U << 2)     /* worker 0 uses pin_user_pages_fast */
+#define PINBENCH_KMOD_PIN_NUMA (1U << 3)     /* helpers round-robin over nodes with CPUs */
+#define PINBENCH_KMOD_PIN_FLAGS 0xfU
+
+/* unpin flags */
+#define PINBENCH_KMOD_UNPIN_FOLIO (1U << 0) /* one unpin per folio, not per page */
+#define PINBENCH_KMOD_UNPIN_FLAGS 0x1U
+
+/* What one worker did in one call; times are ns from the call's start (ktime). */
+struct pinbench_kmod_worker {
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 chunks;
+	__u64 pages;
+	__u64 folios;
+	__s32 cpu;
+	__s32 node;
+};
+
+/*
+ * PINBENCH_KMOD_PIN: pins [addr, addr + length) of the caller's mm. The caller works as
+ * worker 0 and workers - 1 helpers run on the unbound workqueue; all take chunk i, that is
+ * [addr + i * chunk_bytes, addr + (i + 1) * chunk_bytes), from one shared cursor.
+ */
+struct pinbench_kmod_pin {
+	__u32 size;       /* sizeof(struct pinbench_kmod_pin) */
+	__u32 flags;      /* PINBENCH_KMOD_PIN_* */
+	__u64 addr;       /* page-aligned */
+	__u64 length;     /* page-aligned, > 0 */
+	__u64 chunk_bytes; /* page-aligned, > 0 */
+	__u32 workers;    /* 1..PINBENCH_KMOD_MAX_WORKERS */
+	__u32 gup_batch;  /* pages per pin_user_pages call; 0: 512 */
+	/* out */
+	__u64 total_ns;
+	__u64 pages;
+	__u64 folios;
+	struct pinbench_kmod_worker worker[PINBENCH_KMOD_MAX_WORKERS];
+};
+
+/* PINBENCH_KMOD_UNPIN: unpins what PINBENCH_KMOD_PIN pinned, with the same plan shape. */
+struct pinbench_kmod_unpin {
+	__u32 size;
+	__u32 flags;      /* PINBENCH_KMOD_UNPIN_* */
+	__u32 workers;
+	__u32 reserved;
+	/* out */
+	__u64 total_ns;
+	__u64 pages;
+	__u64 folios;
+	struct pinbench_kmod_worker worker[PINBENCH_KMOD_MAX_WORKERS];
+};
+
+/* PINBENCH_KMOD_STATUS: the uAPI version, and what this file holds pinned now. */
+struct pinbench_kmod_status {
+	__u32 size;
+	__u32 version;
+	__u64 pages;
+	__u64 folios;
+	__u64 chunks;
+	__u64 files;      /* open /dev/pinbench files, all processes */
+	__u64 pinned_pages_all; /* pages pinned through every open file */
+};
+
+#define PINBENCH_KMOD_IOCTL_BASE 'P'
+#define PINBENCH_KMOD_STATUS _IOWR(PINBENCH_KMOD_IOCTL_BASE, 0, struct pinbench_kmod_status)
+#define PINBENCH_KMOD_PIN _IOWR(PINBENCH_KMOD_IOCTL_BASE, 1, struct pinbench_kmod_pin)
+#define PINBENCH_KMOD_UNPIN _IOWR(PINBENCH_KMOD_IOCTL_BASE, 2, struct pinbench_kmod_unpin)
+
+_Static_assert(sizeof(struct pinbench_kmod_worker) == 48, "worker record layout");
+_Static_assert(sizeof(struct pinbench_kmod_pin) == 64 + 48 * PINBENCH_KMOD_MAX_WORKERS, "pin layout");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, total_ns) == 40, "pin out fields");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, worker) == 64, "pin worker array");
+_Static_assert(sizeof(struct pinbench_kmod_unpin) == 40 + 48 * PINBENCH_KMOD_MAX_WORKERS, "unpin layout");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_unpin, worker) == 40, "unpin worker array");
+_Static_assert(sizeof(struct pinbench_kmod_status) == 48, "status layout");
+
+#endif /* PINBENCH_KMOD_H */
