@@ -427,6 +427,125 @@ def second_container():
     expect(holder.returncode == 130, f"the holder ended with {holder.returncode}, not 130 (Ctrl-C)")
 
 
+# --- The kernel module -----------------------------------------------------------------------
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kmod  # noqa: E402
+
+KMOD = os.path.join(os.environ.get("LAB_ROOT", "."), "kmod", "pinbench_kmod.ko")
+MIB = 1 << 20
+
+
+def lsmod_has_module():
+    with open("/proc/modules") as modules:
+        return any(line.split()[0] == "pinbench_kmod" for line in modules)
+
+
+@check("kmod: the module loads and /dev/pinbench answers with its uAPI version")
+def kmod_load():
+    expect(os.path.exists(KMOD), f"{KMOD} was not built (scripts/lab.sh test builds it against the lab kernel)")
+    if not lsmod_has_module():
+        done = subprocess.run(["insmod", KMOD], capture_output=True, text=True)
+        expect(done.returncode == 0, f"insmod: {done.stderr.strip()}")
+    expect(os.path.exists("/dev/pinbench"), "no /dev/pinbench after insmod")
+    with kmod.Device() as device:
+        status = device.status()
+    expect(status["version"] == kmod.API_VERSION and status["pages"] == 0 and status["files"] == 1, f"status {status}")
+
+
+@check("kmod: 1, 2 and 4 workers pin anon and THP exactly, per chunk and worker; VmPin +32M; both unpins give it back")
+def kmod_pin():
+    rows = []
+    size, chunk = 32 * MIB, 8 * MIB
+    for memory in ("anon", "thp"):
+        for workers in (1, 2, 4):
+            for folio in (False, True):
+                region = kmod.Memory(size, thp=memory == "thp")
+                with kmod.Device() as device:
+                    before = kmod.vm_pinned_kib()
+                    pinned = device.pin(region.addr, size, chunk, workers=workers)
+                    grown = kmod.vm_pinned_kib() - before
+                    status = device.status()
+                    unpinned = device.unpin(workers=workers, folio=folio)
+                    after = kmod.vm_pinned_kib() - before
+                pages = size // 4096
+                name = f"{memory}, {workers} workers, unpin {'folio' if folio else 'per-page'}"
+                expect(pinned["pages"] == pages and sum(w["pages"] for w in pinned["workers"]) == pages,
+                       f"{name}: pinned {pinned['pages']} pages, workers {[w['pages'] for w in pinned['workers']]}")
+                expect(sum(w["chunks"] for w in pinned["workers"]) == size // chunk, f"{name}: chunks {pinned['workers']}")
+                expect(grown == size // 1024, f"{name}: VmPin grew by {grown} kB")
+                expect(status["pages"] == pages and status["chunks"] == size // chunk, f"{name}: status {status}")
+                expect(unpinned["pages"] == pages and after == 0, f"{name}: unpinned {unpinned['pages']}, VmPin {after:+} kB")
+                if memory == "thp":
+                    expect(pinned["folios"] <= pages // 64, f"{name}: {pinned['folios']} folios for {pages} pages: no THP?")
+                else:
+                    expect(pinned["folios"] == pages, f"{name}: {pinned['folios']} folios for {pages} 4K pages")
+                busy = max(w["end_ns"] - w["start_ns"] for w in pinned["workers"])
+                rows.append(f"| {memory} | {workers} | {'folio' if folio else 'per-page'} | {pinned['folios']} | "
+                            f"{pinned['total_ns'] / 1e6:.1f} ms | {busy / 1e6:.1f} ms | "
+                            f"{', '.join(str(w['cpu']) for w in pinned['workers'])} | {unpinned['total_ns'] / 1e6:.2f} ms |")
+    table = ("| memory | workers | unpin | folios | pin (kernel) | longest worker | worker CPUs | unpin (kernel) |\n"
+             "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
+    save("kmod-pin.md", table)
+    REPORT.append("## kmod: 32M, 8M chunks (in-kernel ktime, TCG)\n\n" + table)
+
+
+@check("kmod: bad ranges and plans are refused with their errno; a second pin is EBUSY; unpin of nothing is ENOENT")
+def kmod_refusals():
+    region = kmod.Memory(4 * MIB)
+    cases = [("zero length", dict(addr=region.addr, length=0, chunk_bytes=4096), 22),
+             ("unaligned address", dict(addr=region.addr + 1, length=4096, chunk_bytes=4096), 22),
+             ("unaligned length", dict(addr=region.addr, length=4097, chunk_bytes=4096), 22),
+             ("overflowing range", dict(addr=(1 << 64) - 4096, length=8192, chunk_bytes=4096), 22),
+             ("outside the user address space", dict(addr=1 << 56, length=4096, chunk_bytes=4096), 22),
+             ("no workers", dict(addr=region.addr, length=4096, chunk_bytes=4096, workers=0), 22),
+             ("65 workers", dict(addr=region.addr, length=4096, chunk_bytes=4096, workers=65), 22),
+             ("zero chunk", dict(addr=region.addr, length=4096, chunk_bytes=0), 22),
+             ("unmapped range", dict(addr=4096 * 16, length=4096, chunk_bytes=4096), 14)]
+    with kmod.Device() as device:
+        for name, arguments, errno in cases:
+            try:
+                device.pin(**arguments)
+                raise CheckFailed(f"{name}: pinned")
+            except OSError as error:
+                expect(error.errno == errno, f"{name}: errno {error.errno}, wanted {errno}")
+        expect(device.status()["pages"] == 0, "a refused pin left pages pinned")
+        try:
+            device.unpin()
+            raise CheckFailed("unpin of nothing succeeded")
+        except OSError as error:
+            expect(error.errno == 2, f"unpin of nothing: errno {error.errno}")
+        device.pin(region.addr, 4 * MIB, MIB)
+        try:
+            device.pin(region.addr, 4 * MIB, MIB)
+            raise CheckFailed("a second pin on the same file succeeded")
+        except OSError as error:
+            expect(error.errno == 16, f"second pin: errno {error.errno}")
+        device.unpin()
+
+
+@check("kmod: a process killed with pins held leaves VmPin and the module's counters at 0; rmmod waits for open files")
+def kmod_kill():
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); import kmod\n"
+        "d = kmod.Device(); m = kmod.Memory(16 << 20); d.pin(m.addr, 16 << 20, 4 << 20, workers=2)\n"
+        "print(kmod.vm_pinned_kib(), flush=True); time.sleep(120)"), os.path.dirname(os.path.abspath(__file__))],
+        stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline().strip()
+    expect(line == str(16 * 1024), f"the child pinned {line!r} kB")
+    with kmod.Device() as device:
+        expect(device.status()["pinned_pages_all"] == 4096, f"status while the child holds pins: {device.status()}")
+        child.kill()
+        child.wait()
+        status = device.status()
+    expect(status["pinned_pages_all"] == 0 and status["files"] == 1, f"after SIGKILL: {status}")
+    with kmod.Device():
+        busy = subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True, text=True)
+        expect(busy.returncode != 0 and lsmod_has_module(), "rmmod succeeded with a file open")
+    done = subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True, text=True)
+    expect(done.returncode == 0 and not lsmod_has_module(), f"rmmod after close: {done.stderr.strip()}")
+
+
 # --- Main ------------------------------------------------------------------------------------
 
 def main():

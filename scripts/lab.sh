@@ -330,6 +330,9 @@ cmd_test() {
     local out="${LAB_OUT:-$PINBENCH_ROOT/.lab/out}"
     rm -rf "$out"
     mkdir -p "$out"
+    lab_say "building kmod/ against the lab kernel"
+    make -s -C "$PINBENCH_ROOT/kmod" KDIR="$(kernel_dir)/linux" >"$out/kmod-build.log" 2>&1 \
+        || lab_say "kmod/ did not build (its checks will fail): $(tail -3 "$out/kmod-build.log")"
     local rc=0
     LAB_OUT="$out" cmd_run --nodes 2 --cpus 2 --memory 4G --timeout "$timeout" \
         --append "vfio_iommu_type1.dma_entry_limit=$LAB_DMA_ENTRY_LIMIT" \
