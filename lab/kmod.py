@@ -1,6 +1,6 @@
 """PinBench's kernel module (/dev/pinbench) driven from Python, for the lab suite.
 
-The layout is the one Sources/CPinSys/include/pinbench_kmod.h asserts: the suite checks the
+The layout is the one Sources/CPinSys/uapi/pinbench_kmod.h asserts: the suite checks the
 module's own answers, not pinbench's, so a fault in one cannot hide a fault in the other.
 """
 

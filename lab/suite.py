@@ -451,6 +451,9 @@ def kmod_load():
     with kmod.Device() as device:
         status = device.status()
     expect(status["version"] == kmod.API_VERSION and status["pages"] == 0 and status["files"] == 1, f"status {status}")
+    stdout, _, _ = pinbench("doctor")
+    expect(re.search(r"^\s*\[ok\] kmod \(/dev/pinbench, PinBench's module\): loaded, uAPI 1", stdout, re.M),
+           "doctor does not report the loaded module")
 
 
 @check("kmod: 1, 2 and 4 workers pin anon and THP exactly, per chunk and worker; VmPin +32M; both unpins give it back")

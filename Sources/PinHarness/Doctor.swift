@@ -21,7 +21,7 @@ public enum Doctor {
 
     /// The pin paths, tried in turn.
     public static func pinPaths() -> [Check] {
-        [populate(), mlock(), shim(), type1(), iommufd()]
+        [populate(), mlock(), shim(), type1(), iommufd(), kmod()]
     }
 
     /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA
@@ -204,6 +204,34 @@ public enum Doctor {
         } catch {
             return Check(subject: "vfio iommufd", status: .unavailable, detail: error.description, fix: error.hint)
         }
+    }
+
+    /// PinBench's kernel module: loaded, which uAPI version, and what it holds pinned; or how
+    /// to build and load it.
+    static func kmod(path: String = PinBenchModule.devicePath) -> Check {
+        let subject = "kmod (\(path), PinBench's module)"
+        guard access(path, F_OK) == 0 else {
+            let modules = access("/proc/modules", F_OK) == 0
+            return Check(
+                subject: subject, status: .unavailable,
+                detail: modules ? "not loaded" : "this kernel cannot load modules (CONFIG_MODULES off)",
+                fix: modules ? "scripts/kmod.sh load (it builds against /lib/modules/$(uname -r)/build; "
+                    + "apt-get install linux-headers-$(uname -r) when missing)"
+                    : "boot a kernel with modules, or try it in the lab: scripts/lab.sh test kmod")
+        }
+        let status: PinBenchModule.Status
+        do { status = try PinBenchModule.status(path: path) } catch {
+            return Check(subject: subject, status: .unavailable, detail: error.description,
+                         fix: error.errno == EACCES ? "run as root" : "reload it: scripts/kmod.sh unload && scripts/kmod.sh load")
+        }
+        guard status.version == PinBenchModule.apiVersion else {
+            return Check(subject: subject, status: .unavailable,
+                         detail: "the loaded module speaks uAPI \(status.version), this pinbench \(PinBenchModule.apiVersion)",
+                         fix: "rebuild and reload it from this checkout: scripts/kmod.sh unload && scripts/kmod.sh build && scripts/kmod.sh load")
+        }
+        return Check(subject: subject, status: .works,
+                     detail: "loaded, uAPI \(status.version); \(status.otherFiles) other files open, "
+                        + "\(ByteSize(status.pinnedPages * PageSize.base.bytes)) pinned through them", fix: nil)
     }
 
     /// The diagnosis as text (pin paths, then settings, each with its fix), and whether the

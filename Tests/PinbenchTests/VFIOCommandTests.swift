@@ -69,6 +69,10 @@ struct VFIOCommandTests {
         if access("/dev/iommu", F_OK) != 0 {
             #expect(result.stdout.contains("[unavailable] vfio iommufd: no /dev/iommu"))
         }
+        if access("/dev/pinbench", F_OK) != 0 {
+            #expect(result.stdout.contains("[unavailable] kmod (/dev/pinbench, PinBench's module): "))
+            #expect(result.stdout.contains("scripts/kmod.sh load") || result.stdout.contains("scripts/lab.sh test kmod"))
+        }
         #expect(result.stdout.contains("settings that change results:"))
         #expect(result.stdout.contains("RLIMIT_MEMLOCK"))
         #expect(result.stdout.contains("usable here:"))

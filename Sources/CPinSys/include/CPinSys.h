@@ -61,6 +61,7 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
 #include "CPinSysVFIO.h"
 #include "CPinSysFolioSim.h"
 #include "CPinSysNUMA.h"
+#include "CPinSysKmod.h"
 #include "CPinSysHugetlbfs.h"
 
 #endif
