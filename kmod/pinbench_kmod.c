@@ -284,6 +284,19 @@ static void pb_uncharge(struct mm_struct *mm, unsigned long pages)
 /* -------------------------------------------------------------------------------------- */
 /* Unpin, shared by the ioctl and release */
 
+/* Drops the file's range once nothing of it is pinned: the charge, the mm, the chunk table. */
+static void pb_forget(struct pb_file *file, unsigned long charged)
+{
+	pb_uncharge(file->mm, charged);
+	mmdrop(file->mm);
+	kvfree(file->chunks);
+	file->chunks = NULL;
+	file->mm = NULL;
+	file->nr_chunks = 0;
+	file->pages = 0;
+	file->folios = 0;
+}
+
 static void pb_unpin_all(struct pb_file *file, struct pinbench_kmod_unpin *req, unsigned int nr,
 			 bool folio_unpin, struct pb_worker *workers)
 {
@@ -302,14 +315,7 @@ static void pb_unpin_all(struct pb_file *file, struct pinbench_kmod_unpin *req, 
 		}
 	}
 	atomic_long_sub(file->pages, &pb_pinned_all);
-	pb_uncharge(file->mm, file->pages);
-	mmdrop(file->mm);
-	kvfree(file->chunks);
-	file->chunks = NULL;
-	file->mm = NULL;
-	file->nr_chunks = 0;
-	file->pages = 0;
-	file->folios = 0;
+	pb_forget(file, file->pages);
 }
 
 /* Unpins what a failed pin left, chunk by chunk, on the caller. */
@@ -413,12 +419,7 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 
 out_undo:
 	pb_unpin_partial(file);
-	pb_uncharge(file->mm, pages);
-	mmdrop(file->mm);
-	kvfree(file->chunks);
-	file->chunks = NULL;
-	file->mm = NULL;
-	file->nr_chunks = 0;
+	pb_forget(file, pages);
 out_free:
 	kfree(workers);
 	kfree(req);

@@ -10,6 +10,7 @@ line per check and `N passed, N failed`; the tables it made are left in LAB_OUT.
 Standard library only: it runs on the host's Python, seen through the guest's 9p root.
 """
 
+import ctypes
 import json
 import os
 import re
@@ -493,7 +494,7 @@ def kmod_pin():
     REPORT.append("## kmod: 32M, 8M chunks (in-kernel ktime, TCG)\n\n" + table)
 
 
-@check("kmod: bad ranges and plans are refused with their errno; a second pin is EBUSY; unpin of nothing is ENOENT")
+@check("kmod: bad ranges and plans are refused with their errno; a pin failing part-way is undone; a second pin is EBUSY; unpin of nothing is ENOENT")
 def kmod_refusals():
     region = kmod.Memory(4 * MIB)
     cases = [("zero length", dict(addr=region.addr, length=0, chunk_bytes=4096), 22),
@@ -518,6 +519,19 @@ def kmod_refusals():
             raise CheckFailed("unpin of nothing succeeded")
         except OSError as error:
             expect(error.errno == 2, f"unpin of nothing: errno {error.errno}")
+        # A range whose second half is not mapped: the first half's pins must be undone.
+        holed = kmod.Memory(4 * MIB)
+        libc = ctypes.CDLL(None, use_errno=True)
+        expect(libc.munmap(ctypes.c_void_p(holed.addr + 2 * MIB), ctypes.c_size_t(2 * MIB)) == 0, "munmap")
+        before = kmod.vm_pinned_kib()
+        for workers in (1, 2):
+            try:
+                device.pin(holed.addr, 4 * MIB, MIB, workers=workers)
+                raise CheckFailed("a half-unmapped range was pinned")
+            except OSError as error:
+                expect(error.errno == 14, f"half-unmapped range, {workers} workers: errno {error.errno}")
+            expect(device.status()["pages"] == 0 and kmod.vm_pinned_kib() == before,
+                   f"a failed pin left pins: {device.status()}, VmPin {kmod.vm_pinned_kib() - before:+} kB")
         device.pin(region.addr, 4 * MIB, MIB)
         try:
             device.pin(region.addr, 4 * MIB, MIB)
