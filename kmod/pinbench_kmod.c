@@ -281,6 +281,25 @@ static void pb_uncharge(struct mm_struct *mm, unsigned long pages)
 	atomic64_sub(pages, &mm->pinned_vm);
 }
 
+/*
+ * Copies the workers' records out and sums what they handled; the call's time is from the
+ * job's start to now.
+ */
+static void pb_collect(const struct pb_job *job, const struct pb_worker *workers, unsigned int nr,
+		       struct pinbench_kmod_worker *out, __u64 *total_ns, __u64 *pages, __u64 *folios)
+{
+	unsigned int i;
+
+	*total_ns = ktime_to_ns(ktime_sub(ktime_get(), job->start));
+	*pages = 0;
+	*folios = 0;
+	for (i = 0; i < nr; i++) {
+		out[i] = workers[i].out;
+		*pages += workers[i].out.pages;
+		*folios += workers[i].out.folios;
+	}
+}
+
 /* -------------------------------------------------------------------------------------- */
 /* Unpin, shared by the ioctl and release */
 
@@ -301,19 +320,10 @@ static void pb_unpin_all(struct pb_file *file, struct pinbench_kmod_unpin *req, 
 			 bool folio_unpin, struct pb_worker *workers)
 {
 	struct pb_job job = { .file = file, .mm = file->mm, .folio_unpin = folio_unpin };
-	unsigned int i;
 
 	pb_run_workers(&job, workers, nr, false, false);
-	if (req) {
-		req->total_ns = ktime_to_ns(ktime_sub(ktime_get(), job.start));
-		req->pages = 0;
-		req->folios = 0;
-		for (i = 0; i < nr; i++) {
-			req->worker[i] = workers[i].out;
-			req->pages += workers[i].out.pages;
-			req->folios += workers[i].out.folios;
-		}
-	}
+	if (req)
+		pb_collect(&job, workers, nr, req->worker, &req->total_ns, &req->pages, &req->folios);
 	atomic_long_sub(file->pages, &pb_pinned_all);
 	pb_forget(file, file->pages);
 }
@@ -338,7 +348,6 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 	struct pb_worker *workers;
 	struct pb_job job = {};
 	unsigned long pages;
-	unsigned int i;
 	u64 end;
 	long rc;
 
@@ -394,18 +403,11 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 	}
 	pb_run_workers(&job, workers, req->workers, true, req->flags & PINBENCH_KMOD_PIN_NUMA);
 	mmput(file->mm);
-	req->total_ns = ktime_to_ns(ktime_sub(ktime_get(), job.start));
+	pb_collect(&job, workers, req->workers, req->worker, &req->total_ns, &req->pages, &req->folios);
 	rc = atomic_read(&job.error);
 	if (rc)
 		goto out_undo;
 
-	req->pages = 0;
-	req->folios = 0;
-	for (i = 0; i < req->workers; i++) {
-		req->worker[i] = workers[i].out;
-		req->pages += workers[i].out.pages;
-		req->folios += workers[i].out.folios;
-	}
 	file->pages = pages;
 	file->folios = req->folios;
 	atomic_long_add(pages, &pb_pinned_all);
