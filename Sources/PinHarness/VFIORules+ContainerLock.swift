@@ -33,9 +33,10 @@ extension VFIORules {
     /// call the small one spent waiting. If the container serializes map calls the small one
     /// waits for all of it (share about 1); if not, it returns at once (share near 0). The
     /// share is the answer, not how long either call took, so it holds under TCG, whose
-    /// emulation slows both, and on a busy machine that delays a thread after an unlock. The long region is emptied
-    /// (`MADV_DONTNEED`) before each long call, so each one faults its pages in: tens of
-    /// milliseconds for 64M even on fast machines, which leaves the helper time to start.
+    /// emulation slows both, and on a busy machine that delays a thread after an unlock. The
+    /// long region is emptied (`MADV_DONTNEED`) before each long call, so each one faults its
+    /// pages in: tens of milliseconds for 64M even on fast machines, which leaves the helper
+    /// time to start.
     static func probeContainerLock(on mapper: any DMAMapper) -> Outcome {
         let page = PageSize.base.bytes
         let longIOVA = iova, smallIOVA = iova + UInt64(probeLongBytes) + UInt64(1 << 30)
@@ -45,8 +46,7 @@ extension VFIORules {
             small = try Region.map(kind: .anon, size: ByteSize(page))
             try PopulateBackend(advice: .write).pin(small, Chunk(offset: 0, length: page))
         } catch {
-            return Outcome(rule: .containerLock, mapper: mapper.name, errno: nil, failure: "could not set up the regions: \(error)",
-                           detail: "not tried")
+            return .failed(.containerLock, on: mapper, "could not set up the regions: \(error)")
         }
         do throws(SystemError) {
             let longAlone = try timed { () throws(SystemError) in try mapper.map(vaddr: long.address, length: probeLongBytes, iova: longIOVA) }
@@ -57,38 +57,37 @@ extension VFIORules {
             // One uncounted trial first, as a run's warm-up: the shim keeps the ring each call
             // made, so later calls do not create (and mmap) one while the other call pins.
             _ = try probeTrial(mapper, long: long, small: small, longIOVA: longIOVA, smallIOVA: smallIOVA, delay: longAlone / 4)
-            var overlapped = 0, attempts = 0
-            var smallDuring: [Double] = [], shares: [Double] = []
+            var attempts = 0
+            var counted: [(waitedShare: Double, smallSeconds: Double)] = []
             // Only a trial whose small call started while the long one was in flight counts;
             // one that a busy machine started too early or too late is tried again.
-            while smallDuring.count < probeTrials, attempts < probeTrials * 4 {
+            while counted.count < probeTrials, attempts < probeTrials * 4 {
                 attempts += 1
                 let trial = try probeTrial(mapper, long: long, small: small, longIOVA: longIOVA, smallIOVA: smallIOVA,
                                            delay: longAlone / 4)
-                guard trial.startedInside else { continue }
-                if trial.waitedShare < 0.5 { overlapped += 1 }
-                smallDuring.append(trial.smallSeconds)
-                shares.append(trial.waitedShare)
+                if trial.startedInside { counted.append((trial.waitedShare, trial.smallSeconds)) }
             }
-            guard smallDuring.count == probeTrials else {
-                return Outcome(rule: .containerLock, mapper: mapper.name, errno: nil,
-                               failure: "in \(attempts) trials only \(smallDuring.count) small maps started inside the long one "
-                                   + "(a machine too busy to schedule the helper in time)", detail: "not tried")
+            guard counted.count == probeTrials,
+                  let share = Statistics(counted.map(\.waitedShare))?.median,
+                  let smallDuring = Statistics(counted.map(\.smallSeconds))?.median
+            else {
+                return .failed(.containerLock, on: mapper, "in \(attempts) trials only \(counted.count) small maps started "
+                    + "inside the long one (a machine too busy to schedule the helper in time)")
             }
+            let overlapped = counted.filter { $0.waitedShare < 0.5 }.count
             var outcome = Outcome(
                 rule: .containerLock, mapper: mapper.name, errno: nil,
                 detail: "\(overlapped) of \(probeTrials) small maps started during the long one did not wait for it "
-                    + "(median wait \(Int((shares.sorted()[shares.count / 2] * 100).rounded()))% of the long call's rest)"
+                    + "(median wait \(Int((share * 100).rounded()))% of the long call's rest)"
                     + (attempts > probeTrials ? " in \(attempts) trials" : "") + "; "
                     + "long map alone \(DurationFormat.seconds(longAlone)), small alone \(DurationFormat.seconds(smallAlone)), "
-                    + "small during the long one \(DurationFormat.seconds(smallDuring.sorted()[smallDuring.count / 2])) (median)")
+                    + "small during the long one \(DurationFormat.seconds(smallDuring)) (median)")
             outcome.behaviour = overlapped == probeTrials ? .concurrent : overlapped == 0 ? .serializes : .mixed
             return outcome
         } catch {
             try? mapper.unmap(iova: longIOVA, length: probeLongBytes)
             try? mapper.unmap(iova: smallIOVA, length: page)
-            return Outcome(rule: .containerLock, mapper: mapper.name, errno: nil, failure: "a probe map failed: \(error)",
-                           detail: "not tried")
+            return .failed(.containerLock, on: mapper, "a probe map failed: \(error)")
         }
     }
 

@@ -92,6 +92,11 @@ public enum VFIORules {
         /// (it is another kernel interface with rules of its own).
         public var judged = true
 
+        /// A rule that could not be judged: `why` its setup failed.
+        static func failed(_ rule: Rule, on mapper: any DMAMapper, _ why: String) -> Outcome {
+            Outcome(rule: rule, mapper: mapper.name, errno: nil, failure: why, detail: "not tried")
+        }
+
         /// `EEXIST`, `ok` (the call succeeded), `serializes`, `FAILED` (its setup) or `skipped`.
         public var answer: String {
             if let behaviour { return behaviour.rawValue }
@@ -235,12 +240,10 @@ public enum VFIORules {
     static func withRegion(_ bytes: Int, rule: Rule, mapper: any DMAMapper, _ body: (Region) throws(SystemError) -> Outcome) -> Outcome {
         let region: Region
         do { region = try Region.map(kind: .anon, size: ByteSize(bytes)) } catch {
-            return Outcome(rule: rule, mapper: mapper.name, errno: nil, failure: "could not map \(ByteSize(bytes)): \(error)",
-                           detail: "not tried")
+            return .failed(rule, on: mapper, "could not map \(ByteSize(bytes)): \(error)")
         }
         do throws(SystemError) { return try body(region) } catch {
-            return Outcome(rule: rule, mapper: mapper.name, errno: nil,
-                           failure: "the setup before the call under test failed: \(error)", detail: "not tried")
+            return .failed(rule, on: mapper, "the setup before the call under test failed: \(error)")
         }
     }
 }
