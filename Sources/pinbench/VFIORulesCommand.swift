@@ -57,7 +57,7 @@ struct VFIORulesCommand: ParsableCommand {
             help: "The shim's dma_entry_limit (default: vfio_iommu_type1's parameter where it is loaded, else 65535).")
     var entryLimit: Int?
 
-    @Flag(help: "Print the outcomes as one JSON array instead of the table.")
+    @Flag(help: "Print the outcomes as one JSON array on stdout (the table goes to stderr).")
     var json = false
 
     func validate() throws {
@@ -93,10 +93,10 @@ struct VFIORulesCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(outcomes.flatMap { $0 })
             printFlushed(String(decoding: data, as: UTF8.self))
-        } else {
-            print("pinbench vfio-rules: RLIMIT_MEMLOCK \(MemlockLimit.current().description), shim dma_entry_limit \(shimLimit)\n")
-            print(VFIORules.markdown(outcomes))
         }
+        let report = "pinbench vfio-rules: RLIMIT_MEMLOCK \(MemlockLimit.current().description), shim dma_entry_limit \(shimLimit)\n\n"
+            + VFIORules.markdown(outcomes)
+        if json { printError(report) } else { print(report) }
         let rows = rules.indices.map { index in outcomes.map { $0[index] } }
         if rows.contains(where: { VFIORules.agreement($0) == "NO" }) {
             printError("pinbench: some answers are not type1's (see the agree column)")

@@ -22,6 +22,8 @@ struct VFIORulesCommandTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let outcomes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(outcomes.map { $0["rule"] as? String } == ["overlap", "partial-unmap", "unmap-nothing", "entry-limit", "memlock"])
+        // The table goes to stderr beside the JSON, so one run gives both.
+        #expect(result.stderr.contains("| entry-limit | map dma_entry_limit + 1 4K mappings | ENOSPC | ENOSPC | yes |"))
         let limit = try #require(outcomes.first { $0["rule"] as? String == "entry-limit" })
         #expect(limit["errno"] as? Int == Int(ENOSPC))
     }
