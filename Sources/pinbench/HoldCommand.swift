@@ -49,11 +49,14 @@ struct HoldCommand: ParsableCommand {
 
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
+    /// `--toucher-cpus` as CPU numbers; nil when not given or not a CPU list (`validate` refuses that).
+    var toucherCPUList: [Int]? { toucherCPUs.flatMap(CPUList.parse) }
+
     func validate() throws {
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be more than 0") }
         if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
         if let toucherCPUs {
-            guard let cpus = CPUList.parse(toucherCPUs), !cpus.isEmpty else {
+            guard let cpus = toucherCPUList, !cpus.isEmpty else {
                 throw ValidationError("--toucher-cpus must be a CPU list like 0-3,8, not '\(toucherCPUs)'")
             }
             let online = Set(NodeInfo.onlineCPUs())
@@ -67,7 +70,7 @@ struct HoldCommand: ParsableCommand {
     func run() throws {
         let configuration = HoldConfiguration(
             backend: backend, backendOptions: BackendOptions(vfio: vfio.options), memory: memory, size: size,
-            seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUs.flatMap(CPUList.parse))
+            seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUList)
         let hold: Hold
         do { hold = try Hold(configuration) } catch { throw reportFailure(error) }
 

@@ -12,8 +12,9 @@ import Synchronization
 /// `mmap_lock` for writing (an `mprotect` of a private page), as `vfio_lock_acct` takes
 /// `mmap_write_lock`, so charging contends with page faults and with other threads' pins the
 /// way type1's does. iommufd's default accounting (`IOPT_PAGES_ACCOUNT_USER`) is atomic on the
-/// user's `locked_vm` and the mm's `pinned_vm`, with no `mmap_lock`: `cyclesMmapLock` false. Charges are made per VFIO pin
-/// batch (`batchPages`, the 512 page pointers `vfio_pin_pages_remote` fills per call) with
+/// user's `locked_vm` and the mm's `pinned_vm`, with no `mmap_lock`: `cyclesMmapLock` false
+/// at init. Charges are made per VFIO pin batch (`batchPages`, the 512 page pointers
+/// `vfio_pin_pages_remote` fills per call) with
 /// `shared`, or per cache refill with `cached:<pages>`.
 public final class LockedMemoryAccount: @unchecked Sendable {
     /// Base pages per charge with `shared` accounting.
@@ -21,8 +22,6 @@ public final class LockedMemoryAccount: @unchecked Sendable {
 
     public let model: VFIOOptions.LockedVM
     public let limit: MemlockLimit
-    /// Whether each update cycles `mmap_lock` for writing (type1) or not (iommufd).
-    public let cyclesMmapLock: Bool
     /// `VmLck` when the account was opened, in base pages: the mm's `locked_vm` the limit also counts.
     public let startingPages: Int
 
@@ -34,7 +33,6 @@ public final class LockedMemoryAccount: @unchecked Sendable {
                 cyclesMmapLock: Bool = true) {
         self.model = model
         self.limit = limit
-        self.cyclesMmapLock = cyclesMmapLock
         self.startingPages = (startingBytes ?? (try? ProcStatus.current().lockedBytes) ?? 0) / PageSize.base.bytes
         let page = cyclesMmapLock ? mmap(nil, PageSize.base.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : nil
         self.mmapLockPage = page == MAP_FAILED ? nil : page
