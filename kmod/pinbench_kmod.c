@@ -7,7 +7,8 @@
  *
  * One pinned range per open file. Pins are kept per folio run (first page and count), not as
  * one pointer per 4 KiB page, and are unpinned on PINBENCH_KMOD_UNPIN, on close and when the
- * process dies (its files are closed). Pinned pages are charged to mm->pinned_vm against
+ * process dies (its files are closed). A memfd range can instead be pinned through
+ * memfd_pin_folios(), one pin per folio, which is then also how it is unpinned. Pinned pages are charged to mm->pinned_vm against
  * RLIMIT_MEMLOCK unless CAP_IPC_LOCK, as io_uring and iommufd charge them.
  */
 
@@ -15,6 +16,7 @@
 #include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/miscdevice.h>
@@ -58,6 +60,7 @@ struct pb_file {
 	struct pb_chunk *chunks;
 	unsigned long pages;	/* charged to mm->pinned_vm */
 	unsigned long folios;
+	bool folio_pins;	/* memfd_pin_folios: one pin per folio, not per page */
 };
 
 /* What the workers of one call share. */
@@ -68,6 +71,8 @@ struct pb_job {
 	unsigned int batch;
 	bool fast;		/* worker 0 uses pin_user_pages_fast */
 	bool folio_unpin;
+	struct file *memfd;	/* pin through memfd_pin_folios, if set */
+	loff_t memfd_offset;	/* of the range's first byte */
 	atomic_long_t cursor;	/* next chunk index */
 	atomic_t error;		/* first error, 0 if none */
 	atomic_t pending;	/* helpers not done yet */
@@ -110,7 +115,11 @@ static void pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n, u6
 	chunk->pages += n;
 }
 
-static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, u64 *folios)
+/*
+ * Unpins a chunk's runs: per page, or per folio run; runs that memfd_pin_folios() pinned hold
+ * one pin per folio whatever the mode.
+ */
+static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, bool folio_pins, u64 *folios)
 {
 	unsigned long r;
 	unsigned int i;
@@ -118,7 +127,9 @@ static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, u64 *folios)
 	for (r = 0; r < chunk->nr_runs; r++) {
 		struct pb_run *run = &chunk->runs[r];
 
-		if (per_folio) {
+		if (folio_pins) {
+			unpin_folio(page_folio(run->first));
+		} else if (per_folio) {
 			unpin_user_page_range_dirty_lock(run->first, run->count, false);
 		} else {
 			for (i = 0; i < run->count; i++)
@@ -175,13 +186,63 @@ static int pb_pin_chunk(struct pb_job *job, unsigned long index, struct page **p
 	return 0;
 }
 
+/*
+ * Pins chunk `index` of a memfd range, up to job->batch folios per memfd_pin_folios() call:
+ * one pin per folio, and one run per folio for the pages of it the chunk covers.
+ */
+static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct folio **folios,
+			      struct pinbench_kmod_worker *out)
+{
+	struct pb_file *file = job->file;
+	struct pb_chunk *chunk = &file->chunks[index];
+	unsigned long start = index * file->chunk_bytes;
+	unsigned long end = min(start + file->chunk_bytes, file->length);
+	unsigned long left = (end - start) >> PAGE_SHIFT;
+	loff_t pos = job->memfd_offset + start;
+
+	chunk->runs = kvmalloc_array(left, sizeof(*chunk->runs), GFP_KERNEL);
+	if (!chunk->runs)
+		return -ENOMEM;
+	while (left) {
+		pgoff_t skip_bytes;
+		long got, i;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		got = memfd_pin_folios(job->memfd, pos, pos + (left << PAGE_SHIFT) - 1, folios,
+				       job->batch, &skip_bytes);
+		if (got <= 0)
+			return got ? (int)got : -EFAULT;
+		for (i = 0; i < got; i++) {
+			unsigned long skip = i ? 0 : skip_bytes >> PAGE_SHIFT;
+			unsigned long count = min(folio_nr_pages(folios[i]) - skip, left);
+
+			if (!count) {	/* past the range: not ours to keep */
+				unpin_folio(folios[i]);
+				continue;
+			}
+			chunk->runs[chunk->nr_runs].first = folio_page(folios[i], skip);
+			chunk->runs[chunk->nr_runs].count = count;
+			chunk->nr_runs++;
+			chunk->pages += count;
+			out->pages += count;
+			out->folios++;
+			left -= count;
+			pos += (loff_t)count << PAGE_SHIFT;
+		}
+		cond_resched();
+	}
+	out->chunks++;
+	return 0;
+}
+
 /* -------------------------------------------------------------------------------------- */
 /* Workers */
 
 static void pb_work(struct pb_job *job, struct pb_worker *worker)
 {
 	struct pb_file *file = job->file;
-	struct page **pages = NULL;
+	void **batch = NULL;	/* pages, or folios for memfd */
 	unsigned long index;
 	int cpu = raw_smp_processor_id();
 
@@ -189,8 +250,8 @@ static void pb_work(struct pb_job *job, struct pb_worker *worker)
 	worker->out.node = cpu_to_node(cpu);
 	worker->out.start_ns = ktime_to_ns(ktime_sub(ktime_get(), job->start));
 	if (worker->pin) {
-		pages = kvmalloc_array(job->batch, sizeof(*pages), GFP_KERNEL);
-		if (!pages) {
+		batch = kvmalloc_array(job->batch, sizeof(*batch), GFP_KERNEL);
+		if (!batch) {
 			atomic_cmpxchg(&job->error, 0, -ENOMEM);
 			goto out;
 		}
@@ -200,19 +261,24 @@ static void pb_work(struct pb_job *job, struct pb_worker *worker)
 		if (index >= file->nr_chunks)
 			break;
 		if (worker->pin) {
-			/* Only the caller's own thread may take the fast path: it walks current->mm. */
-			int rc = pb_pin_chunk(job, index, pages, job->fast && worker->index == 0,
-					      &worker->out);
+			int rc;
 
+			/* Only the caller's own thread may take the fast path: it walks current->mm. */
+			if (job->memfd)
+				rc = pb_pin_memfd_chunk(job, index, (struct folio **)batch, &worker->out);
+			else
+				rc = pb_pin_chunk(job, index, (struct page **)batch,
+						  job->fast && worker->index == 0, &worker->out);
 			if (rc)
 				atomic_cmpxchg(&job->error, 0, rc);
 		} else {
 			worker->out.pages += file->chunks[index].pages;
-			pb_unpin_chunk(&file->chunks[index], job->folio_unpin, &worker->out.folios);
+			pb_unpin_chunk(&file->chunks[index], job->folio_unpin, file->folio_pins,
+				       &worker->out.folios);
 			worker->out.chunks++;
 		}
 	}
-	kvfree(pages);
+	kvfree(batch);
 out:
 	worker->out.end_ns = ktime_to_ns(ktime_sub(ktime_get(), job->start));
 }
@@ -314,6 +380,7 @@ static void pb_forget(struct pb_file *file, unsigned long charged)
 	file->nr_chunks = 0;
 	file->pages = 0;
 	file->folios = 0;
+	file->folio_pins = false;
 }
 
 static void pb_unpin_all(struct pb_file *file, struct pinbench_kmod_unpin *req, unsigned int nr,
@@ -336,7 +403,7 @@ static void pb_unpin_partial(struct pb_file *file)
 
 	for (i = 0; i < file->nr_chunks; i++)
 		if (file->chunks[i].runs)
-			pb_unpin_chunk(&file->chunks[i], true, &folios);
+			pb_unpin_chunk(&file->chunks[i], true, file->folio_pins, &folios);
 }
 
 /* -------------------------------------------------------------------------------------- */
@@ -367,12 +434,23 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 	    check_add_overflow(req->addr, req->length, &end) || end > TASK_SIZE)
 		goto out_free;
 	if (!req->workers || req->workers > PINBENCH_KMOD_MAX_WORKERS ||
-	    req->gup_batch > PB_MAX_BATCH)
+	    req->gup_batch > PB_MAX_BATCH || req->reserved)
+		goto out_free;
+	if (req->flags & PINBENCH_KMOD_PIN_MEMFD &&
+	    (req->flags & PINBENCH_KMOD_PIN_FAST || !PAGE_ALIGNED(req->memfd_offset) ||
+	     check_add_overflow(req->memfd_offset, req->length, &end) || end > LLONG_MAX))
 		goto out_free;
 	rc = -EBUSY;
 	if (file->chunks)
 		goto out_free;	/* one pinned range per file */
 
+	if (req->flags & PINBENCH_KMOD_PIN_MEMFD) {
+		job.memfd = fget(req->memfd);
+		rc = -EBADF;
+		if (!job.memfd)
+			goto out_free;
+		job.memfd_offset = req->memfd_offset;
+	}
 	pages = req->length >> PAGE_SHIFT;
 	rc = pb_charge(current->mm, pages);
 	if (rc)
@@ -388,6 +466,7 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 	file->length = req->length;
 	file->chunk_bytes = req->chunk_bytes;
 	file->mm = current->mm;
+	file->folio_pins = job.memfd;
 	mmgrab(file->mm);
 
 	job.file = file;
@@ -423,6 +502,8 @@ out_undo:
 	pb_unpin_partial(file);
 	pb_forget(file, pages);
 out_free:
+	if (job.memfd)
+		fput(job.memfd);
 	kfree(workers);
 	kfree(req);
 	return rc;

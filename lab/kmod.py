@@ -10,18 +10,18 @@ import mmap
 import os
 import struct
 
-API_VERSION = 1
+API_VERSION = 2
 MAX_WORKERS = 64
-PIN_LONGTERM, PIN_WRITE, PIN_FAST, PIN_NUMA = 1, 2, 4, 8
+PIN_LONGTERM, PIN_WRITE, PIN_FAST, PIN_NUMA, PIN_MEMFD = 1, 2, 4, 8, 16
 UNPIN_FOLIO = 1
 
 WORKER = struct.Struct("<QQQQQii")                # 48 bytes
-PIN_HEAD = struct.Struct("<IIQQQIIQQQ")           # 64 bytes
+PIN_HEAD = struct.Struct("<IIQQQIIiIQQQQ")        # 80 bytes
 UNPIN_HEAD = struct.Struct("<IIIIQQQ")            # 40 bytes
 STATUS = struct.Struct("<IIQQQQQ")                # 48 bytes
 PIN_SIZE = PIN_HEAD.size + WORKER.size * MAX_WORKERS
 UNPIN_SIZE = UNPIN_HEAD.size + WORKER.size * MAX_WORKERS
-assert (WORKER.size, PIN_HEAD.size, UNPIN_HEAD.size, STATUS.size) == (48, 64, 40, 48)
+assert (WORKER.size, PIN_HEAD.size, UNPIN_HEAD.size, STATUS.size) == (48, 80, 40, 48)
 
 
 def _iowr(number, size):
@@ -59,12 +59,14 @@ class Device:
         keys = ("size", "version", "pages", "folios", "chunks", "files", "pinned_pages_all")
         return dict(zip(keys, STATUS.unpack_from(buffer)))
 
-    def pin(self, addr, length, chunk_bytes, workers=1, flags=PIN_LONGTERM | PIN_WRITE, gup_batch=0):
+    def pin(self, addr, length, chunk_bytes, workers=1, flags=PIN_LONGTERM | PIN_WRITE, gup_batch=0,
+            memfd=-1, memfd_offset=0):
         buffer = bytearray(PIN_SIZE)
-        PIN_HEAD.pack_into(buffer, 0, PIN_SIZE, flags, addr, length, chunk_bytes, workers, gup_batch, 0, 0, 0)
+        PIN_HEAD.pack_into(buffer, 0, PIN_SIZE, flags, addr, length, chunk_bytes, workers, gup_batch,
+                           memfd, 0, memfd_offset, 0, 0, 0)
         fcntl.ioctl(self.fd, IOCTL_PIN, buffer, True)
         head = PIN_HEAD.unpack_from(buffer)
-        return {"total_ns": head[7], "pages": head[8], "folios": head[9],
+        return {"total_ns": head[10], "pages": head[11], "folios": head[12],
                 "workers": _workers(buffer, PIN_HEAD.size, workers)}
 
     def unpin(self, workers=1, folio=False):
@@ -80,11 +82,18 @@ MADV_HUGEPAGE = 14
 
 
 class Memory:
-    """An anonymous mapping and its address; `thp` asks for huge pages (2 MiB-aligned)."""
+    """An anonymous mapping and its address; `thp` asks for huge pages (2 MiB-aligned); `memfd`
+    maps a memfd of that size shared instead (`self.fd`)."""
 
-    def __init__(self, size, thp=False):
+    def __init__(self, size, thp=False, memfd=False):
         extra = (2 << 20) if thp else 0
-        self.map = mmap.mmap(-1, size + extra, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        self.fd = -1
+        if memfd:
+            self.fd = os.memfd_create("kmod-lab")
+            os.ftruncate(self.fd, size)
+            self.map = mmap.mmap(self.fd, size, flags=mmap.MAP_SHARED)
+        else:
+            self.map = mmap.mmap(-1, size + extra, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         base = ctypes.addressof(ctypes.c_char.from_buffer(self.map))
         self.addr = base
         if thp:

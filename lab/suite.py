@@ -450,7 +450,7 @@ def kmod_load():
         status = device.status()
     expect(status["version"] == kmod.API_VERSION and status["pages"] == 0 and status["files"] == 1, f"status {status}")
     stdout, _, _ = pinbench("doctor")
-    expect(re.search(r"^\s*\[ok\] kmod \(/dev/pinbench, PinBench's module\): loaded, uAPI 1", stdout, re.M),
+    expect(re.search(rf"^\s*\[ok\] kmod \(/dev/pinbench, PinBench's module\): loaded, uAPI {kmod.API_VERSION}", stdout, re.M),
            "doctor does not report the loaded module")
 
 
@@ -538,6 +538,120 @@ def kmod_refusals():
         device.unpin()
 
 
+@check("kmod: memfd_pin_folios pins a memfd per folio with 1, 2 and 4 workers; VmPin +16M and back; bad memfd pins refused")
+def kmod_memfd():
+    size, chunk = 16 * MIB, 4 * MIB
+    pages = size // 4096
+    flags = kmod.PIN_LONGTERM | kmod.PIN_WRITE | kmod.PIN_MEMFD
+    rows = []
+    for workers in (1, 2, 4):
+        region = kmod.Memory(size, memfd=True)
+        with kmod.Device() as device:
+            before = kmod.vm_pinned_kib()
+            pinned = device.pin(region.addr, size, chunk, workers=workers, flags=flags, memfd=region.fd)
+            grown = kmod.vm_pinned_kib() - before
+            status = device.status()
+            unpinned = device.unpin(workers=workers, folio=True)
+            after = kmod.vm_pinned_kib() - before
+        os.close(region.fd)
+        expect(pinned["pages"] == pages and pinned["folios"] == pages, f"{workers} workers: pinned {pinned['pages']} pages "
+               f"in {pinned['folios']} folios, wanted {pages} 4K folios")
+        expect(sum(w["chunks"] for w in pinned["workers"]) == size // chunk, f"{workers} workers: chunks {pinned['workers']}")
+        expect(grown == size // 1024 and status["pages"] == pages, f"{workers} workers: VmPin +{grown} kB, status {status}")
+        expect(unpinned["pages"] == pages and after == 0, f"{workers} workers: unpinned {unpinned['pages']}, VmPin {after:+} kB")
+        rows.append(f"| {workers} | {pinned['folios']} | {pinned['total_ns'] / 1e6:.1f} ms | {unpinned['total_ns'] / 1e6:.2f} ms |")
+    region = kmod.Memory(4 * MIB, memfd=True)
+    with open("/dev/null", "rb") as null, kmod.Device() as device:
+        cases = [("--gup fast with memfd", dict(flags=flags | kmod.PIN_FAST, memfd=region.fd), 22),
+                 ("a closed descriptor", dict(flags=flags, memfd=999), 9),
+                 ("a file that is no memfd", dict(flags=flags, memfd=null.fileno()), 22),
+                 ("past the memfd's end", dict(flags=flags, memfd=region.fd, memfd_offset=4 * MIB), 22),
+                 ("an unaligned memfd offset", dict(flags=flags, memfd=region.fd, memfd_offset=1), 22)]
+        for name, arguments, errno in cases:
+            try:
+                device.pin(region.addr, 4 * MIB, MIB, **arguments)
+                raise CheckFailed(f"{name}: pinned")
+            except OSError as error:
+                expect(error.errno == errno, f"{name}: errno {error.errno}, wanted {errno}")
+            expect(device.status()["pages"] == 0, f"{name}: a refused pin left pages pinned")
+    os.close(region.fd)
+    table = "| workers | folios | pin (kernel) | unpin (kernel) |\n| --- | --- | --- | --- |\n" + "\n".join(rows)
+    save("kmod-memfd.md", table)
+    REPORT.append("## kmod: memfd_pin_folios, 16M memfd, 4M chunks (TCG)\n\n" + table)
+
+
+def kmod_run(memory, *options, size="32M", extra=()):
+    """`pinbench run --backend kmod` of every strategy at 2 threads; the records, checked."""
+    stdout, stderr, _ = pinbench("run", "--backend", "kmod", "--strategy", "all", "--memory", memory, "--size", size,
+                                 "--threads", 2, "--min-chunk", "4M", "--reps", 1, "--warmup", 0, *options, *extra, "--json")
+    records = records_of(stdout)
+    expect(len(records) == 3 and all(r["verified"] for r in records),
+           f"{memory} {' '.join(options)}: {[(r['strategy'], r['pinnedCheck'], r['unpinnedCheck']) for r in records]}")
+    for record in records:
+        times = record["backendMetrics"]["inKernel"]
+        workers = [w for call in times["pin"] for w in call["call"]["workers"]]
+        expect(sum(w["pages"] for w in workers) == record["sizeBytes"] // 4096, f"{record['strategy']}: in-kernel pages {workers}")
+        if record["strategy"] == "kernel":
+            plan_chunks = record["chunks"]
+            expect(len(times["pin"]) == 1 and len(workers) == 2 and sum(w["chunks"] for w in workers) == plan_chunks,
+                   f"kernel: {len(times['pin'])} calls, workers {workers}, plan {plan_chunks} chunks")
+            expect(len(record["perThread"]) == 2 and sum(t["pinChunks"] for t in record["perThread"]) == plan_chunks,
+                   f"kernel: thread stats {record['perThread']}")
+        else:
+            expect(len(times["pin"]) == record["workers"], f"{record['strategy']}: {len(times['pin'])} calls")
+    return records, table_of(stderr)
+
+
+KMOD_ROWS = []
+
+
+def kmod_row(memory, gup, unpin, records):
+    for record in records:
+        metrics = record["backendMetrics"]["values"]
+        KMOD_ROWS.append(f"| {memory} | {gup} | {unpin} | {record['strategy']} | {record['pinSeconds'] * 1e3:.1f} ms | "
+                         f"{metrics['inKernelPinSeconds'] * 1e3:.1f} ms | {record['unpinSeconds'] * 1e3:.2f} ms | "
+                         f"{metrics['inKernelUnpinSeconds'] * 1e3:.2f} ms | {int(metrics['folios'])} |")
+
+
+for _memory in ("anon", "thp", "hugetlb-2m", "memfd"):
+    def _make_kmod(memory=_memory):
+        def kmod_backend_check():
+            for unpin in ("per-page", "folio"):
+                if memory == "hugetlb-2m":
+                    with HugepagesReserved(20):
+                        records, _ = kmod_run(memory, "--unpin", unpin)
+                else:
+                    records, _ = kmod_run(memory, "--unpin", unpin)
+                kmod_row(memory, "remote", unpin, records)
+            if memory in ("anon", "thp"):
+                records, _ = kmod_run(memory, "--gup", "fast")
+                kmod_row(memory, "fast", "folio", records)
+            if memory == "memfd":
+                records, _ = kmod_run(memory, "--gup", "memfd")
+                kmod_row(memory, "memfd", "folio", records)
+        return kmod_backend_check
+    check(f"run --backend kmod on {_memory}: single, user and kernel verified by the module's counts and VmPin, "
+          "both unpin modes")(_make_kmod())
+
+
+@check("run --backend kmod --strategy all --memory thp --size 1G --threads 2: verified rows with in-kernel per-worker times")
+def kmod_headline():
+    stdout, stderr, _ = pinbench("run", "--backend", "kmod", "--strategy", "all", "--memory", "thp", "--size", "1G",
+                                 "--threads", "2", "--json", timeout=900)
+    records = records_of(stdout)
+    expect(len(records) == 15 and all(r["verified"] for r in records),
+           f"{sum(r['verified'] for r in records)}/{len(records)} verified")
+    table = table_of(stderr)
+    expect("In-kernel per worker" in table and re.search(r"^\| kernel \| pin \| 1 \|", table, re.M),
+           "no in-kernel per-worker table with the kernel strategy's helper")
+    save("kmod-run-thp-1G.md", table)
+    REPORT.append("## pinbench run --backend kmod --strategy all --memory thp --size 1G --threads 2 (TCG)\n\n" + table.strip())
+    table = ("| memory | gup | unpin | strategy | pin (user) | pin (kernel) | unpin (user) | unpin (kernel) | folio runs |\n"
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(KMOD_ROWS))
+    save("kmod-modes.md", table)
+    REPORT.append("## run --backend kmod, 32M, 2 threads, 4M min chunk: pin paths and unpin modes (TCG)\n\n" + table)
+
+
 @check("kmod: a process killed with pins held leaves VmPin and the module's counters at 0; rmmod waits for open files")
 def kmod_kill():
     child = subprocess.Popen([sys.executable, "-c", (
@@ -558,6 +672,18 @@ def kmod_kill():
         expect(busy.returncode != 0 and lsmod_has_module(), "rmmod succeeded with a file open")
     done = subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True, text=True)
     expect(done.returncode == 0 and not lsmod_has_module(), f"rmmod after close: {done.stderr.strip()}")
+
+
+@check("sweep --backends kmod skips every cell with the reason when the module is not loaded")
+def kmod_sweep_skip():
+    expect(not lsmod_has_module(), "the module is still loaded")
+    directory = os.path.join(OUT, "sweep-kmod-unloaded")
+    stdout, stderr, _ = pinbench("sweep", "--backends", "kmod", "--memory", "anon", "--sizes", "16M", "--threads", "1,2",
+                                 "--reps", 1, "--warmup", 0, "--output", directory, rc=2)
+    expect("no cell could run on this machine" in stderr, f"no summary of the skips: {stderr.strip()[-200:]}")
+    skipped = open(os.path.join(directory, "skipped.jsonl")).read().splitlines()
+    expect(len(skipped) == 4 and all("kernel module is not loaded" in line for line in skipped),
+           f"{len(skipped)} skipped: {skipped[:1]}")
 
 
 # --- Main ------------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ public enum BackendKind: String, CaseIterable, Sendable, Codable, CustomStringCo
     case vfio
     /// Simulated GUP over a simulated memmap and page table (`--gup per-page|folio`).
     case foliosim
+    /// PinBench's kernel module (`/dev/pinbench`): pins in the kernel, `kernel` with kworkers
+    /// (`--gup remote|fast|memfd`, `--gup-batch`, `--unpin per-page|folio`).
+    case kmod
 
     public var description: String { rawValue }
 }
@@ -70,11 +73,15 @@ public struct BackendOptions: Sendable, Equatable {
     public var vfio: VFIOOptions
     /// `foliosim` only: pin and unpin modes and the folio layout.
     public var foliosim: FolioSimOptions
+    /// `kmod` only: the module's pin path, batch and unpin mode.
+    public var kmod: KmodOptions
 
-    public init(populateRead: Bool = false, vfio: VFIOOptions = VFIOOptions(), foliosim: FolioSimOptions = FolioSimOptions()) {
+    public init(populateRead: Bool = false, vfio: VFIOOptions = VFIOOptions(), foliosim: FolioSimOptions = FolioSimOptions(),
+                kmod: KmodOptions = KmodOptions()) {
         self.populateRead = populateRead
         self.vfio = vfio
         self.foliosim = foliosim
+        self.kmod = kmod
     }
 }
 
@@ -88,6 +95,7 @@ extension BackendKind {
         case .touch: return TouchBackend()
         case .vfio: return try VFIOBackend(options: options.vfio)
         case .foliosim: return FolioSimBackend(options: options.foliosim)
+        case .kmod: return try KmodBackend(options: options.kmod)
         }
     }
 }

@@ -27,9 +27,12 @@ public struct BackendMetrics: Sendable, Equatable, Codable {
     public var values: [String: Double]
     /// Named facts ("mapper": "shim", "locked-vm": "shared").
     public var notes: [String: String]
+    /// The kernel's own times of every call and worker (the `kmod` backend); nil elsewhere.
+    public var inKernel: InKernelTimes?
 
-    public init(values: [String: Double] = [:], notes: [String: String] = [:]) {
+    public init(values: [String: Double] = [:], notes: [String: String] = [:], inKernel: InKernelTimes? = nil) {
         self.values = values
         self.notes = notes
+        self.inKernel = inKernel
     }
 }

@@ -147,6 +147,7 @@ public struct Job: Sendable {
     /// padata style: the caller and `workers - 1` pooled helpers take chunks from a cursor.
     private func runKernel(_ region: Region) -> JobResult {
         let count = plan.workers
+        if let inKernel = backend as? any InKernelSplitBackend { return runInKernel(region, inKernel) }
         guard count <= 1 || (pool?.helperCount ?? 0) >= count - 1 else {
             preconditionFailure("kernel plan needs \(count - 1) helpers, pool has \(pool?.helperCount ?? 0)")
         }
@@ -177,5 +178,39 @@ public struct Job: Sendable {
                 work.fail(error.description)
             }
         }
+    }
+
+    /// The kernel's own workers: one call per phase on the (bound) caller, and each worker's
+    /// record, as the kernel timed it, becomes that worker's thread stats.
+    private func runInKernel(_ region: Region, _ backend: any InKernelSplitBackend) -> JobResult {
+        let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: 1)
+        var pinned: [PinBenchModule.Worker] = []
+        var unpinned: [PinBenchModule.Worker] = []
+        var result = measure(region, work: work, threadStartSeconds: 0) { phase in
+            do throws(SystemError) {
+                switch phase {
+                case .pin: pinned = try backend.pinInKernel(region, plan: plan)
+                case .unpin: unpinned = try backend.unpinInKernel(region, plan: plan)
+                }
+            } catch {
+                work.fail(error.description)
+            }
+        }
+        result.threads = (0..<max(pinned.count, unpinned.count)).map { index in
+            var stats = ThreadStats(index: index)
+            if index < pinned.count {
+                stats.cpu = pinned[index].cpu
+                stats.pinChunks = pinned[index].chunks
+                stats.pinBytes = pinned[index].pages * PageSize.base.bytes
+                stats.pinBusySeconds = pinned[index].busySeconds
+            }
+            if index < unpinned.count {
+                stats.unpinChunks = unpinned[index].chunks
+                stats.unpinBytes = unpinned[index].pages * PageSize.base.bytes
+                stats.unpinBusySeconds = unpinned[index].busySeconds
+            }
+            return stats
+        }
+        return result
     }
 }

@@ -16,6 +16,7 @@ public struct BackendMetricsTable: Sendable {
         "mapCalls", "unmapCalls", "peakIOVAEntries", "rings", "lockedVMUpdates", "containerLockSeconds",
         "pinnedUnderContainerLockBytes", "maxConcurrentPinners", "physicalRuns", "longestPhysicalRunBytes",
         "folios", "pinGrabs", "pinAtomics", "casRetries", "unpinPuts", "cutsInsideFolio",
+        "kernelCalls", "inKernelPinSeconds", "inKernelUnpinSeconds",
     ]
 
     public var columns: [String]
@@ -69,6 +70,7 @@ public struct BackendMetricsTable: Sendable {
         "physicalRuns": "physical runs", "longestPhysicalRunBytes": "longest run",
         "folios": "folios", "pinGrabs": "pin grabs", "pinAtomics": "pin atomics", "casRetries": "CAS retries",
         "unpinPuts": "unpin puts", "cutsInsideFolio": "cuts inside folio",
+        "kernelCalls": "module calls", "inKernelPinSeconds": "in-kernel pin", "inKernelUnpinSeconds": "in-kernel unpin",
     ]
 
     static func heading(_ name: String) -> String { headings[name] ?? name }

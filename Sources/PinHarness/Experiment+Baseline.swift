@@ -12,7 +12,7 @@ extension Experiment {
         case .populate: return configuration.backendOptions.populateRead ? CPINBASELINE_POPULATE_READ : CPINBASELINE_POPULATE_WRITE
         case .mlock: return CPINBASELINE_MLOCK
         case .touch: return CPINBASELINE_TOUCH
-        case .vfio, .foliosim: return nil
+        case .vfio, .foliosim, .kmod: return nil
         }
     }
 

@@ -68,6 +68,9 @@ public final class Experiment {
                     + "only: drop --node, or use --folios pagemap to pin a real region")
         }
         self.backend = backend
+        if let kernelPlan = plans[.kernel], let inKernel = backend as? any InKernelSplitBackend {
+            do { try inKernel.checkPlan(kernelPlan) } catch { throw .invalidInput(error.description) }
+        }
         if configuration.strategies.contains(.kernel), let split = backend as? any SplitPinBackend, !split.splitsCalls {
             throw .invalidInput(
                 "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
@@ -89,14 +92,22 @@ public final class Experiment {
         } catch {
             throw .unavailable(error.description)
         }
-        // mlock and every vfio path charge the whole region to locked_vm or pinned_vm.
-        if configuration.backend == .mlock || configuration.backend == .vfio {
+        // mlock, every vfio path and the module charge the whole region to locked_vm or pinned_vm.
+        if [.mlock, .vfio, .kmod].contains(configuration.backend) {
             let limit = MemlockLimit.current()
-            let locked = (try? ProcStatus.current().lockedBytes) ?? 0
+            let status = try? ProcStatus.current()
+            let locked = (configuration.backend == .kmod ? status?.pinnedBytes : status?.lockedBytes) ?? 0
             guard limit.allows(configuration.size.bytes, alreadyLocked: locked) else {
                 throw .unavailable(limit.refusal(for: configuration.size.bytes))
             }
         }
+    }
+
+    /// Userspace helpers the kernel strategy needs: none when the backend's own workers run
+    /// in the kernel (the module's kworkers).
+    var poolHelpers: Int {
+        guard let kernelPlan = plans[.kernel], !(backend is any InKernelSplitBackend) else { return 0 }
+        return kernelPlan.workers - 1
     }
 
     /// Total repetitions including warm-ups, over every row of the table.
@@ -119,9 +130,9 @@ public final class Experiment {
     /// Runs everything; stops early (returning what was finished) when `InterruptFlag` is raised.
     public func run(onEvent: (Event) -> Void = { _ in }) throws(HarnessError) -> [RunRecord] {
         var pool: HelperPool?
-        if let kernelPlan = plans[.kernel], kernelPlan.workers > 1 {
-            do { pool = try HelperPool(helpers: kernelPlan.workers - 1, cpus: helperCPUs) } catch { throw .failed(error.description) }
-            onEvent(.poolStarted(helpers: kernelPlan.workers - 1, seconds: pool!.startSeconds))
+        if poolHelpers > 0 {
+            do { pool = try HelperPool(helpers: poolHelpers, cpus: helperCPUs) } catch { throw .failed(error.description) }
+            onEvent(.poolStarted(helpers: poolHelpers, seconds: pool!.startSeconds))
         }
         defer { pool?.shutdown() }
 

@@ -39,6 +39,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var vfio: String? = nil
     /// `foliosim` only: pin and unpin modes and the folio layout ("gup per-page, unpin per-page, folios memory").
     public var foliosim: String? = nil
+    /// `kmod` only: the module's pin path, batch, unpin mode and helper placement
+    /// ("gup remote, batch 512, unpin folio, helpers unbound").
+    public var kmod: String? = nil
     /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
     public var backendMetrics: BackendMetrics? = nil
     /// Where memory and threads were (placement asked and found, binding, `sched_getcpu`).
@@ -72,6 +75,7 @@ extension RunRecord {
             cell: nil, round: nil, seed: nil)
         if configuration.backend == .vfio { vfio = configuration.backendOptions.vfio.description }
         if configuration.backend == .foliosim { foliosim = configuration.backendOptions.foliosim.description }
+        if configuration.backend == .kmod { kmod = configuration.backendOptions.kmod.description }
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {

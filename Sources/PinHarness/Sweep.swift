@@ -83,7 +83,7 @@ public final class Sweep {
         outcome.runnableCells = runnable.count
 
         var pool: HelperPool?
-        let helpers = runnable.compactMap { experiments[$0]?.plans[.kernel]?.workers }.max().map { $0 - 1 } ?? 0
+        let helpers = runnable.compactMap { experiments[$0]?.poolHelpers }.max() ?? 0
         if helpers > 0 {
             let cpus = runnable.first.flatMap { experiments[$0]?.helperCPUs } ?? { _ in nil }
             do { pool = try HelperPool(helpers: helpers, cpus: cpus) } catch { throw .failed("starting the kernel strategy's helpers: \(error)") }

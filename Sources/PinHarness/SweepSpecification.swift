@@ -28,6 +28,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var vfio: VFIOOptions?
     /// The `foliosim` backend's modes and layout (absent from sets made before it existed).
     public var foliosim: FolioSimOptions?
+    /// The `kmod` backend's pin path, batch and unpin mode (absent from sets made before it existed).
+    public var kmod: KmodOptions?
     /// `--node`, `--bind` and `--topology` for every cell (absent from sets made before them).
     public var numa: NUMAOptions?
     /// Grow hugetlb pools for the sweep and give the pages back at the end (root).
@@ -40,7 +42,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
         prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, foliosim: FolioSimOptions? = nil,
-        numa: NUMAOptions? = nil, reserveHugepages: Bool = false,
+        kmod: KmodOptions? = nil, numa: NUMAOptions? = nil, reserveHugepages: Bool = false,
         commandLine: String
     ) {
         self.backends = backends
@@ -58,6 +60,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         self.populateRead = populateRead
         self.vfio = vfio
         self.foliosim = foliosim
+        self.kmod = kmod
         self.numa = numa
         self.reserveHugepages = reserveHugepages
         self.commandLine = commandLine
@@ -112,7 +115,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public func configuration(for cell: SweepCell) -> RunConfiguration {
         RunConfiguration(
             backend: cell.backend, backendOptions: BackendOptions(
-                populateRead: populateRead, vfio: vfio ?? VFIOOptions(), foliosim: foliosim ?? FolioSimOptions()),
+                populateRead: populateRead, vfio: vfio ?? VFIOOptions(), foliosim: foliosim ?? FolioSimOptions(),
+                kmod: kmod ?? KmodOptions()),
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),

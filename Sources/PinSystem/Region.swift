@@ -21,16 +21,23 @@ public final class Region: @unchecked Sendable {
     public let size: ByteSize
     public let kind: MemoryKind
     public let backing: Backing
+    /// The file behind a shared kind (its memfd or unlinked hugetlbfs file), mapped from offset
+    /// 0 and kept open while the region lives, so a backend can pin it by file
+    /// (`memfd_pin_folios`); nil for private mappings.
+    public let fileDescriptor: Int32?
 
-    init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind, backing: Backing = .memory) {
+    init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind, backing: Backing = .memory,
+         fileDescriptor: Int32? = nil) {
         self.base = base
         self.size = size
         self.kind = kind
         self.backing = backing
+        self.fileDescriptor = fileDescriptor
     }
 
     deinit {
         munmap(base, size.bytes)
+        if let fileDescriptor { close(fileDescriptor) }
     }
 
     /// The region's address as an integer, for alignment checks and reports.
@@ -109,14 +116,14 @@ extension Region {
     /// `MAP_FIXED` over an aligned address-space reservation of exactly its size.
     static func mapUnchecked(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
         let reservation = try reserveAddressSpace(size.bytes, alignment: kind.folioSize.bytes)
-        let base: UnsafeMutableRawPointer
+        let mapping: (base: UnsafeMutableRawPointer, file: Int32?)
         do {
-            base = try mapFixed(kind: kind, at: reservation, size: size)
+            mapping = try mapFixed(kind: kind, at: reservation, size: size)
         } catch {
             munmap(reservation, size.bytes)
             throw error
         }
-        return Region(base: base, size: size, kind: kind)
+        return Region(base: mapping.base, size: size, kind: kind, fileDescriptor: mapping.file)
     }
 
     /// `length` bytes of `PROT_NONE`, `MAP_NORESERVE` address space starting at a multiple of
@@ -135,14 +142,16 @@ extension Region {
         return UnsafeMutableRawPointer(bitPattern: aligned)!
     }
 
+    /// The mapping and, for a shared kind, its file, which the caller then owns.
     private static func mapFixed(kind: MemoryKind, at address: UnsafeMutableRawPointer,
-                                 size: ByteSize) throws(RegionError) -> UnsafeMutableRawPointer {
+                                 size: ByteSize) throws(RegionError) -> (base: UnsafeMutableRawPointer, file: Int32?) {
         let protection = PROT_READ | PROT_WRITE
         let hugeFlag: Int32 = kind.hugetlbPageSize.map {
             Int32($0.bytes.trailingZeroBitCount) << CPINSYS_HUGE_SHIFT
         } ?? 0
         var fd: Int32 = -1
-        defer { if fd >= 0 { close(fd) } }
+        var keepFile = false
+        defer { if fd >= 0, !keepFile { close(fd) } }
         var flags = CPINSYS_MAP_FIXED
         if kind.mapsHugetlbfsFile, let hugePage = kind.hugetlbPageSize {
             // An unlinked file on the mount libhugetlbfs found (not get_huge_pages, which
@@ -187,6 +196,7 @@ extension Region {
                 throw .system(.last("madvise(\(kind == .thp ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE"))"))
             }
         }
-        return mapped
+        keepFile = fd >= 0
+        return (mapped, keepFile ? fd : nil)
     }
 }

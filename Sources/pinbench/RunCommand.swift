@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "populate, mlock, touch, vfio or foliosim (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
+    @Option(help: "populate, mlock, touch, vfio, foliosim or kmod (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
     var backend: BackendKind = .populate
 
     @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
-    @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
+    @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
@@ -59,14 +59,16 @@ struct RunCommand: ParsableCommand {
         if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
         if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
-        if foliosim.given, backend != .foliosim { throw ValidationError("--gup, --unpin and --folios need --backend foliosim") }
+        try gup.check(backends: [backend]) { "--backend \($0)" }
     }
 
     func run() throws {
         let threads = planning.resolvedThreads
         let memory = planning.memory
         let configuration = RunConfiguration(
-            backend: backend, backendOptions: BackendOptions(populateRead: populateRead, vfio: vfio.options, foliosim: foliosim.options), strategies: strategy,
+            backend: backend, backendOptions: BackendOptions(
+                populateRead: populateRead, vfio: vfio.options, foliosim: gup.folioSimOptions, kmod: gup.kmodOptions(bind: numa.options.bind)),
+            strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
             prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options)
 
@@ -76,7 +78,8 @@ struct RunCommand: ParsableCommand {
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let backendName = switch backend {
         case .vfio: "vfio (\(vfio.options))"
-        case .foliosim: "foliosim (\(foliosim.options))"
+        case .foliosim: "foliosim (\(gup.folioSimOptions))"
+        case .kmod: "kmod (\(gup.kmodOptions(bind: numa.options.bind)))"
         default: backend.rawValue
         }
         let title = "pinbench run: \(backendName) on \(size) of \(memory), threads \(threads), "
@@ -121,8 +124,10 @@ struct RunCommand: ParsableCommand {
         if !records.isEmpty {
             let table = SummaryTable(records: records).markdown()
             let metrics = BackendMetricsTable(records: records).markdown()
+            let inKernel = InKernelTable(records: records).markdown()
             let numa = NUMATable(records: records)
             let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
+                + (inKernel.isEmpty ? "" : "\n\n\(inKernel)")
                 + (numa.isWorthShowing ? "\n\n\(numa.markdown())" : "")
             if json { printError(report) } else { print(report) }
         }

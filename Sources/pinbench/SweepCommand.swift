@@ -29,7 +29,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
     var strategies: String?
 
-    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio, foliosim (default: populate,mlock).")
+    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio, foliosim, kmod (default: populate,mlock).")
     var backends: String?
 
     @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
@@ -66,7 +66,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
 
-    @OptionGroup(title: "foliosim backend") var foliosim: FolioSimOptionGroup
+    @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
 
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
     var reserveHugepages = false
@@ -233,7 +233,7 @@ struct SweepCommand: ParsableCommand {
         if prefault { given.append("--prefault") }
         if populateRead { given.append("--populate-read") }
         given += vfio.arguments.filter { $0.hasPrefix("--") }
-        given += foliosim.arguments.filter { $0.hasPrefix("--") }
+        given += gup.arguments.filter { $0.hasPrefix("--") }
         given += numa.arguments.filter { $0.hasPrefix("--") }
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
@@ -271,7 +271,8 @@ struct SweepCommand: ParsableCommand {
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
             prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
-            foliosim: try Self.folioSimOptions(foliosim, backends: backendList),
+            foliosim: try Self.gupOptions(gup, backends: backendList) ? gup.folioSimOptions : nil,
+            kmod: backendList.contains(.kmod) ? gup.kmodOptions(bind: numa.options.bind) : nil,
             numa: numa.given ? numa.options : nil, reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
     }
@@ -285,13 +286,10 @@ struct SweepCommand: ParsableCommand {
         return group.options
     }
 
-    /// The foliosim options when the sweep has the foliosim backend; refused without it.
-    static func folioSimOptions(_ group: FolioSimOptionGroup, backends: [BackendKind]) throws -> FolioSimOptions? {
-        guard backends.contains(.foliosim) else {
-            if group.given { throw ValidationError("--gup, --unpin and --folios need foliosim in --backends") }
-            return nil
-        }
-        return group.options
+    /// Whether the sweep has the foliosim backend, after checking the GUP options fit its backends.
+    static func gupOptions(_ group: GUPOptionGroup, backends: [BackendKind]) throws -> Bool {
+        try group.check(backends: backends) { "\($0) in --backends" }
+        return backends.contains(.foliosim)
     }
 
     /// The items of a comma list, without duplicates, in the order given.

@@ -9,7 +9,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define PINBENCH_KMOD_API_VERSION 1
+#define PINBENCH_KMOD_API_VERSION 2
 #define PINBENCH_KMOD_MAX_WORKERS 64
 
 /* pin flags */
@@ -17,9 +17,10 @@
 #define PINBENCH_KMOD_PIN_WRITE (1U << 1)    /* FOLL_WRITE */
 #define PINBENCH_KMOD_PIN_FAST (1U << 2)     /* worker 0 uses pin_user_pages_fast */
 #define PINBENCH_KMOD_PIN_NUMA (1U << 3)     /* helpers round-robin over nodes with CPUs */
-#define PINBENCH_KMOD_PIN_FLAGS 0xfU
+#define PINBENCH_KMOD_PIN_MEMFD (1U << 4)    /* memfd_pin_folios on memfd, not pin_user_pages */
+#define PINBENCH_KMOD_PIN_FLAGS 0x1fU
 
-/* unpin flags */
+/* unpin flags (a range pinned with PINBENCH_KMOD_PIN_MEMFD holds one pin per folio: unpin_folio) */
 #define PINBENCH_KMOD_UNPIN_FOLIO (1U << 0) /* one unpin per folio, not per page */
 #define PINBENCH_KMOD_UNPIN_FLAGS 0x1U
 
@@ -38,6 +39,8 @@ struct pinbench_kmod_worker {
  * PINBENCH_KMOD_PIN: pins [addr, addr + length) of the caller's mm. The caller works as
  * worker 0 and workers - 1 helpers run on the unbound workqueue; all take chunk i, that is
  * [addr + i * chunk_bytes, addr + (i + 1) * chunk_bytes), from one shared cursor.
+ * With PINBENCH_KMOD_PIN_MEMFD the chunks are the same bytes of memfd, which is mapped at
+ * addr from memfd_offset, pinned per folio through memfd_pin_folios (no page-table walk).
  */
 struct pinbench_kmod_pin {
 	__u32 size;       /* sizeof(struct pinbench_kmod_pin) */
@@ -46,7 +49,10 @@ struct pinbench_kmod_pin {
 	__u64 length;     /* page-aligned, > 0 */
 	__u64 chunk_bytes; /* page-aligned, > 0 */
 	__u32 workers;    /* 1..PINBENCH_KMOD_MAX_WORKERS */
-	__u32 gup_batch;  /* pages per pin_user_pages call; 0: 512 */
+	__u32 gup_batch;  /* pages (folios for memfd) per pin call; 0: 512 */
+	__s32 memfd;      /* PINBENCH_KMOD_PIN_MEMFD: a shmem or hugetlbfs file descriptor */
+	__u32 reserved;   /* 0 */
+	__u64 memfd_offset; /* PINBENCH_KMOD_PIN_MEMFD: addr's offset in memfd, page-aligned */
 	/* out */
 	__u64 total_ns;
 	__u64 pages;
@@ -84,9 +90,10 @@ struct pinbench_kmod_status {
 #define PINBENCH_KMOD_UNPIN _IOWR(PINBENCH_KMOD_IOCTL_BASE, 2, struct pinbench_kmod_unpin)
 
 _Static_assert(sizeof(struct pinbench_kmod_worker) == 48, "worker record layout");
-_Static_assert(sizeof(struct pinbench_kmod_pin) == 64 + 48 * PINBENCH_KMOD_MAX_WORKERS, "pin layout");
-_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, total_ns) == 40, "pin out fields");
-_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, worker) == 64, "pin worker array");
+_Static_assert(sizeof(struct pinbench_kmod_pin) == 80 + 48 * PINBENCH_KMOD_MAX_WORKERS, "pin layout");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, memfd) == 40, "pin memfd fields");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, total_ns) == 56, "pin out fields");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, worker) == 80, "pin worker array");
 _Static_assert(sizeof(struct pinbench_kmod_unpin) == 40 + 48 * PINBENCH_KMOD_MAX_WORKERS, "unpin layout");
 _Static_assert(__builtin_offsetof(struct pinbench_kmod_unpin, worker) == 40, "unpin worker array");
 _Static_assert(sizeof(struct pinbench_kmod_status) == 48, "status layout");

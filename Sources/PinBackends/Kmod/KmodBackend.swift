@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PinCore
+import PinSystem
+import Synchronization
+
+/// Pins through PinBench's kernel module (`/dev/pinbench`): `single` and `user` make one call
+/// with one worker per chunk (each on its own file, since a file holds one range), and
+/// `kernel` makes one call in which the module's own workers, the caller and `workers - 1`
+/// kworkers, take the plan's chunks: the multithreaded pinning RFC's split, run in the kernel.
+/// The module times every call and worker with `ktime`; those times come back as metrics.
+public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
+    public var kind: BackendKind { .kmod }
+    public let options: KmodOptions
+    let devicePath: String
+
+    /// One chunk's (or the kernel call's) pinned range and the file that holds it.
+    struct Held {
+        var file: PinBenchModule.File
+        var chunk: Chunk
+        /// Chunks the module cut the range into (1 for a per-chunk call).
+        var moduleChunks: Int
+        var call: PinBenchModule.Call
+    }
+
+    struct State {
+        /// Open files holding nothing, reused so a timed call never pays for an `open`.
+        var idle: [PinBenchModule.File] = []
+        /// By chunk offset.
+        var held: [Int: Held] = [:]
+        var pinCalls: [InKernelTimes.Call] = []
+        var unpinCalls: [InKernelTimes.Call] = []
+    }
+
+    let state = Mutex(State())
+
+    /// Opens the device and checks that the loaded module speaks this pinbench's uAPI.
+    public init(options: KmodOptions = KmodOptions(), devicePath: String = PinBenchModule.devicePath) throws(SystemError) {
+        self.options = options
+        self.devicePath = devicePath
+        let status = try PinBenchModule.status(path: devicePath)
+        guard status.version == PinBenchModule.apiVersion else {
+            throw SystemError(
+                "\(devicePath) speaks uAPI \(status.version), this pinbench \(PinBenchModule.apiVersion)", errno: EPROTO,
+                hint: "rebuild and reload the module from this checkout: `sudo scripts/kmod.sh build && sudo scripts/kmod.sh load`")
+        }
+        guard (1...KmodOptions.maxBatch).contains(options.gupBatch) else {
+            throw SystemError("--gup-batch \(options.gupBatch)", errno: EINVAL,
+                              hint: "the module pins 1 to \(KmodOptions.maxBatch) pages per call")
+        }
+        if options.pin == .memfd, options.unpin == .perPage {
+            throw SystemError("--gup memfd with --unpin per-page", errno: EINVAL,
+                              hint: "memfd_pin_folios takes one pin per folio, so it is unpinned per folio (unpin_folio): use --unpin folio")
+        }
+    }
+
+    // MARK: - Files
+
+    private func takeFile() throws(SystemError) -> PinBenchModule.File {
+        if let file = state.withLock({ $0.idle.popLast() }) { return file }
+        return try PinBenchModule.File(path: devicePath)
+    }
+
+    private func giveBack(_ file: PinBenchModule.File) { state.withLock { $0.idle.append(file) } }
+
+    private func request(_ region: Region, _ chunk: Chunk, chunkBytes: Int, workers: Int) -> PinBenchModule.PinRequest {
+        PinBenchModule.PinRequest(
+            address: region.address + chunk.offset, length: chunk.length, chunkBytes: chunkBytes, workers: workers,
+            gupBatch: options.gupBatch, path: options.pin, numaAware: options.numaAware,
+            file: region.fileDescriptor ?? -1, fileOffset: chunk.offset)
+    }
+
+    private func pin(_ region: Region, _ chunk: Chunk, chunkBytes: Int, workers: Int) throws(SystemError) -> PinBenchModule.Call {
+        let file = try takeFile()
+        let call: PinBenchModule.Call
+        do {
+            call = try file.pin(request(region, chunk, chunkBytes: chunkBytes, workers: workers))
+        } catch {
+            giveBack(file)  // a failed pin leaves nothing pinned: the module undid it
+            throw error
+        }
+        let moduleChunks = (chunk.length + chunkBytes - 1) / chunkBytes
+        state.withLock {
+            $0.held[chunk.offset] = Held(file: file, chunk: chunk, moduleChunks: moduleChunks, call: call)
+            $0.pinCalls.append(InKernelTimes.Call(offset: chunk.offset, call: call))
+        }
+        return call
+    }
+
+    private func unpin(_ chunk: Chunk, workers: Int) throws(SystemError) -> PinBenchModule.Call {
+        guard let held = state.withLock({ $0.held.removeValue(forKey: chunk.offset) }) else {
+            throw SystemError("unpin of \(chunk)", errno: ENOENT, hint: "the kmod backend holds no pin at this offset")
+        }
+        let call: PinBenchModule.Call
+        do {
+            call = try held.file.unpin(workers: workers, perFolio: options.unpin == .folio)
+        } catch {
+            // Dropping the file makes the module unpin it on close, so nothing stays pinned.
+            throw error
+        }
+        state.withLock {
+            $0.idle.append(held.file)
+            $0.unpinCalls.append(InKernelTimes.Call(offset: chunk.offset, call: call))
+        }
+        return call
+    }
+
+    // MARK: - PinBackend
+
+    public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        _ = try pin(region, chunk, chunkBytes: chunk.length, workers: 1)
+    }
+
+    public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
+        _ = try unpin(chunk, workers: 1)
+    }
+
+    public func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError) {
+        if options.pin == .memfd, !kind.isShared {
+            throw SystemError("--gup memfd on \(kind)", errno: EINVAL,
+                              hint: "memfd_pin_folios pins a file's folios, and \(kind) has no file: use memfd, memfd-hugetlb-2m or hugetlbfs-2m, or --gup remote")
+        }
+    }
+
+    public func finish(_ region: Region) {
+        // A failed job can leave pins behind: closing their files makes the module unpin them.
+        state.withLock { $0.held.removeAll() }
+    }
+
+    // MARK: - InKernelSplitBackend
+
+    public func checkPlan(_ plan: CutPlan) throws(SystemError) {
+        guard plan.workers <= PinBenchModule.maxWorkers else {
+            throw SystemError("a kernel plan of \(plan.workers) workers", errno: EINVAL,
+                              hint: "the module runs at most \(PinBenchModule.maxWorkers) workers per call: use --max-threads \(PinBenchModule.maxWorkers) or fewer")
+        }
+        guard let chunkBytes = plan.chunks.first?.length else { return }
+        // The module cuts [i * chunk, (i + 1) * chunk) from the start: the planner's chunks must be exactly those.
+        for (index, chunk) in plan.chunks.enumerated() {
+            let expected = Chunk(offset: index * chunkBytes, length: min(chunkBytes, plan.size.bytes - index * chunkBytes))
+            guard chunk == expected else {
+                throw SystemError("kernel plan chunk \(index) \(chunk)", errno: EINVAL,
+                                  hint: "the module cuts \(expected) there (chunks of \(ByteSize(chunkBytes)) from the region's start)")
+            }
+        }
+    }
+
+    public func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] {
+        let whole = Chunk(offset: 0, length: region.size.bytes)
+        return try pin(region, whole, chunkBytes: plan.chunks.first?.length ?? whole.length, workers: plan.workers).workers
+    }
+
+    public func unpinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] {
+        try unpin(Chunk(offset: 0, length: region.size.bytes), workers: plan.workers).workers
+    }
+}
