@@ -682,7 +682,7 @@ def kmod_sweep_skip():
                                  "--reps", 1, "--warmup", 0, "--output", directory, rc=2)
     expect("no cell could run on this machine" in stderr, f"no summary of the skips: {stderr.strip()[-200:]}")
     skipped = open(os.path.join(directory, "skipped.jsonl")).read().splitlines()
-    expect(len(skipped) == 4 and all("kernel module is not loaded" in line for line in skipped),
+    expect(len(skipped) == 5 and all("kernel module is not loaded" in line for line in skipped),
            f"{len(skipped)} skipped: {skipped[:1]}")
 
 

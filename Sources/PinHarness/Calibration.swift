@@ -10,6 +10,9 @@ public struct Calibration: Sendable {
     public struct Method: Sendable {
         public var name: String
         public var configuration: RunConfiguration
+        /// Time the pin by the kernel's own clock (the module's `inKernelPinSeconds`), not the
+        /// userspace wall time around the call.
+        public var inKernel = false
     }
 
     /// One measured method on one memory kind.
@@ -45,8 +48,9 @@ public struct Calibration: Sendable {
     /// The reference method, whose rows are 1.00x.
     public static let reference = "foliosim per-page"
 
-    /// What is compared on `kind`: the model per page and per folio, the shim's io_uring pin
-    /// and `MADV_POPULATE_WRITE`, the last two on memory populated before the timed phase.
+    /// What is compared on `kind`: the model per page and per folio, the shim's io_uring pin,
+    /// `MADV_POPULATE_WRITE` and PinBench's module timed in the kernel, the last three on memory
+    /// populated before the timed phase (the module's row says why where it is not loaded).
     public func methods(for kind: MemoryKind) -> [Method] {
         func configuration(_ backend: BackendKind, _ options: BackendOptions = BackendOptions(), prefault: Bool) -> RunConfiguration {
             RunConfiguration(backend: backend, backendOptions: options, strategies: [.single], threads: 1, size: size,
@@ -59,6 +63,8 @@ public struct Calibration: Sendable {
                    configuration: configuration(.foliosim, BackendOptions(foliosim: FolioSimOptions(pin: .folio)), prefault: false)),
             Method(name: "vfio shim (io_uring long-term pin), prefaulted", configuration: configuration(.vfio, prefault: true)),
             Method(name: "MADV_POPULATE_WRITE, prefaulted", configuration: configuration(.populate, prefault: true)),
+            Method(name: "kmod pin_user_pages_remote, in-kernel time, prefaulted",
+                   configuration: configuration(.kmod, prefault: true), inKernel: true),
         ]
     }
 
@@ -71,8 +77,10 @@ public struct Calibration: Sendable {
         // One row per method, filled as its runs finish; a refused method keeps its reason.
         var rows: [Row] = []
         var experiments: [Experiment?] = []
+        var methodInKernel: [Bool] = []
         for kind in memory {
             for method in methods(for: kind) {
+                methodInKernel.append(method.inKernel)
                 var row = Row(memory: kind, method: method.name, secondsPerPage: nil, ratio: nil, runs: 0, verified: 0, refusal: nil)
                 do {
                     experiments.append(try Experiment(method.configuration))
@@ -96,7 +104,8 @@ public struct Calibration: Sendable {
                 rows[index].runs += 1
                 if record.verified {
                     rows[index].verified += 1
-                    pinSeconds[index].append(record.pinSeconds)
+                    let inKernel = methodInKernel[index] ? record.backendMetrics?.values["inKernelPinSeconds"] : nil
+                    pinSeconds[index].append(inKernel ?? record.pinSeconds)
                 }
             }
         }

@@ -23,7 +23,11 @@ func roundTrip(_ backend: any PinBackend, _ region: Region) throws -> (pinned: V
 
 @Suite("Backends on 32 MiB of real memory", .serialized)
 struct BackendTests {
-    static let cases: [(BackendKind, MemoryKind)] = BackendKind.allCases.flatMap { backend in
+    /// Every backend but kmod, which needs PinBench's module loaded (its own tests below).
+    static let backends = BackendKind.allCases.filter { $0 != .kmod }
+    static let moduleLoaded = access(PinBenchModule.devicePath, F_OK) == 0
+
+    static let cases: [(BackendKind, MemoryKind)] = backends.flatMap { backend in
         [MemoryKind.anon, .thp].map { (backend, $0) }
     }
 
@@ -35,7 +39,7 @@ struct BackendTests {
         #expect(unpinned.passed, "\(unpinned)")
     }
 
-    @Test("verification fails on a region that was never pinned", arguments: BackendKind.allCases)
+    @Test("verification fails on a region that was never pinned", arguments: backends)
     func failsWhenNotPinned(backend: BackendKind) throws {
         let region = try Region.map(kind: .anon, size: .mib(8))
         region.base.storeBytes(of: 1, as: UInt8.self)  // one page only
@@ -46,6 +50,18 @@ struct BackendTests {
         #expect(!check.passed)
         // foliosim counts its simulated pins, which no page of this region has.
         #expect(check.detail.contains(backend == .foliosim ? "refcount 1 (expected 1025)" : "1/2048"), "\(check)")
+    }
+
+    @Test("kmod pins through the module, in both pin paths a kind allows, and verifies by its counts and VmPin",
+          .enabled(if: moduleLoaded, "needs PinBench's module loaded (/dev/pinbench); the lab suite loads it in its guest"),
+          arguments: [(MemoryKind.anon, PinBenchModule.PinPath.remote), (.thp, .fast), (.memfd, .memfd)])
+    func kmod(memory: MemoryKind, path: PinBenchModule.PinPath) throws {
+        let region = try Region.map(kind: memory, size: .mib(32))
+        let backend = try KmodBackend(options: KmodOptions(pin: path))
+        let (pinned, unpinned) = try roundTrip(backend, region)
+        #expect(pinned.passed, "\(pinned)")
+        #expect(unpinned.passed, "\(unpinned)")
+        #expect(!backend.verifyPinned(region, baseline: try ProcStatus.current()).passed)  // nothing held now
     }
 
     @Test("populate's unpin check fails while pages are still mapped")
@@ -87,7 +103,7 @@ extension BackendTests {
     @Suite("Backends on hugetlb-2m",
            .enabled(if: geteuid() == 0, "needs root to reserve 2 MiB hugepages in /sys/kernel/mm/hugepages"))
     struct Hugetlb {
-        @Test("every backend verifies on 32 MiB of 2 MiB hugetlb pages", arguments: BackendKind.allCases)
+        @Test("every backend verifies on 32 MiB of 2 MiB hugetlb pages", arguments: BackendTests.backends)
         func hugetlb(backend: BackendKind) throws {
             let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 16)
             defer { reservation.release() }

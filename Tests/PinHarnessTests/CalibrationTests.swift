@@ -5,14 +5,15 @@ import Testing
 
 @Suite("Calibration: foliosim against real pins")
 struct CalibrationTests {
-    @Test("the reference is foliosim per-page, then folio, the shim and populate, all single-threaded")
+    @Test("the reference is foliosim per-page, then folio, the shim, populate and the module (in-kernel time), all single-threaded")
     func methods() {
         let methods = Calibration(size: .mib(64)).methods(for: .thp)
         #expect(methods.map(\.name).first == Calibration.reference)
-        #expect(methods.map(\.configuration.backend) == [.foliosim, .foliosim, .vfio, .populate])
+        #expect(methods.map(\.configuration.backend) == [.foliosim, .foliosim, .vfio, .populate, .kmod])
+        #expect(methods.map(\.inKernel) == [false, false, false, false, true])
         #expect(methods[0].configuration.backendOptions.foliosim.pin == .perPage)
         #expect(methods[1].configuration.backendOptions.foliosim.pin == .folio)
-        #expect(methods.map(\.configuration.prefault) == [false, false, true, true])
+        #expect(methods.map(\.configuration.prefault) == [false, false, true, true, true])
         #expect(methods.allSatisfy { $0.configuration.strategies == [.single] && $0.configuration.threads == 1 })
         #expect(methods.allSatisfy { $0.configuration.memory == .thp && $0.configuration.size == .mib(64) })
     }

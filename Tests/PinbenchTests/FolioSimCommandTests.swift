@@ -46,7 +46,7 @@ struct FolioSimCommandTests {
     func refusals() throws {
         let noBackend = try PinbenchProcess.run(["run", "--gup", "per-page", "--size", "4M"])
         #expect(noBackend.status == 64)
-        #expect(noBackend.stderr.contains("--gup, --unpin and --folios need --backend foliosim"))
+        #expect(noBackend.stderr.contains("--gup per-page is foliosim's and needs --backend foliosim"))
 
         let badLayout = try PinbenchProcess.run(["run", "--backend", "foliosim", "--folios", "random", "--size", "4M"])
         #expect(badLayout.status == 64)

@@ -130,7 +130,11 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
 
     // MARK: - InKernelSplitBackend
 
-    public func checkPlan(_ plan: CutPlan) throws(SystemError) {
+    public func checkPlan(_ plan: CutPlan) throws(SystemError) { try Self.checkPlan(plan) }
+
+    /// The module takes at most `PinBenchModule.maxWorkers` workers, and cuts its chunks at
+    /// multiples of one chunk size from the start: a plan that is anything else is refused.
+    static func checkPlan(_ plan: CutPlan) throws(SystemError) {
         guard plan.workers <= PinBenchModule.maxWorkers else {
             throw SystemError("a kernel plan of \(plan.workers) workers", errno: EINVAL,
                               hint: "the module runs at most \(PinBenchModule.maxWorkers) workers per call: use --max-threads \(PinBenchModule.maxWorkers) or fewer")
