@@ -36,6 +36,14 @@
 #define PB_DEFAULT_BATCH 512
 #define PB_MAX_BATCH 4096
 
+/*
+ * memfd_pin_folios() and unpin_folio() arrived in 6.11: Kbuild looks for them in the tree's
+ * mm.h, and a kernel without them refuses PIN_MEMFD.
+ */
+#ifndef PB_HAVE_MEMFD_PIN
+#define PB_HAVE_MEMFD_PIN 0
+#endif
+
 /* A run of pinned pages of one folio: pages first, first + 1, ... first + count - 1. */
 struct pb_run {
 	struct page *first;
@@ -128,7 +136,9 @@ static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, bool folio_pi
 		struct pb_run *run = &chunk->runs[r];
 
 		if (folio_pins) {
+#if PB_HAVE_MEMFD_PIN
 			unpin_folio(page_folio(run->first));
+#endif
 		} else if (per_folio) {
 			unpin_user_page_range_dirty_lock(run->first, run->count, false);
 		} else {
@@ -193,6 +203,7 @@ static int pb_pin_chunk(struct pb_job *job, unsigned long index, struct page **p
 static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct folio **folios,
 			      struct pinbench_kmod_worker *out)
 {
+#if PB_HAVE_MEMFD_PIN
 	struct pb_file *file = job->file;
 	struct pb_chunk *chunk = &file->chunks[index];
 	unsigned long start = index * file->chunk_bytes;
@@ -234,6 +245,9 @@ static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct fo
 	}
 	out->chunks++;
 	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 /* -------------------------------------------------------------------------------------- */
@@ -445,6 +459,9 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 		goto out_free;	/* one pinned range per file */
 
 	if (req->flags & PINBENCH_KMOD_PIN_MEMFD) {
+		rc = -EOPNOTSUPP;
+		if (!PB_HAVE_MEMFD_PIN)
+			goto out_free;
 		job.memfd = fget(req->memfd);
 		rc = -EBADF;
 		if (!job.memfd)

@@ -629,9 +629,42 @@ for _memory in ("anon", "thp", "hugetlb-2m", "memfd"):
             if memory == "memfd":
                 records, _ = kmod_run(memory, "--gup", "memfd")
                 kmod_row(memory, "memfd", "folio", records)
+            if memory == "hugetlb-2m":
+                # memfd_pin_folios on a hugetlb memfd: one pin per 2 MiB folio.
+                with HugepagesReserved(20):
+                    records, _ = kmod_run("memfd-hugetlb-2m", "--gup", "memfd")
+                # The backend's own check holds it to exactly one folio run per 2 MiB page per module chunk.
+                expect(all(r["backendMetrics"]["values"]["folios"] == 16 for r in records),
+                       f"folio runs {[r['backendMetrics']['values']['folios'] for r in records]}, wanted 16 each")
+                kmod_row("memfd-hugetlb-2m", "memfd", "folio", records)
         return kmod_backend_check
     check(f"run --backend kmod on {_memory}: single, user and kernel verified by the module's counts and VmPin, "
           "both unpin modes")(_make_kmod())
+
+
+@check("kmod on prefaulted memory: remote against fast pins, per-page against folio unpins, medians of 5 (in-kernel ktime)")
+def kmod_paths():
+    rows = []
+    medians = {}
+    for memory in ("anon", "thp"):
+        for gup, unpin in (("remote", "folio"), ("fast", "folio"), ("remote", "per-page")):
+            stdout, _, _ = pinbench("run", "--backend", "kmod", "--strategy", "single", "--memory", memory, "--size", "64M",
+                                    "--prefault", "--gup", gup, "--unpin", unpin, "--reps", 5, "--warmup", 1, "--json")
+            records = records_of(stdout)
+            expect(len(records) == 5 and all(r["verified"] for r in records), f"{memory} {gup} {unpin}: not all verified")
+            pin = statistics.median(r["backendMetrics"]["values"]["inKernelPinSeconds"] for r in records)
+            unpinned = statistics.median(r["backendMetrics"]["values"]["inKernelUnpinSeconds"] for r in records)
+            wall = statistics.median(r["pinSeconds"] for r in records)
+            medians[(memory, gup, unpin)] = (pin, unpinned)
+            rows.append(f"| {memory} | {gup} | {unpin} | {pin * 1e3:.2f} ms | {wall * 1e3:.2f} ms | {unpinned * 1e3:.3f} ms |")
+    for memory in ("anon", "thp"):
+        fast = medians[(memory, "remote", "folio")][0] / medians[(memory, "fast", "folio")][0]
+        folio = medians[(memory, "remote", "per-page")][1] / medians[(memory, "remote", "folio")][1]
+        rows.append(f"| {memory} | remote / fast | per-page / folio | {fast:.2f}x | | {folio:.2f}x |")
+    table = ("| memory | gup | unpin | pin (kernel) | pin (user wall) | unpin (kernel) |\n"
+             "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
+    save("kmod-paths.md", table)
+    REPORT.append("## kmod, single, 64M prefaulted, medians of 5: pin paths and unpin modes (TCG)\n\n" + table)
 
 
 @check("run --backend kmod --strategy all --memory thp --size 1G --threads 2: verified rows with in-kernel per-worker times")
@@ -650,6 +683,35 @@ def kmod_headline():
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(KMOD_ROWS))
     save("kmod-modes.md", table)
     REPORT.append("## run --backend kmod, 32M, 2 threads, 4M min chunk: pin paths and unpin modes (TCG)\n\n" + table)
+
+
+@check("kmod: pinbench hold --backend kmod killed with SIGKILL while pinned leaves the module's counters and VmPin at 0")
+def kmod_hold_killed():
+    holder = subprocess.Popen([PINBENCH, "hold", "--backend", "kmod", "--memory", "anon", "--size", "16M",
+                               "--seconds", "120", "--no-compare"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        seen = ""
+        while time.time() < deadline:
+            line = holder.stderr.readline()
+            seen += line
+            if line.startswith("pinned in") or not line:
+                break
+        expect("pinned in" in seen, f"the holder never pinned: {seen[-300:]}")
+        expect(kmod.vm_pinned_kib(holder.pid) == 16 * 1024, f"the holder's VmPin is {kmod.vm_pinned_kib(holder.pid)} kB")
+        with kmod.Device() as device:
+            held = device.status()
+            holder.kill()
+            holder.wait()
+            after = device.status()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    expect(held["pinned_pages_all"] == 4096, f"while held: {held}")
+    expect(after["pinned_pages_all"] == 0 and after["files"] == 1, f"after SIGKILL: {after}")
+    expect(holder.returncode == -signal.SIGKILL, f"the holder ended with {holder.returncode}")
 
 
 @check("kmod: a process killed with pins held leaves VmPin and the module's counters at 0; rmmod waits for open files")
@@ -684,6 +746,24 @@ def kmod_sweep_skip():
     skipped = open(os.path.join(directory, "skipped.jsonl")).read().splitlines()
     expect(len(skipped) == 5 and all("kernel module is not loaded" in line for line in skipped),
            f"{len(skipped)} skipped: {skipped[:1]}")
+
+
+def lock_debugging_on():
+    with open("/proc/lockdep_stats") as stats:
+        return any(line.split(":")[0].strip() == "debug_locks" and line.split(":")[1].strip() == "1" for line in stats)
+
+
+if os.path.exists("/proc/lockdep_stats"):  # a debug kernel (lab/debug.config) only
+    @check("kmod on a debug kernel: lockdep still on after the module's checks, and no report names the module")
+    def kmod_debug_clean():
+        log = subprocess.run(["dmesg"], capture_output=True, text=True).stdout
+        reports = [line for line in log.splitlines()
+                   if re.search(r"BUG:|WARNING:|possible circular|sleeping function called|KASAN", line)]
+        ours = [line for line in log.splitlines() if re.search(r"pinbench_kmod|\bpb_\w+\+0x", line)]
+        expect(not ours, f"a kernel report names the module: {ours[:3]}")
+        expect(lock_debugging_on(), "lock debugging is off (a report or taint turned it off), so lockdep did not watch "
+               f"the module: {reports[:3]}")
+        REPORT.append("## debug kernel\n\nlockdep on to the end; kernel reports: " + ("; ".join(reports) or "none"))
 
 
 # --- Main ------------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ extension PinBenchModule {
             case ENOTTY: return "the loaded module speaks another uAPI than this pinbench (\(PinBenchModule.apiVersion)): rebuild and reload it (`sudo scripts/kmod.sh build && sudo scripts/kmod.sh load`)"
             case ENOMEM where pin: return "pinned_vm would pass RLIMIT_MEMLOCK (raise it with `ulimit -l`), or the kernel is out of memory"
             case EBUSY: return "this file already holds a pinned range"
+            case EOPNOTSUPP where pin: return "this kernel has no memfd_pin_folios (it came in 6.11): use --gup remote"
             case ENOENT: return "this file holds no pinned range"
             default: return nil
             }

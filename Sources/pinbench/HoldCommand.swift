@@ -23,7 +23,7 @@ struct HoldCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "vfio, mlock, populate or touch (default: vfio, the shim unless --vfio says otherwise).",
+    @Option(help: "vfio, mlock, populate, touch or kmod (default: vfio, the shim unless --vfio says otherwise).",
             transform: { try parseChoice($0, "backend") as BackendKind })
     var backend: BackendKind = .vfio
 
