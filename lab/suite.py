@@ -759,7 +759,8 @@ if os.path.exists("/proc/lockdep_stats"):  # a debug kernel (lab/debug.config) o
         log = subprocess.run(["dmesg"], capture_output=True, text=True).stdout
         reports = [line for line in log.splitlines()
                    if re.search(r"BUG:|WARNING:|possible circular|sleeping function called|KASAN", line)]
-        ours = [line for line in log.splitlines() if re.search(r"pinbench_kmod|\bpb_\w+\+0x", line)]
+        # A report names the module in its call trace: "pb_work+0x1c/0x2a0 [pinbench_kmod]".
+        ours = [line for line in log.splitlines() if re.search(r"\[pinbench_kmod\]|\bpb_\w+\+0x", line)]
         expect(not ours, f"a kernel report names the module: {ours[:3]}")
         expect(lock_debugging_on(), "lock debugging is off (a report or taint turned it off), so lockdep did not watch "
                f"the module: {reports[:3]}")

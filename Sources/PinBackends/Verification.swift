@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PinCore
 import PinSystem
 
@@ -40,6 +43,19 @@ extension Verification {
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// Every page of the region's file is allocated (`fstat`'s `st_blocks`, which shmem and
+    /// hugetlbfs count per page they hold): residency for pins taken through the file
+    /// (`memfd_pin_folios`), which fills the page cache without mapping anything, so `mincore`
+    /// on a hugetlb mapping sees none of it.
+    static func fileAllocated(_ region: Region) -> Verification {
+        guard let fd = region.fileDescriptor else { return .failed("\(region.kind) has no file") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failed("\(SystemError.last("fstat(\(region.kind) file)"))") }
+        let allocated = Int(info.st_blocks) * 512
+        return Verification(passed: allocated == region.size.bytes,
+                            detail: "\(ByteSize(allocated)) of \(region.size) allocated in the file (st_blocks)")
     }
 
     /// No base page of the region is mapped any more (`/proc/self/pagemap`).

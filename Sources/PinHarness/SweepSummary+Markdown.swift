@@ -13,6 +13,7 @@ extension SweepSummary {
             lines += table(group, phase: .pin)
             lines += [""]
             lines += table(group, phase: .unpin)
+            lines += inKernelTable(group)
             let flags = self.flags(group)
             if !flags.isEmpty { lines += [""] + flags }
             lines.append("")
@@ -84,6 +85,28 @@ extension SweepSummary {
                 row += [speedup.map(DurationFormat.ratio) ?? dash, efficiency.map(DurationFormat.percent) ?? dash]
             }
             lines.append(SummaryTable.line(row))
+        }
+        return lines
+    }
+
+    /// For a backend that times itself in the kernel (kmod): per cell the module's own pin and
+    /// unpin medians and what share of the userspace wall time they are. Empty otherwise.
+    func inKernelTable(_ group: Group) -> [String] {
+        let cells = group.cells.filter { $0.inKernelPin != nil }
+        guard !cells.isEmpty else { return [] }
+        var lines = ["", "In-kernel (module ktime, the longest call of each phase), medians:", "",
+                     SummaryTable.line(["cell", "pin", "of wall", "unpin", "of wall"]),
+                     SummaryTable.line(Array(repeating: "---", count: 5))]
+        for cell in cells {
+            let name = cell.cell.strategy == .single ? "single" : "\(cell.cell.strategy)/\(cell.cell.threads)"
+            func share(_ kernel: Statistics?, _ wall: Statistics?) -> String {
+                guard let kernel, let wall, wall.median > 0 else { return "-" }
+                return "\(formatDecimal(kernel.median / wall.median * 100, digits: 1))%"
+            }
+            lines.append(SummaryTable.line([
+                name, cell.inKernelPin.map { DurationFormat.seconds($0.median) } ?? "-", share(cell.inKernelPin, cell.pin),
+                cell.inKernelUnpin.map { DurationFormat.seconds($0.median) } ?? "-", share(cell.inKernelUnpin, cell.unpin),
+            ]))
         }
         return lines
     }

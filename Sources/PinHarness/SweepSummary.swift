@@ -21,6 +21,10 @@ public struct SweepSummary: Sendable {
         public var unpinSpeedup: Double?
         /// The first failure seen, for cells with unverified runs.
         public var failure: String?
+        /// The kernel's own time of each phase (the module's longest call), over the same
+        /// verified runs; nil for backends that do not time themselves in the kernel.
+        public var inKernelPin: Statistics? = nil
+        public var inKernelUnpin: Statistics? = nil
 
         /// Speedup over threads: 1.0 is perfect scaling.
         public var pinEfficiency: Double? { pinSpeedup.map { $0 / Double(cell.threads) } }
@@ -105,7 +109,9 @@ public struct SweepSummary: Sendable {
             unpin: Statistics(verified.map(\.unpinSeconds)),
             firstWarmupPinSeconds: firstWarmup.flatMap { $0.verified ? $0.pinSeconds : nil },
             pinGiBPerSecond: pin.map { cell.size.gibibytes / $0.median },
-            failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" })
+            failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" },
+            inKernelPin: Statistics(verified.compactMap { $0.backendMetrics?.values["inKernelPinSeconds"] }),
+            inKernelUnpin: Statistics(verified.compactMap { $0.backendMetrics?.values["inKernelUnpinSeconds"] }))
     }
 
     /// Every cell, in table order.

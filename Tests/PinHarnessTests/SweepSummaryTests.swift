@@ -1,3 +1,5 @@
+import Foundation
+import PinBackends
 @testable import PinHarness
 import PinCore
 import Testing
@@ -55,6 +57,25 @@ struct SweepSummaryTests {
         #expect(text.contains("| threads | user median | 95% CI | GiB/s | speedup | efficiency | kernel median |"))
         #expect(text.contains("| 2 | 500 ms | 500–500 ms | 2.00 | 2.00x | 100% | 800 ms | 800–800 ms | 1.25 | 1.25x | 63% |"))
         #expect(text.contains("| 4 | 250 ms | 200–350 ms | 4.00 | 4.00x | 100% | 400 ms | n=3 (<6) | 2.50 | 2.50x | 63% |"))
+    }
+
+    @Test("a kmod group gets the module's own pin and unpin medians and their share of the wall time; others do not")
+    func inKernel() {
+        var records = SweepFixtures.cell("single", pins: [1.0, 1.0, 1.0]) + SweepFixtures.cell("kernel", threads: 2, pins: [0.5, 0.5, 0.5])
+        for index in records.indices {
+            records[index].backend = "kmod"
+            records[index].cell = records[index].cell?.replacingOccurrences(of: "populate/", with: "kmod/")
+            records[index].backendMetrics = BackendMetrics(values: [
+                "inKernelPinSeconds": records[index].pinSeconds * 0.98, "inKernelUnpinSeconds": records[index].unpinSeconds / 2,
+            ])
+        }
+        let summary = SweepSummary(records: records)
+        #expect(summary.groups[0].cell(.kernel, threads: 2)?.inKernelPin?.median == 0.49)
+        let text = summary.markdown()
+        #expect(text.contains("In-kernel (module ktime, the longest call of each phase), medians:"))
+        #expect(text.contains("| single | 980 ms | 98.0% | 50.0 ms | 50.0% |"), "\(text)")
+        #expect(text.contains("| kernel/2 | 490 ms | 98.0% | 25.0 ms | 50.0% |"))
+        #expect(!SweepSummary(records: Self.records).markdown().contains("In-kernel"))
     }
 
     @Test("csv: one row per cell and phase, plain numbers, flags")

@@ -6,7 +6,8 @@ import PinSystem
 extension KmodBackend {
     /// The held ranges tile the region exactly; every file's module status agrees with its call
     /// and its chunk (pages, module chunks, folios as the memory kind allows); the module's
-    /// workers handled every chunk once; every page is resident; `VmPin` grew by the region.
+    /// workers handled every chunk once; every page is resident (in the file, for memfd pins);
+    /// `VmPin` grew by the region.
     public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
         let held = heldRanges().sorted { $0.chunk.offset < $1.chunk.offset }
         var problems: [String] = []
@@ -46,7 +47,9 @@ extension KmodBackend {
             detail: problems.isEmpty
                 ? "module: \(pages)/\(region.basePages) pages, \(folios) folio runs, \(moduleChunks) chunks in \(held.count) calls"
                 : "module: " + problems.prefix(3).joined(separator: "; "))
-        return module.and(.allResident(region)).and(.statusDelta(\.pinnedBytes, named: "VmPin", expected: region.size.bytes, since: baseline))
+        // memfd_pin_folios fills the file, not the page tables: residency is the file's.
+        let resident = options.pin == .memfd ? Verification.fileAllocated(region) : .allResident(region)
+        return module.and(resident).and(.statusDelta(\.pinnedBytes, named: "VmPin", expected: region.size.bytes, since: baseline))
     }
 
     /// Nothing is held, every idle file holds no pages, the unpin calls gave back every page,
