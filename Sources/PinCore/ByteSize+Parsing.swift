@@ -82,12 +82,13 @@ extension ByteSize: CustomStringConvertible {
         for (letter, shift) in Self.units {
             let unit = 1 << shift
             guard bytes >= unit else { continue }
-            if bytes % unit == 0 { return "\(bytes / unit)\(letter)" }
-            // Up to two decimals when that is still exact (1.5T, 1.25G).
-            for (digits, scale) in [(1, 10), (2, 100)] where (bytes * scale) % unit == 0 {
-                let scaled = bytes * scale / unit
-                let whole = scaled / scale
-                var fraction = String(scaled % scale)
+            let remainder = bytes % unit
+            if remainder == 0 { return "\(bytes / unit)\(letter)" }
+            // Up to two decimals when that is still exact (1.5T, 1.25G). Only the remainder
+            // is scaled (it is below 2^50), so no size near Int.max can overflow here.
+            for (digits, scale) in [(1, 10), (2, 100)] where (remainder * scale) % unit == 0 {
+                let whole = bytes / unit
+                var fraction = String(remainder * scale / unit)
                 while fraction.count < digits { fraction = "0" + fraction }
                 return "\(whole).\(fraction)\(letter)"
             }

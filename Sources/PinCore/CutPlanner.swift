@@ -76,6 +76,10 @@ public enum CutPlanner {
         guard parameters.minChunk.bytes > 0 else {
             throw .invalidParameter("the minimum chunk must be larger than zero")
         }
+        // Bounded like a size, so rounding it up to the alignment cannot overflow.
+        guard parameters.minChunk.bytes <= AddressSpace.largest.bytes else {
+            throw .invalidParameter("the minimum chunk \(parameters.minChunk) is larger than any address space (\(AddressSpace.largest))")
+        }
         let loadBalanceFactor = 4
         let align = parameters.align.resolve(for: memory)
         let nworks = min(max(size.bytes / parameters.minChunk.bytes, 1), parameters.maxThreads)

@@ -77,8 +77,9 @@ public enum MemoryKind: String, CaseIterable, Sendable, Codable, CustomStringCon
     public var mapsHugetlbfsFile: Bool { self == .hugetlbfs2m || self == .hugetlbfs1g }
 
     /// Checks that `size` is a positive whole number of this kind's pages.
-    public func validate(size: ByteSize) throws(PlanError) {
+    public func validate(size: ByteSize, addressSpace: AddressSpace = .largest) throws(PlanError) {
         guard size.bytes > 0 else { throw .emptyRange }
+        try addressSpace.check(size)
         guard size.bytes % pageSize.bytes == 0 else {
             throw .sizeNotPageMultiple(size: size, kind: self)
         }

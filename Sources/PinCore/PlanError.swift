@@ -4,6 +4,8 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case sizeNotPageMultiple(size: ByteSize, kind: MemoryKind)
     case zeroThreads
     case invalidParameter(String)
+    /// A size no address space can hold (checked before any arithmetic on it).
+    case beyondAddressSpace(size: ByteSize, limit: AddressSpace)
 
     public var description: String {
         switch self {
@@ -12,14 +14,17 @@ public enum PlanError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeNotPageMultiple(let size, let kind):
             let page = kind.pageSize.bytes
             let below = roundDown(size.bytes, toMultipleOf: page)
-            let above = roundUp(size.bytes, toMultipleOf: page)
-            let suggestion = below > 0
-                ? "\(ByteSize(below)) or \(ByteSize(above))" : ByteSize(above).description
+            // The size above may not exist (a size near Int.max): then only the one below.
+            let (above, overflow) = below.addingReportingOverflow(page)
+            let suggestion = overflow ? ByteSize(below).description
+                : below > 0 ? "\(ByteSize(below)) or \(ByteSize(above))" : ByteSize(above).description
             return "size \(size) is not a multiple of \(kind)'s page size \(ByteSize(page)): use \(suggestion)"
         case .zeroThreads:
             return "the thread count must be at least 1"
         case .invalidParameter(let message):
             return message
+        case .beyondAddressSpace(let size, let limit):
+            return "size \(size) cannot be mapped: a range must fit the address space, at most \(limit)"
         }
     }
 }

@@ -30,6 +30,8 @@ public final class Experiment {
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
         guard !configuration.strategies.isEmpty else { throw .invalidInput("no strategy to run") }
         self.configuration = configuration
+        // Before any arithmetic on the size: a range must fit this machine's address space.
+        do { try AddressSpace.current().check(configuration.size) } catch { throw .invalidInput(error.description) }
         var plans: [Strategy: CutPlan] = [:]
         for strategy in configuration.strategies {
             do {
@@ -41,6 +43,13 @@ public final class Experiment {
             }
         }
         self.plans = plans
+        // user threads are made per job and the kernel strategy's helpers once: all are real threads.
+        let userThreads = plans.values.map { $0.workers }.max() ?? 1
+        let limit = ThreadLimit.current()
+        guard userThreads <= limit.threads else {
+            throw .invalidInput("\(userThreads) workers need as many threads, and this process may start at most "
+                                + "\(limit.threads) (\(limit)): use fewer --threads")
+        }
         if configuration.baseline && configuration.numa.bind != .none {
             throw .invalidInput("--baseline's C twin runs its threads unbound, so it cannot be compared with --bind "
                                 + "\(configuration.numa.bind): drop one of them")

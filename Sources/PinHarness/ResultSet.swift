@@ -74,13 +74,15 @@ public struct ResultSet: Sendable {
         try Self.writeFile(text, to: path(name))
     }
 
-    /// Writes `text` to the file at `target`, through a temporary file and a rename.
+    /// Writes `text` to the file at `target`, through a temporary file and a rename; on failure
+    /// the temporary file is removed.
     public static func writeFile(_ text: String, to target: String) throws(HarnessError) {
         let temporary = target + ".tmp"
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
             if rename(temporary, target) != 0 { throw SystemError("rename(\(target))", errno: errno) }
         } catch {
+            unlink(temporary)  // a full disk must not leave a half-written file behind
             throw .failed("cannot write \(target): \(error)")
         }
     }

@@ -1,6 +1,7 @@
 import PinBackends
 import PinCore
 import PinEngine
+import PinSystem
 
 /// One measured repetition, as written by `pinbench run --json` (one JSON object per line).
 public struct RunRecord: Sendable, Codable, Equatable {
@@ -42,6 +43,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     /// `kmod` only: the module's pin path, batch, unpin mode and helper placement
     /// ("gup remote, batch 512, unpin folio, helpers unbound").
     public var kmod: String? = nil
+    /// More workers than the CPUs this process may use (absent otherwise).
+    public var oversubscribed: Bool? = nil
     /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
     public var backendMetrics: BackendMetrics? = nil
     /// Where memory and threads were (placement asked and found, binding, `sched_getcpu`).
@@ -76,6 +79,8 @@ extension RunRecord {
         if configuration.backend == .vfio { vfio = configuration.backendOptions.vfio.description }
         if configuration.backend == .foliosim { foliosim = configuration.backendOptions.foliosim.description }
         if configuration.backend == .kmod { kmod = configuration.backendOptions.kmod.description }
+        // More workers than CPUs is a comparison users may want, never one they should get by accident.
+        if plan.workers > CPUSet.allowed().count { oversubscribed = true }
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {

@@ -6,6 +6,8 @@ public struct SummaryTable: Sendable {
     public struct Row: Sendable, Equatable {
         public var variant: String
         public var workers: Int
+        /// More workers than CPUs (`RunRecord.oversubscribed`).
+        public var oversubscribed = false
         public var chunks: Int
         public var cutsInsideFolio: Int
         public var runs: Int
@@ -45,7 +47,7 @@ public struct SummaryTable: Sendable {
             let first = group[0]
             let pin = verifiedStats(group, \.pinSeconds)
             return Row(
-                variant: variant, workers: first.workers, chunks: first.chunks, cutsInsideFolio: first.cutsInsideFolio,
+                variant: variant, workers: first.workers, oversubscribed: first.oversubscribed == true, chunks: first.chunks, cutsInsideFolio: first.cutsInsideFolio,
                 runs: group.count, verifiedRuns: group.filter(\.verified).count, pin: pin,
                 unpin: verifiedStats(group, \.unpinSeconds),
                 threadStart: verifiedStats(group, \.threadStartSeconds), poolStartSeconds: first.poolStartSeconds,
@@ -84,7 +86,7 @@ public struct SummaryTable: Sendable {
         var lines = [Self.line(header), Self.line(header.map { _ in "---" })]
         for row in rows {
             var cells = [
-                row.variant, "\(row.workers)", "\(row.chunks)", "\(row.cutsInsideFolio)",
+                row.variant, "\(row.workers)" + (row.oversubscribed ? " (oversubscribed)" : ""), "\(row.chunks)", "\(row.cutsInsideFolio)",
                 stat(row.pin, \.median), stat(row.pin, \.min), stat(row.pin, \.max),
                 row.pinGiBPerSecond.map { formatDecimal($0, digits: 2) } ?? dash,
                 row.pinSpeedup.map(DurationFormat.ratio) ?? dash,

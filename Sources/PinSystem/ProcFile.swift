@@ -52,7 +52,8 @@ public enum ProcFile {
             let rest = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let first = rest.first, let value = Int(first) else { continue }
             let isKilobytes = rest.count > 1 && rest[1].lowercased() == "kb"
-            fields[key] = isKilobytes ? value * 1024 : value
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: isKilobytes ? 1024 : 1)
+            fields[key] = overflow ? Int.max : bytes
         }
         return fields
     }

@@ -61,7 +61,7 @@ extension Region {
     /// the hugetlb pool for hugetlb kinds, `MemAvailable` less a margin for the others.
     public static func map(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
         do {
-            try kind.validate(size: size)
+            try kind.validate(size: size, addressSpace: .current())
         } catch {
             throw .invalidSize(error)
         }
@@ -104,7 +104,7 @@ extension Region {
     /// needs no 64 GiB. Touching it faults.
     public static func reserve(kind: MemoryKind, size: ByteSize, alignment: PageSize) throws(RegionError) -> Region {
         do {
-            try kind.validate(size: size)
+            try kind.validate(size: size, addressSpace: .current())
         } catch {
             throw .invalidSize(error)
         }

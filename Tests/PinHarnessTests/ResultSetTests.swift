@@ -61,3 +61,19 @@ struct ResultSetTests {
         #expect(throws: HarnessError.self) { try ResultSet.open("\(folder)/missing") }
     }
 }
+
+@Suite("Result set files on a failing disk")
+struct ResultSetWriteFailureTests {
+    @Test("a write that cannot finish leaves no .tmp file behind (it left an empty summary.md.tmp)")
+    func noTemporaryLeft() throws {
+        let folder = SweepFixtures.temporaryFolder()
+        defer { SweepFixtures.cleanUp(folder) }
+        // The target is a folder with a file in it, so the rename over it fails after the
+        // temporary file was written, as a full disk fails a write.
+        let target = folder + "/summary.md"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: target + "/keep", contents: Data("x".utf8)))
+        #expect(throws: HarnessError.self) { try ResultSet.writeFile("table", to: target) }
+        #expect(!FileManager.default.fileExists(atPath: target + ".tmp"))
+    }
+}
