@@ -11,6 +11,8 @@ extension ResultSet {
         public var plotsMessage: String
         /// (cell, round) pairs the specification asks for that have no record, skipped cells aside.
         public var missingRepetitions: Int?
+        /// Records that repeated a (cell, round, warm-up) already read, left out of every figure.
+        public var duplicates: Int = 0
     }
 
     /// The set's name: its folder's last component.
@@ -28,7 +30,7 @@ extension ResultSet {
 
     /// Re-renders `summary.md`, `summary.csv`, the plots and `README.md` from `runs.jsonl`.
     public func render(machineLine: String?) throws(HarnessError) -> Rendering {
-        let records = try readRecords()
+        let (records, duplicates) = try readUniqueRecords()
         let skipped = try readSkipped()
         let summary = SweepSummary(records: records, skipped: skipped)
         let specification = try specification()
@@ -55,6 +57,10 @@ extension ResultSet {
             header.append("\(records.count) repetitions recorded (\(warmups) warm-up).  ")
         }
         if let line = Self.placementLine(records: records, options: specification?.numa) { header.append(line) }
+        if duplicates > 0 {
+            header.append("**Duplicates**: \(duplicates) records repeated a (cell, round) already recorded "
+                + "(two sweeps wrote this set at once); each is counted once.  ")
+        }
         if let missing, missing > 0 {
             header.append("**Incomplete**: \(missing) repetitions missing; finish with `pinbench sweep --resume \(directory)`.")
         }
@@ -64,7 +70,8 @@ extension ResultSet {
         let plotsMessage = try SweepPlots(summary: summary).write(into: self)
         try write(readme(summary: summary, specification: specification, machineLine: machineLine, missing: missing),
                   to: "README.md")
-        return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing)
+        return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing,
+                         duplicates: duplicates)
     }
 
     /// Where memory and threads were asked to go and how many runs missed, when anything was

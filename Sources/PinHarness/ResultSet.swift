@@ -121,6 +121,22 @@ public struct ResultSet: Sendable {
 
     /// Every record of `runs.jsonl`. A last line without its newline (a process killed in the
     /// middle of a write) is ignored; any other line that does not parse is an error naming it.
+    /// The records with each (cell, round, warm-up) counted once, the first kept, and how many
+    /// repeats were left out (two sweeps once wrote one set at once). Records without a cell
+    /// (`run --jsonl`) are all kept.
+    public func readUniqueRecords() throws(HarnessError) -> (records: [RunRecord], duplicates: Int) {
+        Self.unique(try readRecords())
+    }
+
+    static func unique(_ records: [RunRecord]) -> (records: [RunRecord], duplicates: Int) {
+        var seen: Set<String> = []
+        let kept = records.filter { record in
+            guard let cell = record.cell, let round = record.round else { return true }
+            return seen.insert("\(Sweep.pairKey(cell, round: round))/\(record.warmup)").inserted
+        }
+        return (kept, records.count - kept.count)
+    }
+
     public func readRecords() throws(HarnessError) -> [RunRecord] {
         try readLines(RunRecord.self, from: Self.runsFile)
     }

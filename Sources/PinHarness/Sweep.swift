@@ -60,6 +60,9 @@ public final class Sweep {
     public func run(
         stopWhen shouldStop: () -> Bool = { InterruptFlag.isRaised }, onEvent: (Event) -> Void = { _ in }
     ) throws(HarnessError) -> Outcome {
+        // One sweep at a time per set, held to the end: two would measure the same rounds twice.
+        let lock = try ResultSetLock(resultSet)
+        defer { withExtendedLifetime(lock) {} }
         try resultSet.truncateUnfinishedLine()
         let finished = Self.finishedPairs(try resultSet.readRecords())
         let rounds = specification.rounds

@@ -36,8 +36,12 @@ struct ReportCommand: ParsableCommand {
             if compare {
                 let base = try ResultSet.open(directories[0])
                 let new = try ResultSet.open(directories[1])
-                let comparison = ResultComparison(
-                    base: SweepSummary(records: try base.readRecords()), new: SweepSummary(records: try new.readRecords()))
+                let (baseRecords, baseDuplicates) = try base.readUniqueRecords()
+                let (newRecords, newDuplicates) = try new.readUniqueRecords()
+                for (set, duplicates) in [(base, baseDuplicates), (new, newDuplicates)] where duplicates > 0 {
+                    printError("pinbench: warning: \(set.directory): dropped \(duplicates) duplicated records (same cell, round and warm-up); each is counted once")
+                }
+                let comparison = ResultComparison(base: SweepSummary(records: baseRecords), new: SweepSummary(records: newRecords))
                 let text = comparison.markdown(baseName: Self.describe(base), newName: Self.describe(new))
                 print(text, terminator: "")
                 if let output { try ResultSet.writeFile(text, to: output) }
@@ -46,6 +50,9 @@ struct ReportCommand: ParsableCommand {
             let set = try ResultSet.open(directories[0])
             let rendering = try set.render(machineLine: set.machine()?.oneLine)
             print(rendering.markdown)
+            if rendering.duplicates > 0 {
+                printError("pinbench: warning: dropped \(rendering.duplicates) duplicated records (same cell, round and warm-up); each is counted once")
+            }
             printError(rendering.plotsMessage)
             printError("pinbench: rewrote summary.md, summary.csv, plots/ and README.md in \(set.directory)")
         } catch {

@@ -77,3 +77,49 @@ struct ResultSetWriteFailureTests {
         #expect(!FileManager.default.fileExists(atPath: target + ".tmp"))
     }
 }
+
+@Suite("One sweep at a time per result set, and each repetition counted once")
+struct ResultSetConcurrencyTests {
+    @Test("a second lock on a set is refused at once with the holder's pid; released, the set can be locked again")
+    func lock() throws {
+        let folder = SweepFixtures.temporaryFolder()
+        defer { SweepFixtures.cleanUp(folder) }
+        let set = try ResultSet.create(at: folder + "/set")
+        var first: ResultSetLock? = try ResultSetLock(set)
+        #expect {
+            try ResultSetLock(set)
+        } throws: { error in
+            guard let error = error as? HarnessError, case .unavailable(let message) = error else { return false }
+            return message.contains("in use by another pinbench sweep (pid \(getpid()))")
+        }
+        withExtendedLifetime(first) {}
+        first = nil
+        _ = try ResultSetLock(set)
+    }
+
+    @Test("duplicated (cell, round, warm-up) records are counted once, and the summary says how many were dropped")
+    func duplicates() throws {
+        let folder = SweepFixtures.temporaryFolder()
+        defer { SweepFixtures.cleanUp(folder) }
+        let set = try ResultSet.create(at: folder + "/set")
+        let single = SweepFixtures.cell("single", warmup: 1.0, pins: [1.0, 2.0])
+        // A second sweep wrote rounds 0 and 1 again, round 1 with another time.
+        var again = single[1]
+        again.pinSeconds = 9
+        let records = single + [single[0], again]
+        let appender = try set.appender()
+        for record in records { try appender.append(try JSONLinesAppender.line(record)) }
+        let (unique, dropped) = try set.readUniqueRecords()
+        #expect(dropped == 2 && unique == single)
+        let rendering = try set.render(machineLine: nil)
+        #expect(rendering.duplicates == 2)
+        #expect(rendering.markdown.contains("**Duplicates**: 2 records repeated a (cell, round) already recorded"))
+        // Two measured runs, round 1 at its first time: the median of 1.0 and 2.0.
+        #expect(rendering.summary.groups.first?.single?.runs == 2)
+        #expect(rendering.summary.groups.first?.single?.pin?.median == 1.5)
+        // Records without a cell (run --jsonl) are never taken for duplicates.
+        var loose = SweepFixtures.record("single", pin: 5)
+        loose.cell = nil
+        #expect(ResultSet.unique([loose, loose]).duplicates == 0)
+    }
+}

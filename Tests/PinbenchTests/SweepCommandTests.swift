@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -20,6 +23,30 @@ struct SweepCommandTests {
 
     static let smallSweep = ["sweep", "--backends", "populate", "--memory", "anon", "--sizes", "32M",
                              "--threads", "1,2", "--min-chunk", "4M", "--align", "base", "--seed", "5"]
+
+    @Test("a second sweep on a set in use is refused at once with the holder's pid (two resumes once wrote 294 records for 201 keys)")
+    func secondSweepRefused() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let set = folder + "/set"
+        let first = try PinbenchProcess.run(["sweep", "--backends", "populate", "--memory", "anon", "--sizes", "4M",
+                                            "--threads", "1", "--strategies", "single", "--reps", "1", "--warmup", "0",
+                                            "--output", set])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        // Hold the set as a running sweep does: an exclusive flock on its .lock, with our pid in it.
+        let fd = open(set + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        try #require(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let pid = "\(getpid())\n"
+        #expect(pwrite(fd, pid, pid.utf8.count, 0) == pid.utf8.count)
+        let second = try PinbenchProcess.run(["sweep", "--resume", set])
+        close(fd)
+        #expect(second.status == 2, "stderr: \(second.stderr)")
+        #expect(second.stderr.contains("is in use by another pinbench sweep (pid \(getpid()))"), "\(second.stderr)")
+        let records = try Self.records(in: set)
+        #expect(records.count == 1)
+        let third = try PinbenchProcess.run(["sweep", "--resume", set])
+        #expect(third.status == 0, "once released the set resumes: \(third.stderr)")
+    }
 
     @Test("SIGINT ends a sweep cleanly: exit 130, only whole lines on disk, and --resume finishes exactly the rest")
     func interruptAndResume() throws {
