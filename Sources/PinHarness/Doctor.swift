@@ -27,7 +27,7 @@ public enum Doctor {
     /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA
     /// balancing, VM effects.
     public static func settings(machine: MachineRecord) -> [Check] {
-        var checks: [Check] = []
+        var checks: [Check] = [journal()]
         checks.append(Check(
             subject: "root", status: machine.isRoot ? .works : .note,
             detail: machine.isRoot ? "running as root" : "not root",
@@ -82,6 +82,21 @@ public enum Doctor {
 
     /// The hugetlbfs mounts libhugetlbfs found at start, which `hugetlbfs-2m` and `hugetlbfs-1g`
     /// map their files on; for a size without one, the command that mounts it.
+    /// What PinBench changed on the machine and has not given back (`MachineJournal`): a
+    /// running pinbench's reservations, or a dead one's that this process could not restore
+    /// (every start tries; doctor --restore tries again).
+    static func journal() -> Check {
+        let subject = "pinbench journal (\(MachineJournal.directory))"
+        let entries = MachineJournal.entries()
+        guard !entries.isEmpty else { return Check(subject: subject, status: .works, detail: "nothing left to give back", fix: nil) }
+        let live = entries.filter { MachineJournal.ownerAlive($0.entry) }
+        let stale = entries.filter { !MachineJournal.ownerAlive($0.entry) }
+        var parts = live.map { "pid \($0.entry.pid) (running) holds \($0.entry.granted ?? $0.entry.requested) pages of the \($0.entry.subject)" }
+        parts += stale.map { MachineJournal.describe($0.entry) }
+        return Check(subject: subject, status: stale.isEmpty ? .works : .unavailable, detail: parts.joined(separator: "; "),
+                     fix: stale.isEmpty ? nil : "as root: pinbench doctor --restore")
+    }
+
     static func hugetlbfsMounts() -> Check {
         let discovered = HugetlbfsMount.discover()
         let usedSizes = Set(MemoryKind.allCases.filter(\.mapsHugetlbfsFile).compactMap { $0.hugetlbPageSize?.bytes })

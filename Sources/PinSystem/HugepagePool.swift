@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PinCore
+
 /// One hugetlb pool (`/sys/kernel/mm/hugepages/hugepages-<kB>kB`), as the kernel reports it.
 public struct HugepagePool: Sendable, Equatable {
     /// The page size in bytes.
@@ -54,23 +59,43 @@ public final class HugepageReservation: @unchecked Sendable {
     /// reservations (parallel tests) each return their own pages.
     public let granted: Int
     private var released = false
+    /// The journal entry that gives the pages back if this process dies holding them.
+    private let journalPath: String
 
     /// Grows the pool of `pageSize` by `pages`; throws if not root or the kernel refuses.
+    /// The growth is journaled first (`MachineJournal`), so a SIGKILL cannot keep the pages.
     public init(pageSize: Int, additional pages: Int) throws(SystemError) {
         guard let before = HugepagePool.read(pageSize: pageSize) else {
             throw SystemError("read(\(HugepagePool.directory(pageSize: pageSize)))", errno: 2,
                               hint: "this kernel has no \(pageSize / 1024) kB hugetlb pool")
         }
-        let after = try HugepagePool.resize(pageSize: pageSize, to: before.total + pages)
+        var entry = MachineJournal.Entry(
+            kind: "hugepages", path: "\(HugepagePool.directory(pageSize: pageSize))/nr_hugepages", before: before.total,
+            requested: pages, granted: nil, pid: getpid(), startTime: MachineJournal.ownStartTime,
+            subject: "\(ByteSize(pageSize)) hugetlb pool")
+        let journalPath = try MachineJournal.record(entry)
+        let after: HugepagePool
+        do {
+            after = try HugepagePool.resize(pageSize: pageSize, to: before.total + pages)
+        } catch {
+            // The write may still have grown the pool part-way: give back what it added.
+            _ = MachineJournal.restore(entry)
+            MachineJournal.remove(journalPath)
+            throw error
+        }
         self.pageSize = pageSize
         self.originalTotal = before.total
         self.granted = after.total - before.total
+        self.journalPath = journalPath
+        entry.granted = granted
+        try? MachineJournal.update(entry, at: journalPath)
     }
 
-    /// Gives the pages back (idempotent).
+    /// Gives the pages back (idempotent) and drops the journal entry.
     public func release() {
         guard !released else { return }
         released = true
+        defer { MachineJournal.remove(journalPath) }
         guard granted > 0, let now = HugepagePool.read(pageSize: pageSize) else { return }
         _ = try? HugepagePool.resize(pageSize: pageSize, to: max(now.total - granted, 0))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHarness
+import PinSystem
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,14 @@ struct DoctorCommand: ParsableCommand {
             """
     )
 
+    @Flag(help: "Give back what a killed pinbench left on the machine (hugepage pools it grew), then diagnose. Every pinbench start tries this too; without the right it prints the command.")
+    var restore = false
+
     func run() throws {
+        if restore {
+            let lines = MachineJournal.recoverStale()
+            print(lines.isEmpty ? "restore: nothing left to give back" : lines.map { "restore: \($0)" }.joined(separator: "\n"))
+        }
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let diagnosis = Doctor.report(machine: machine)
         print(diagnosis.text)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinHarness
+import PinSystem
 
 @main
 struct PinBenchCommand: ParsableCommand {
@@ -12,4 +13,10 @@ struct PinBenchCommand: ParsableCommand {
                       CalibrateCommand.self, TopologyCommand.self, HoldCommand.self, VFIORulesCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Every start first gives back what a killed pinbench left on the machine (its journal).
+    static func main() {
+        for line in MachineJournal.recoverStale() { printError("pinbench: \(line)") }
+        main(nil)
+    }
 }
