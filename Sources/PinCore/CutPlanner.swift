@@ -1,5 +1,8 @@
 /// Splits a region into chunks for each strategy, exactly as DESIGN.md states them.
 public enum CutPlanner {
+    /// The most workers any plan has (a million: far above any machine's CPUs).
+    public static let maxWorkers = 1 << 20
+
     /// Plans `strategy` over `size` bytes of `memory`.
     /// - Parameters:
     ///   - threads: for `user` the number of slices; for `kernel` padata's `max_threads`
@@ -15,6 +18,11 @@ public enum CutPlanner {
     ) throws(PlanError) -> CutPlan {
         try memory.validate(size: size)
         guard threads >= 1 else { throw .zeroThreads }
+        // Every worker is a chunk or more in memory (and a thread to start): bounded so that no
+        // count can make a plan of billions of chunks.
+        guard threads <= maxWorkers else {
+            throw .invalidParameter("\(threads) threads: PinBench plans at most \(maxWorkers) workers")
+        }
         switch strategy {
         case .single:
             return CutPlan(

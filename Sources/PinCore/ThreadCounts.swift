@@ -33,6 +33,7 @@ public struct ThreadCounts: Sendable, Equatable, CustomStringConvertible {
                 let high = try Self.count(highText, cpus: cpus, item: item)
                 guard low <= high else { throw .emptyRange(item) }
                 if let step {
+                    guard (high - low) / step < Self.maxCounts else { throw .tooMany(item, limit: Self.maxCounts) }
                     values += Array(stride(from: low, through: high, by: step))
                     values.append(high)
                 } else {
@@ -49,8 +50,13 @@ public struct ThreadCounts: Sendable, Equatable, CustomStringConvertible {
                 values.append(try Self.count(item, cpus: cpus, item: item))
             }
         }
+        guard Set(values).count <= Self.maxCounts else { throw .tooMany(text, limit: Self.maxCounts) }
         self.init(values)
     }
+
+    /// The most counts one list may hold (each is a sweep column), and the largest count: as
+    /// many workers as a plan may have (`CutPlanner.maxWorkers`).
+    public static let maxCounts = 1024
 
     /// One count: a positive integer, or `nproc` / `cpus`.
     static func count(_ text: String, cpus: Int, item: String) throws(ThreadCountsError) -> Int {
@@ -59,6 +65,7 @@ public struct ThreadCounts: Sendable, Equatable, CustomStringConvertible {
         default:
             guard let value = Int(text) else { throw .malformed(item) }
             guard value >= 1 else { throw .notPositive(item) }
+            guard value <= CutPlanner.maxWorkers else { throw .tooLarge(item, limit: CutPlanner.maxWorkers) }
             return value
         }
     }
@@ -73,6 +80,8 @@ public enum ThreadCountsError: Error, Equatable, Sendable, CustomStringConvertib
     case notPositive(String)
     case emptyRange(String)
     case badStep(String)
+    case tooLarge(String, limit: Int)
+    case tooMany(String, limit: Int)
 
     static let accepted = "write counts like 4, 1,2,4,8, 1..64 (powers of two), 1..nproc or 2..16:2"
 
@@ -82,6 +91,8 @@ public enum ThreadCountsError: Error, Equatable, Sendable, CustomStringConvertib
         case .notPositive(let text): return "thread counts must be at least 1 (got '\(text)')"
         case .emptyRange(let text): return "range '\(text)' is empty: its start is above its end"
         case .badStep(let text): return "range '\(text)' needs a positive step after ':'"
+        case .tooLarge(let text, let limit): return "thread count '\(text)' is above \(limit), the most workers PinBench plans"
+        case .tooMany(let text, let limit): return "'\(text)' makes more than \(limit) thread counts: give fewer, or a larger step"
         }
     }
 }
