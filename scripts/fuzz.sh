@@ -9,8 +9,9 @@
 # it found in .fuzz/corpus/<target>; a crash is saved in .fuzz/artifacts/ and ends the script
 # with exit 1 (reproduce: PINBENCH_FUZZ_TARGET=<target> Fuzz/.build/debug/PinBenchFuzz FILE).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/lib/setup.sh"
+ensure_swift
+cd "$PINBENCH_ROOT"
 
 seconds="${1:-60}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz: SECONDS must be a whole number, not '$seconds'" >&2; exit 64; }

@@ -3,13 +3,16 @@
 # (scripts/lab.sh test: the real VFIO, iommufd and NUMA paths in a QEMU guest; its first run
 # builds and caches the lab kernel, about 11 minutes on 2 cores). --no-lab skips the lab.
 # As root, the hugetlb tests reserve a few 2 MiB pages and give them back; otherwise they skip.
+# Between them every fuzz target runs briefly (scripts/fuzz.sh, PINBENCH_FUZZ_SECONDS each,
+# default 20), so a crash its corpus already reaches fails CI; --no-fuzz skips that.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
-lab=1
+lab=1 fuzz=1
 for argument in "$@"; do
     case "$argument" in
         --no-lab) lab=0 ;;
-        *) echo "usage: scripts/test.sh [--no-lab]" >&2; exit 64 ;;
+        --no-fuzz) fuzz=0 ;;
+        *) echo "usage: scripts/test.sh [--no-lab] [--no-fuzz]" >&2; exit 64 ;;
     esac
 done
 ensure_packages
@@ -17,6 +20,9 @@ ensure_swift
 cd "$PINBENCH_ROOT"
 swift build --build-tests
 swift test
+if [ "$fuzz" = 1 ]; then
+    bash scripts/fuzz.sh "${PINBENCH_FUZZ_SECONDS:-20}"
+fi
 if [ "$lab" = 1 ]; then
     bash scripts/lab.sh test
 fi

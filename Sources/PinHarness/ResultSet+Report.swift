@@ -19,8 +19,14 @@ extension ResultSet {
     public var name: String { String(directory.split(separator: "/").last ?? Substring(directory)) }
 
     /// The sweep's specification, when the set has one (sets from `pinbench run --jsonl` do not).
+    /// A damaged or hostile one (a count past the bounds `validate` states) is an error.
     public func specification() throws(HarnessError) -> SweepSpecification? {
-        exists(Self.specificationFile) ? try readJSON(SweepSpecification.self, from: Self.specificationFile) : nil
+        guard exists(Self.specificationFile) else { return nil }
+        let specification = try readJSON(SweepSpecification.self, from: Self.specificationFile)
+        do { try specification.validate() } catch {
+            throw .invalidInput("\(path(Self.specificationFile)) is not a sweep PinBench can read back: \(error)")
+        }
+        return specification
     }
 
     /// The machine the set was measured on, when `machine.json` is there and reads.

@@ -154,5 +154,26 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         if strategies.isEmpty { throw .invalidInput("no strategy to sweep") }
         if repetitions < 1 { throw .invalidInput("--reps must be at least 1") }
         if warmups < 0 { throw .invalidInput("--warmup cannot be negative") }
+        // Bounds, so a damaged or hostile sweep.json (read by --resume) is an error, not an
+        // overflow or a sweep of billions of cells.
+        if repetitions > Self.maxRounds || warmups > Self.maxRounds {
+            throw .invalidInput("--reps and --warmup must be at most \(Self.maxRounds)")
+        }
+        if threads.count > ThreadCounts.maxCounts || sizes.count > ThreadCounts.maxCounts {
+            throw .invalidInput("at most \(ThreadCounts.maxCounts) thread counts and sizes")
+        }
+        if let large = threads.first(where: { $0 > CutPlanner.maxWorkers }) {
+            throw .invalidInput("thread count \(large) is above \(CutPlanner.maxWorkers), the most workers PinBench plans")
+        }
+        for size in sizes {
+            do { try AddressSpace.largest.check(ByteSize(size)) } catch { throw .invalidInput(error.description) }
+            if size < 1 { throw .invalidInput("sizes must be larger than zero") }
+        }
+        if minChunkBytes < 1 || minChunkBytes > AddressSpace.largest.bytes {
+            throw .invalidInput("the minimum chunk must be 1 byte to \(AddressSpace.largest)")
+        }
     }
+
+    /// The most measured (or warm-up) rounds a sweep may ask for.
+    public static let maxRounds = 1_000_000
 }

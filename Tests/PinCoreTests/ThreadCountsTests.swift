@@ -46,3 +46,19 @@ struct ThreadCountsTests {
         #expect(ThreadCounts([8, 1, 2, 2]).description == "1,2,8")
     }
 }
+
+@Suite("Thread-count lists a fuzzer wrote")
+struct ThreadCountsBoundsTests {
+    @Test("a huge stepped range is refused at once (it ran forever), as are counts past the planner's bound and Int.max", arguments: [
+        "2..6666666666666633320:2", "2..1048576:1", "9223372036854775807..9223372036854775807", "1..9223372036854775807", "2097152",
+    ])
+    func refused(text: String) {
+        #expect(throws: ThreadCountsError.self) { try ThreadCounts(parsing: text, cpus: 2) }
+    }
+
+    @Test("the bounds themselves are accepted")
+    func edges() throws {
+        #expect(try ThreadCounts(parsing: "1..1048576", cpus: 2).values.last == 1 << 20)
+        #expect(try ThreadCounts(parsing: "1..1024:1", cpus: 2).values.count == 1024)
+    }
+}

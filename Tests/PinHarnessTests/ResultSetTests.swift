@@ -123,3 +123,34 @@ struct ResultSetConcurrencyTests {
         #expect(ResultSet.unique([loose, loose]).duplicates == 0)
     }
 }
+
+@Suite("A damaged sweep.json is an error for report and --resume")
+struct DamagedSpecificationTests {
+    @Test("repetitions past the bound, a size no address space holds, or a thread count past the planner's are refused")
+    func damaged() throws {
+        let folder = SweepFixtures.temporaryFolder()
+        defer { SweepFixtures.cleanUp(folder) }
+        let good = SweepSpecification(backends: [.populate], memory: [.anon], sizes: [.mib(4)], threads: [1, 2], seed: 1,
+                                      commandLine: "pinbench sweep")
+        var damaged: [SweepSpecification] = []
+        for field in 0..<5 {
+            var spec = good
+            switch field {
+            case 0: spec.repetitions = Int.max
+            case 1: spec.warmups = Int.max
+            case 2: spec.sizes = [Int.max]
+            case 3: spec.threads = [Int.max]
+            default: spec.minChunkBytes = Int.max
+            }
+            damaged.append(spec)
+        }
+        for (index, spec) in damaged.enumerated() {
+            let set = try ResultSet.create(at: folder + "/set\(index)")
+            try set.writeJSON(spec, to: ResultSet.specificationFile)
+            #expect(throws: HarnessError.self) { try set.specification() }
+        }
+        let set = try ResultSet.create(at: folder + "/good")
+        try set.writeJSON(good, to: ResultSet.specificationFile)
+        #expect(try set.specification() == good)
+    }
+}
