@@ -113,6 +113,24 @@ class HugepagesReserved:
         write(self.path, self.before)
 
 
+def start_holder(*hold_arguments):
+    """Starts `pinbench hold` with these arguments and returns it once it says its pin is done."""
+    holder = subprocess.Popen([PINBENCH, "hold", *hold_arguments, "--seconds", "120", "--no-compare"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    seen = ""
+    while time.time() < deadline:
+        line = holder.stderr.readline()
+        seen += line
+        if line.startswith("pinned in") or not line:
+            break
+    if "pinned in" not in seen:
+        holder.kill()
+        holder.wait()
+        raise CheckFailed(f"the holder never pinned: {seen[-300:]}")
+    return holder
+
+
 # --- Checks -----------------------------------------------------------------------------------
 
 CHECKS = []
@@ -396,19 +414,9 @@ def nonviable_group():
 
 @check("bad input: a second container (type1, or iommufd on the same device) on a group in use is refused with exit 2")
 def second_container():
-    holder = subprocess.Popen([PINBENCH, "hold", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
-                               "--size", "4M", "--seconds", "120", "--no-compare"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # The holder has its container once it says its pin is done.
+    holder = start_holder("--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon", "--size", "4M")
     try:
-        # Wait until the holder has its container (it says so when the pin is done).
-        deadline = time.time() + 120
-        seen = ""
-        while time.time() < deadline:
-            line = holder.stderr.readline()
-            seen += line
-            if line.startswith("pinned in") or not line:
-                break
-        expect("pinned in" in seen, f"the holder never pinned: {seen[-300:]}")
         _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--size", "4M", "--reps", "1",
                                 "--warmup", "0", "--strategy", "single", rc=2)
         expect("in use by another process" in stderr, f"message: {stderr.strip()[-300:]}")
@@ -687,18 +695,8 @@ def kmod_headline():
 
 @check("kmod: pinbench hold --backend kmod killed with SIGKILL while pinned leaves the module's counters and VmPin at 0")
 def kmod_hold_killed():
-    holder = subprocess.Popen([PINBENCH, "hold", "--backend", "kmod", "--memory", "anon", "--size", "16M",
-                               "--seconds", "120", "--no-compare"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    holder = start_holder("--backend", "kmod", "--memory", "anon", "--size", "16M")
     try:
-        deadline = time.time() + 120
-        seen = ""
-        while time.time() < deadline:
-            line = holder.stderr.readline()
-            seen += line
-            if line.startswith("pinned in") or not line:
-                break
-        expect("pinned in" in seen, f"the holder never pinned: {seen[-300:]}")
         expect(kmod.vm_pinned_kib(holder.pid) == 16 * 1024, f"the holder's VmPin is {kmod.vm_pinned_kib(holder.pid)} kB")
         with kmod.Device() as device:
             held = device.status()
