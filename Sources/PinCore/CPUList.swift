@@ -14,6 +14,8 @@ public enum CPUList {
             let last = bounds.count == 2 ? cpuNumber(bounds[1]) : first
             guard let last, first <= last else { return nil }
             cpus.append(contentsOf: first...last)
+            // No machine has more CPUs than numbers below 65536: a longer list repeats itself.
+            guard cpus.count <= 65_536 else { return nil }
         }
         return cpus
     }
