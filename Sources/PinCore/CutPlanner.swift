@@ -2,6 +2,8 @@
 public enum CutPlanner {
     /// The most workers any plan has (a million: far above any machine's CPUs).
     public static let maxWorkers = 1 << 20
+    /// The most chunks any plan has (padata's 4 per worker for 262144 workers).
+    public static let maxChunks = 1 << 20
 
     /// Plans `strategy` over `size` bytes of `memory`.
     /// - Parameters:
@@ -93,9 +95,14 @@ public enum CutPlanner {
         let nworks = min(max(size.bytes / parameters.minChunk.bytes, 1), parameters.maxThreads)
         let unaligned = max(size.bytes / (nworks * loadBalanceFactor), parameters.minChunk.bytes, 1)
         let chunk = roundUp(unaligned, toMultipleOf: align.bytes)
+        let count = (size.bytes + chunk - 1) / chunk
+        guard count <= maxChunks else {
+            throw .invalidParameter("\(nworks) workers would cut \(size) into \(count) chunks of \(ByteSize(chunk)); "
+                                    + "PinBench plans at most \(maxChunks): raise --min-chunk or lower --threads")
+        }
 
         var chunks: [Chunk] = []
-        chunks.reserveCapacity((size.bytes + chunk - 1) / chunk)
+        chunks.reserveCapacity(count)
         var cursor = 0
         while cursor < size.bytes {
             let end = min(roundUp(cursor + 1, toMultipleOf: chunk), size.bytes)

@@ -60,3 +60,14 @@ struct KernelPlanTests {
         }
     }
 }
+
+@Suite("Kernel plans a fuzzer wrote")
+struct KernelPlanBoundsTests {
+    @Test("655360 workers over 4.5P would cut 2.6 million chunks (ten seconds under the fuzzer): refused with what to change")
+    func tooManyChunks() {
+        #expect {
+            try CutPlanner.plan(strategy: .kernel, size: ByteSize(0x0012_0000_0000_0000), memory: .anon, threads: 655_360,
+                                kernel: KernelPlanParameters(align: .base, minChunk: ByteSize(0x5374_7269), maxThreads: 655_360))
+        } throws: { "\($0)".contains("PinBench plans at most 1048576: raise --min-chunk or lower --threads") }
+    }
+}
