@@ -75,6 +75,17 @@ def save(name, text):
         file.write(text if text.endswith("\n") else text + "\n")
 
 
+def markdown_table(columns, rows):
+    """A Markdown table of these column headings and already formatted `| ... |` rows."""
+    return ("| " + " | ".join(columns) + " |\n" + "| --- " * len(columns) + "|\n" + "\n".join(rows))
+
+
+def publish(name, title, text):
+    """Saves a check's table in LAB_OUT/`name` and adds it to report.md under `title`."""
+    save(name, text)
+    REPORT.append(f"## {title}\n\n" + text.strip())
+
+
 def table_of(stderr):
     """The report `run --json` prints on stderr: from its title to the end."""
     index = stderr.find("\npinbench run:")
@@ -190,8 +201,7 @@ def vfio_run(label, path, memory):
         expect(f"{counter} +0" in record["unpinnedCheck"], f"{counter} did not go back: {record['unpinnedCheck']}")
     table = table_of(stderr)
     expect("EMULATED (TCG" in table, "the table does not carry the lab's mark")
-    save(f"run-{label}-{memory}.md", table)
-    REPORT.append(f"## run, {label}, {memory}\n\n" + table.strip())
+    publish(f"run-{label}-{memory}.md", f"run, {label}, {memory}", table)
 
 
 for _label, _memory in [(m, k) for m in ("type1", "iommufd") for k in ("anon", "thp", "hugetlb-2m")]:
@@ -286,8 +296,8 @@ def lock_models():
         busy = statistics.median([sum(t["pinBusySeconds"] for t in r["perThread"]) for r in user])
         rows.append(f"| {name} | {medians['single'] * 1e3:.1f} ms | {medians['user'] * 1e3:.1f} ms | "
                     f"{medians['single'] / medians['user']:.2f}x | {busy * 1e3:.1f} ms | {busy / medians['user']:.2f} |")
-    speedups = ("| mapper | single pin (median) | user pin, 2 threads | speedup | user: busy summed | busy / wall |\n"
-                "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
+    speedups = markdown_table(["mapper", "single pin (median)", "user pin, 2 threads", "speedup", "user: busy summed",
+                               "busy / wall"], rows)
     save("lock-models.md", table + "\n\n" + speedups)
     REPORT.append("## lock models: the container-lock probe\n\n" + table.strip()
                   + "\n\n## lock models: speedups (64M anon, unpopulated, 5 reps, TCG)\n\n" + speedups)
@@ -351,9 +361,8 @@ def bind():
                      f"{', '.join(str(n) for n in nodes)} | {pages} |")
         if policy == "remote":
             save("numa-bind-remote.md", table)
-    table = "| --bind | worker CPUs (sched_getcpu) | worker nodes | pages by node |\n| --- | --- | --- | --- |\n" + "\n".join(lines)
-    save("numa-bind.md", table)
-    REPORT.append("## --bind with --node 0, user, 2 threads\n\n" + table)
+    publish("numa-bind.md", "--bind with --node 0, user, 2 threads",
+            markdown_table(["--bind", "worker CPUs (sched_getcpu)", "worker nodes", "pages by node"], lines))
 
 
 @check("hugetlb-2m on node 1: scripts/reserve-hugepages.sh --node 1 reserves there, pages land there, --release gives them back")
@@ -493,10 +502,9 @@ def kmod_pin():
                 rows.append(f"| {memory} | {workers} | {'folio' if folio else 'per-page'} | {pinned['folios']} | "
                             f"{pinned['total_ns'] / 1e6:.1f} ms | {busy / 1e6:.1f} ms | "
                             f"{', '.join(str(w['cpu']) for w in pinned['workers'])} | {unpinned['total_ns'] / 1e6:.2f} ms |")
-    table = ("| memory | workers | unpin | folios | pin (kernel) | longest worker | worker CPUs | unpin (kernel) |\n"
-             "| --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
-    save("kmod-pin.md", table)
-    REPORT.append("## kmod: 32M, 8M chunks (in-kernel ktime, TCG)\n\n" + table)
+    publish("kmod-pin.md", "kmod: 32M, 8M chunks (in-kernel ktime, TCG)",
+            markdown_table(["memory", "workers", "unpin", "folios", "pin (kernel)", "longest worker", "worker CPUs",
+                            "unpin (kernel)"], rows))
 
 
 @check("kmod: bad ranges and plans are refused with their errno; a pin failing part-way is undone; a second pin is EBUSY; unpin of nothing is ENOENT")
@@ -583,9 +591,8 @@ def kmod_memfd():
                 expect(error.errno == errno, f"{name}: errno {error.errno}, wanted {errno}")
             expect(device.status()["pages"] == 0, f"{name}: a refused pin left pages pinned")
     os.close(region.fd)
-    table = "| workers | folios | pin (kernel) | unpin (kernel) |\n| --- | --- | --- | --- |\n" + "\n".join(rows)
-    save("kmod-memfd.md", table)
-    REPORT.append("## kmod: memfd_pin_folios, 16M memfd, 4M chunks (TCG)\n\n" + table)
+    publish("kmod-memfd.md", "kmod: memfd_pin_folios, 16M memfd, 4M chunks (TCG)",
+            markdown_table(["workers", "folios", "pin (kernel)", "unpin (kernel)"], rows))
 
 
 def kmod_run(memory, *options, size="32M", extra=()):
@@ -669,10 +676,8 @@ def kmod_paths():
         fast = medians[(memory, "remote", "folio")][0] / medians[(memory, "fast", "folio")][0]
         folio = medians[(memory, "remote", "per-page")][1] / medians[(memory, "remote", "folio")][1]
         rows.append(f"| {memory} | remote / fast | per-page / folio | {fast:.2f}x | | {folio:.2f}x |")
-    table = ("| memory | gup | unpin | pin (kernel) | pin (user wall) | unpin (kernel) |\n"
-             "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows))
-    save("kmod-paths.md", table)
-    REPORT.append("## kmod, single, 64M prefaulted, medians of 5: pin paths and unpin modes (TCG)\n\n" + table)
+    publish("kmod-paths.md", "kmod, single, 64M prefaulted, medians of 5: pin paths and unpin modes (TCG)",
+            markdown_table(["memory", "gup", "unpin", "pin (kernel)", "pin (user wall)", "unpin (kernel)"], rows))
 
 
 @check("run --backend kmod --strategy all --memory thp --size 1G --threads 2: verified rows with in-kernel per-worker times")
@@ -685,12 +690,10 @@ def kmod_headline():
     table = table_of(stderr)
     expect("In-kernel per worker" in table and re.search(r"^\| kernel \| pin \| 1 \|", table, re.M),
            "no in-kernel per-worker table with the kernel strategy's helper")
-    save("kmod-run-thp-1G.md", table)
-    REPORT.append("## pinbench run --backend kmod --strategy all --memory thp --size 1G --threads 2 (TCG)\n\n" + table.strip())
-    table = ("| memory | gup | unpin | strategy | pin (user) | pin (kernel) | unpin (user) | unpin (kernel) | folio runs |\n"
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(KMOD_ROWS))
-    save("kmod-modes.md", table)
-    REPORT.append("## run --backend kmod, 32M, 2 threads, 4M min chunk: pin paths and unpin modes (TCG)\n\n" + table)
+    publish("kmod-run-thp-1G.md", "pinbench run --backend kmod --strategy all --memory thp --size 1G --threads 2 (TCG)", table)
+    publish("kmod-modes.md", "run --backend kmod, 32M, 2 threads, 4M min chunk: pin paths and unpin modes (TCG)",
+            markdown_table(["memory", "gup", "unpin", "strategy", "pin (user)", "pin (kernel)", "unpin (user)",
+                            "unpin (kernel)", "folio runs"], KMOD_ROWS))
 
 
 @check("kmod: pinbench hold --backend kmod killed with SIGKILL while pinned leaves the module's counters and VmPin at 0")

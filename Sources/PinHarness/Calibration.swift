@@ -76,14 +76,12 @@ public struct Calibration: Sendable {
         guard warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
         // One row per method, filled as its runs finish; a refused method keeps its reason.
         var rows: [Row] = []
-        var experiments: [Experiment?] = []
-        var methodInKernel: [Bool] = []
+        var experiments: [(experiment: Experiment, inKernel: Bool)?] = []
         for kind in memory {
             for method in methods(for: kind) {
-                methodInKernel.append(method.inKernel)
                 var row = Row(memory: kind, method: method.name, secondsPerPage: nil, ratio: nil, runs: 0, verified: 0, refusal: nil)
                 do {
-                    experiments.append(try Experiment(method.configuration))
+                    experiments.append((try Experiment(method.configuration), method.inKernel))
                 } catch {
                     if case .invalidInput = error { throw error }
                     experiments.append(nil)
@@ -94,8 +92,8 @@ public struct Calibration: Sendable {
         }
         var pinSeconds = [[Double]](repeating: [], count: rows.count)
         rounds: for round in 0..<(warmups + repetitions) {
-            for (index, experiment) in experiments.enumerated() {
-                guard let experiment else { continue }
+            for (index, entry) in experiments.enumerated() {
+                guard let (experiment, timedInKernel) = entry else { continue }
                 if InterruptFlag.isRaised { break rounds }
                 let warmup = round < warmups
                 let record = try experiment.measure(.single, rep: warmup ? round : round - warmups, warmup: warmup, pool: nil)
@@ -104,7 +102,7 @@ public struct Calibration: Sendable {
                 rows[index].runs += 1
                 if record.verified {
                     rows[index].verified += 1
-                    let inKernel = methodInKernel[index] ? record.backendMetrics?.values["inKernelPinSeconds"] : nil
+                    let inKernel = timedInKernel ? record.backendMetrics?.values["inKernelPinSeconds"] : nil
                     pinSeconds[index].append(inKernel ?? record.pinSeconds)
                 }
             }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// What PinBench has changed on the machine and must give back: one small JSON file per
 /// change, written (and `fsync`ed) before the change is made, updated once the kernel said
@@ -67,14 +68,9 @@ public enum MachineJournal {
         }
     }
 
-    nonisolated(unsafe) private static var sequence = 0
-    private static let sequenceLock = NSLock()
-    private static func nextSequence() -> Int {
-        sequenceLock.lock()
-        defer { sequenceLock.unlock() }
-        sequence += 1
-        return sequence
-    }
+    /// Numbers this process's entries apart (one process can hold several reservations).
+    private static let sequence = Atomic<Int>(0)
+    private static func nextSequence() -> Int { sequence.wrappingAdd(1, ordering: .relaxed).newValue }
 
     // MARK: - Owners
 

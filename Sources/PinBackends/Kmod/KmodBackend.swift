@@ -92,13 +92,8 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
         guard let held = state.withLock({ $0.held.removeValue(forKey: chunk.offset) }) else {
             throw SystemError("unpin of \(chunk)", errno: ENOENT, hint: "the kmod backend holds no pin at this offset")
         }
-        let call: PinBenchModule.Call
-        do {
-            call = try held.file.unpin(workers: workers, perFolio: options.unpin == .folio)
-        } catch {
-            // Dropping the file makes the module unpin it on close, so nothing stays pinned.
-            throw error
-        }
+        // On failure `held` is dropped with its file, and closing it makes the module unpin it.
+        let call = try held.file.unpin(workers: workers, perFolio: options.unpin == .folio)
         state.withLock {
             $0.idle.append(held.file)
             $0.unpinCalls.append(InKernelTimes.Call(offset: chunk.offset, call: call))
