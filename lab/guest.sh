@@ -6,6 +6,9 @@ set -uo pipefail
 
 guest_say() { echo "lab guest: $*" >&2; }
 
+# The host retries a boot that dies before this line (a TCG flake), never one that got here.
+: >"$LAB_OUT/.lab-started"
+
 # hugetlbfs for 2 MiB pages, where libhugetlbfs (the hugetlbfs-2m kind) finds it.
 if ! grep -q ' hugetlbfs ' /proc/mounts; then
     mkdir -p /dev/hugepages
