@@ -49,6 +49,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also run a plain C loop of the same syscalls (single, user) and show PinBench's ratio to it.")
     var baseline = false
 
+    @Option(name: .customLong("host-warm"), help: ArgumentHelp(
+        "auto, on or off (default: auto): touch each repetition's memory untimed first, so a VM's host backs it.",
+        discussion: "auto warms only in a virtual machine with free page reporting, where memory the guest freed is dropped by the host and costs 5-20x on its next touch; never on bare metal."),
+        transform: { try parseChoice($0, "--host-warm value") as HostWarm })
+    var hostWarm: HostWarm = .auto
+
     @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")
     var json = false
 
@@ -70,7 +76,8 @@ struct RunCommand: ParsableCommand {
                 populateRead: populateRead, vfio: vfio.options, foliosim: gup.folioSimOptions, kmod: gup.kmodOptions(bind: numa.options.bind)),
             strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
-            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options)
+            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options,
+            hostWarm: hostWarm)
 
         let experiment: Experiment
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
@@ -86,6 +93,7 @@ struct RunCommand: ParsableCommand {
             + "\(repetitions) reps + \(warmups) warm-up, "
             + (backend == .foliosim ? "simulated" : prefault ? "prefaulted" : "unpopulated")
             + (numa.given ? ", \(numa.options)" : "")
+            + (experiment.warmsHost ? ", host-warmed" : "")
         printError(title)
         printError("machine: \(machine.oneLine)")
         for warning in experiment.numa.warnings(size: size) { printError("pinbench: warning: \(warning)") }

@@ -68,6 +68,12 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
 
+    @Option(name: .customLong("host-warm"), help: ArgumentHelp(
+        "auto, on or off (default: auto): touch each repetition's memory untimed first, so a VM's host backs it.",
+        discussion: "auto warms only in a virtual machine with free page reporting, where memory the guest freed is dropped by the host and costs 5-20x on its next touch; never on bare metal. Recorded in sweep.json and kept by --resume."),
+        transform: { try parseChoice($0, "--host-warm value") as HostWarm })
+    var hostWarm: HostWarm?
+
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
     var reserveHugepages = false
 
@@ -205,6 +211,10 @@ struct SweepCommand: ParsableCommand {
             + "threads \(ThreadCounts(specification.threads)); "
             + "strategies \(specification.strategies.map(\.rawValue).joined(separator: ","))")
         if let numa = specification.numa { print("  \(numa)") }
+        let warm = (try? (specification.hostWarm ?? .off).resolve(on: .current())) ?? false
+        print("  host warm \((specification.hostWarm ?? .off).rawValue): " + (warm
+            ? "each repetition's memory is touched untimed first (a VM with free page reporting)"
+            : "repetitions are not warmed"))
         print("  one region at a time, the largest \(ByteSize(specification.sizes.max() ?? 0)); results in \(directory)")
         for (page, bytes) in specification.largestHugetlbRegions(in: cells) {
             let available = HugepagePool.read(pageSize: page)?.available ?? 0
@@ -235,6 +245,7 @@ struct SweepCommand: ParsableCommand {
         given += vfio.arguments.filter { $0.hasPrefix("--") }
         given += gup.arguments.filter { $0.hasPrefix("--") }
         given += numa.arguments.filter { $0.hasPrefix("--") }
+        if hostWarm != nil { given.append("--host-warm") }
         if reserveHugepages { given.append("--reserve-hugepages") }
         if label != nil { given.append("--label") }
         if output != nil { given.append("--output") }
@@ -273,7 +284,7 @@ struct SweepCommand: ParsableCommand {
             prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
             foliosim: try Self.gupOptions(gup, backends: backendList) ? gup.folioSimOptions : nil,
             kmod: backendList.contains(.kmod) ? gup.kmodOptions(bind: numa.options.bind) : nil,
-            numa: numa.given ? numa.options : nil, reserveHugepages: reserveHugepages,
+            numa: numa.given ? numa.options : nil, hostWarm: hostWarm ?? .auto, reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
     }
 

@@ -18,7 +18,7 @@ extension Experiment {
 
     /// The C twin of `single` or `user`: same region, same slices, same system calls, no
     /// PinBench machinery. Verified with the backend's own checks between the phases.
-    func runBaseline(plan: CutPlan, region: Region, rep: Int, warmup: Bool) -> RunRecord {
+    func runBaseline(plan: CutPlan, region: Region, rep: Int, warmup: Bool, hostWarmSeconds: Double? = nil) -> RunRecord {
         guard let op = Self.baselineOperation(configuration) else {
             preconditionFailure("no C twin for \(configuration.backend); Experiment.init refuses --baseline for it")
         }
@@ -57,6 +57,7 @@ extension Experiment {
         record.pinnedCheck = checks.pinned.description
         record.unpinnedCheck = unpinned.description
         record.error = error
+        record.hostWarmSeconds = hostWarmSeconds
         return record
     }
 }

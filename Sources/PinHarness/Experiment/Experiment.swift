@@ -21,10 +21,14 @@ public final class Experiment {
     /// The machine's own topology, to name the node of a CPU a thread ran on.
     let machineTopology: NUMATopology
     let backend: any PinBackend
+    /// Whether each repetition's memory is touched untimed first (`HostWarm`, resolved).
+    public let warmsHost: Bool
 
     /// Validates the configuration and checks the machine can run it, before any memory is used.
     /// `machine` is the topology to place and bind on (a sweep reads it once for all its cells).
-    public init(_ configuration: RunConfiguration, machine: MachineTopology = .current()) throws(HarnessError) {
+    /// `host` is what `--host-warm auto` decides from.
+    public init(_ configuration: RunConfiguration, machine: MachineTopology = .current(),
+                host: HostWarm.Machine = .current()) throws(HarnessError) {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
@@ -77,6 +81,8 @@ public final class Experiment {
                     + "only: drop --node, or use --folios pagemap to pin a real region")
         }
         self.backend = backend
+        // An address-space-only range (foliosim) gets no memory to warm.
+        warmsHost = try configuration.hostWarm.resolve(on: host) && backend.regionBacking == .memory
         if let kernelPlan = plans[.kernel], let inKernel = backend as? any InKernelSplitBackend {
             do { try inKernel.checkPlan(kernelPlan) } catch { throw .invalidInput(error.description) }
         }
@@ -154,7 +160,9 @@ public final class Experiment {
                 if InterruptFlag.isRaised { return records }
                 let record: RunRecord
                 if variant.baseline {
-                    record = runBaseline(plan: plans[variant.strategy]!, region: try freshRegion(), rep: rep, warmup: warmup)
+                    let warmSeconds = try warmHost()
+                    record = runBaseline(plan: plans[variant.strategy]!, region: try freshRegion(), rep: rep, warmup: warmup,
+                                         hostWarmSeconds: warmSeconds)
                 } else {
                     record = try measure(variant.strategy, rep: rep, warmup: warmup, pool: pool)
                 }
@@ -169,6 +177,7 @@ public final class Experiment {
     /// plan needs. Sweeps call this per cell.
     func measure(_ strategy: Strategy, rep: Int, warmup: Bool, pool: HelperPool?) throws(HarnessError) -> RunRecord {
         let balancing = NUMABalancing.current()
+        let warmSeconds = try warmHost()
         let before = try? VMStat.read().numa
         let region = try freshRegion()
         let binding = numa.binding
@@ -178,6 +187,7 @@ public final class Experiment {
         let result = job.run(on: region)
         var record = RunRecord(job: result, configuration: configuration, rep: rep, warmup: warmup,
                                poolStartSeconds: pool?.startSeconds)
+        record.hostWarmSeconds = warmSeconds
         let after = try? VMStat.read().numa
         record.numa = NUMARecord(setup: numa, job: result, machine: machineTopology, numaBalancing: balancing,
                                  vmstat: before.flatMap { before in after?.delta(since: before) })
@@ -195,8 +205,39 @@ public final class Experiment {
         return { binding.appliedCPUs(forWorker: $0 + 1) }
     }
 
+    /// With `warmsHost`, maps a region of the next repetition's kind, size and placement,
+    /// populates it and unmaps it, so the host backs the pages the guest hands out next;
+    /// returns the seconds it took (recorded, never timed), nil when not warming.
+    func warmHost() throws(HarnessError) -> Double? {
+        guard warmsHost else { return nil }
+        let start = MonotonicClock.now()
+        do {
+            let region = try mappedRegion()
+            // Unmapped as it goes out of scope, before the repetition maps its own.
+            do {
+                try PopulateBackend(advice: .write).pin(region, Chunk(offset: 0, length: region.size.bytes))
+            } catch {
+                throw .failed("host warm: \(error)")
+            }
+        }
+        return MonotonicClock.seconds(from: start, to: MonotonicClock.now())
+    }
+
     /// Maps a new region for one repetition and, with `--prefault`, populates it untimed.
     private func freshRegion() throws(HarnessError) -> Region {
+        let region = try mappedRegion()
+        if configuration.prefault {
+            do {
+                try PopulateBackend(advice: .write).pin(region, Chunk(offset: 0, length: region.size.bytes))
+            } catch {
+                throw .failed("prefault: \(error)")
+            }
+        }
+        return region
+    }
+
+    /// A new region of this experiment's kind and size under its NUMA placement, untouched.
+    private func mappedRegion() throws(HarnessError) -> Region {
         let region: Region
         do {
             switch backend.regionBacking {
@@ -221,13 +262,6 @@ public final class Experiment {
             guard inEffect.placement == configuration.numa.placement else {
                 throw .failed("mbind(\(configuration.numa.placement)) left the region's policy at \(inEffect.placement) "
                               + "over nodes \(inEffect.nodes)")
-            }
-        }
-        if configuration.prefault {
-            do {
-                try PopulateBackend(advice: .write).pin(region, Chunk(offset: 0, length: region.size.bytes))
-            } catch {
-                throw .failed("prefault: \(error)")
             }
         }
         return region

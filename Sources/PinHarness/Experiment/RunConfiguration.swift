@@ -23,13 +23,15 @@ public struct RunConfiguration: Sendable {
     public var baseline: Bool
     /// Where memory and threads go (`--node`, `--bind`, `--topology`).
     public var numa: NUMAOptions
+    /// Whether each repetition's memory is touched untimed first, in a VM (`--host-warm`).
+    public var hostWarm: HostWarm
 
     public init(
         backend: BackendKind = .populate, backendOptions: BackendOptions = BackendOptions(),
         strategies: [Strategy] = Strategy.allCases, threads: Int, size: ByteSize, memory: MemoryKind = .thp,
         cutAlign: CutAlign = .page, kernel: KernelPlanParameters = KernelPlanParameters(),
         prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false,
-        numa: NUMAOptions = NUMAOptions()
+        numa: NUMAOptions = NUMAOptions(), hostWarm: HostWarm = .auto
     ) {
         self.backend = backend
         self.backendOptions = backendOptions
@@ -44,5 +46,6 @@ public struct RunConfiguration: Sendable {
         self.warmups = warmups
         self.baseline = baseline
         self.numa = numa
+        self.hostWarm = hostWarm
     }
 }

@@ -45,6 +45,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var kmod: String? = nil
     /// More workers than the CPUs this process may use (absent otherwise).
     public var oversubscribed: Bool? = nil
+    /// Seconds spent, untimed, touching the memory this repetition was about to get, so the
+    /// host backed it (`HostWarm`); nil when not warmed.
+    public var hostWarmSeconds: Double? = nil
     /// What the backend reported beside the timings (vfio: map calls, lock time, physical runs).
     public var backendMetrics: BackendMetrics? = nil
     /// Where memory and threads were (placement asked and found, binding, `sched_getcpu`).

@@ -154,12 +154,26 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             hugepagePools: pools, numaBalancing: NUMABalancing.current().sysctlValue,
             memlock: MemlockRecord(MemlockLimit.current()), isRoot: geteuid() == 0,
             pinbenchVersion: version, gitCommit: gitCommit, collectedAt: isoTimestamp(),
-            virtualized: (try? ProcFile.read("/proc/cpuinfo")).map { cpuinfo in
-                cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("hypervisor") }
-            },
-            freePageReportingOrder: ProcFile.readInt("/sys/module/page_reporting/parameters/page_reporting_order"),
+            virtualized: readVirtualized(),
+            freePageReportingOrder: readFreePageReportingOrder(),
             kernelCommandLine: commandLine,
             emulation: commandLine.flatMap(emulation(commandLine:)))
+    }
+
+    /// The `hypervisor` flag of /proc/cpuinfo (nil where it cannot be read).
+    static func readVirtualized() -> Bool? {
+        (try? ProcFile.read("/proc/cpuinfo")).map { cpuinfo in
+            cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("hypervisor") }
+        }
+    }
+
+    static func readFreePageReportingOrder() -> Int? {
+        ProcFile.readInt("/sys/module/page_reporting/parameters/page_reporting_order")
+    }
+
+    /// What `HostWarm` decides from, read as machine.json reads it.
+    static func hostFacts() -> (virtualized: Bool, freePageReporting: Bool) {
+        (readVirtualized() ?? false, (readFreePageReportingOrder() ?? -1) >= 0)
     }
 
     /// Whether freed memory is really reported to the hypervisor (an order of -1 means no

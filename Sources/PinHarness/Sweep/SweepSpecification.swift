@@ -32,6 +32,9 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var kmod: KmodOptions?
     /// `--node`, `--bind` and `--topology` for every cell (absent from sets made before them).
     public var numa: NUMAOptions?
+    /// `--host-warm` for every cell; absent from sets made before it existed, which were
+    /// measured without it (so a resume of one keeps it off).
+    public var hostWarm: HostWarm?
     /// Grow hugetlb pools for the sweep and give the pages back at the end (root).
     public var reserveHugepages: Bool
     /// The command line that started the sweep, as typed.
@@ -42,7 +45,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
         prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, foliosim: FolioSimOptions? = nil,
-        kmod: KmodOptions? = nil, numa: NUMAOptions? = nil, reserveHugepages: Bool = false,
+        kmod: KmodOptions? = nil, numa: NUMAOptions? = nil, hostWarm: HostWarm? = .auto, reserveHugepages: Bool = false,
         commandLine: String
     ) {
         self.backends = backends
@@ -62,6 +65,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         self.foliosim = foliosim
         self.kmod = kmod
         self.numa = numa
+        self.hostWarm = hostWarm
         self.reserveHugepages = reserveHugepages
         self.commandLine = commandLine
     }
@@ -120,7 +124,8 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
-            prefault: prefault, repetitions: repetitions, warmups: warmups, numa: numa ?? NUMAOptions())
+            prefault: prefault, repetitions: repetitions, warmups: warmups, numa: numa ?? NUMAOptions(),
+            hostWarm: hostWarm ?? .off)
     }
 
     /// An `Experiment` for every cell the machine can run, and the others grouped by their
@@ -131,9 +136,10 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         var runnable: [SweepCell: Experiment] = [:]
         var skipped: [(cells: [SweepCell], reason: String)] = []
         let machine = MachineTopology.current()
+        let host = HostWarm.Machine.current()
         for cell in cells {
             do {
-                runnable[cell] = try Experiment(configuration(for: cell), machine: machine)
+                runnable[cell] = try Experiment(configuration(for: cell), machine: machine, host: host)
             } catch {
                 if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
                     skipped[skipped.count - 1].cells.append(cell)
