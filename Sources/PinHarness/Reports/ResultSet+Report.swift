@@ -63,6 +63,7 @@ extension ResultSet {
             header.append("\(records.count) repetitions recorded (\(warmups) warm-up).  ")
         }
         if let line = Self.placementLine(records: records, options: specification?.numa) { header.append(line) }
+        if let line = Self.hostWarmLine(records: records, setting: specification?.hostWarm) { header.append(line) }
         if duplicates > 0 {
             header.append("**Duplicates**: \(duplicates) records repeated a (cell, round) already recorded "
                 + "(two sweeps wrote this set at once); each is counted once.  ")
@@ -78,6 +79,21 @@ extension ResultSet {
                   to: "README.md")
         return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing,
                          duplicates: duplicates)
+    }
+
+    /// What `--host-warm` did, when the set says: how much warming each repetition took
+    /// (never part of a time in the tables).
+    static func hostWarmLine(records: [RunRecord], setting: HostWarm?) -> String? {
+        let warmed = records.compactMap(\.hostWarmSeconds)
+        if let statistics = Statistics(warmed) {
+            return "Host warm: before each repetition its memory was mapped, populated and unmapped untimed "
+                + "(\(warmed.count) of \(records.count) repetitions; median \(DurationFormat.seconds(statistics.median)), "
+                + "in no time above), so the VM's host backed the pages the guest handed out next; "
+                + "`--host-warm off` measures without.  "
+        }
+        guard let setting else { return nil }
+        return "Host warm: \(setting.rawValue), no repetition warmed"
+            + (setting == .off ? "." : " (not a VM with free page reporting).") + "  "
     }
 
     /// Where memory and threads were asked to go and how many runs missed, when anything was
