@@ -53,7 +53,11 @@ let package = Package(
         .testTarget(name: "PinSystemTests", dependencies: ["PinSystem"], swiftSettings: swiftSettings),
         .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinHarnessTests", dependencies: ["PinHarness"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PinHarnessTests", dependencies: ["PinHarness"],
+            // Golden/: the expected output of every report in every --format (GoldenTests).
+            resources: [.copy("Golden")], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem"], swiftSettings: swiftSettings),
     ]
 )
