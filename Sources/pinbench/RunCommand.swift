@@ -122,13 +122,7 @@ struct RunCommand: ParsableCommand {
         }
 
         if !records.isEmpty {
-            let table = SummaryTable(records: records).markdown()
-            let metrics = BackendMetricsTable(records: records).markdown()
-            let inKernel = InKernelTable(records: records).markdown()
-            let numa = NUMATable(records: records)
-            let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
-                + (inKernel.isEmpty ? "" : "\n\n\(inKernel)")
-                + (numa.isWorthShowing ? "\n\n\(numa.markdown())" : "")
+            let report = RunReport(title: title, machineLine: machine.oneLine, records: records).render(.markdown)
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }

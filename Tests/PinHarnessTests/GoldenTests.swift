@@ -7,13 +7,7 @@ import Testing
 struct GoldenTests {
     /// The report `pinbench run` prints, as it prints it (less print's newline).
     static func runReport(_ records: [RunRecord], title: String) -> String {
-        let table = SummaryTable(records: records).markdown()
-        let metrics = BackendMetricsTable(records: records).markdown()
-        let inKernel = InKernelTable(records: records).markdown()
-        let numa = NUMATable(records: records)
-        return "\n\(title)\nmachine: \(GoldenFixtures.machineLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
-            + (inKernel.isEmpty ? "" : "\n\n\(inKernel)")
-            + (numa.isWorthShowing ? "\n\n\(numa.markdown())" : "")
+        RunReport(title: title, machineLine: GoldenFixtures.machineLine, records: records).render(.markdown)
     }
 
     @Test("pinbench run: summary, NUMA and C baseline")
