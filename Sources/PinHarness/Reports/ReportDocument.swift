@@ -54,20 +54,24 @@ struct ReportDocument: Sendable, Equatable {
     }
 
     /// Plain text of at most `width` columns but where one word or table cell is longer than a
-    /// line can be (a long path, a failure message without spaces): that is never broken.
+    /// line can be (a long path, a failure message without spaces): that is never broken. Runs
+    /// of blank lines are one.
     func text(width: Int = TextTable.mailWidth) -> String {
-        blocks.flatMap { block -> [String] in
+        var lines: [String] = []
+        for block in blocks {
             switch block {
             case .heading(let title, let level):
                 let plain = Self.plain(title)
-                return [plain, String(repeating: level == 1 ? "=" : "-", count: plain.count)]
-            case .line(let text): return Self.wrap(Self.plain(text), width: width, first: "", rest: "  ")
-            case .item(let text): return Self.wrap(Self.plain(text), width: width, first: "- ", rest: "  ")
-            case .indented(let text): return Self.wrap(Self.plain(text), width: width, first: "  ", rest: "  ")
-            case .table(let table): return [String(table.mapCells(Self.plain).text(width: width).dropLast())]
-            case .blank: return [""]
+                lines += [plain, String(repeating: level == 1 ? "=" : "-", count: plain.count)]
+            case .line(let text): lines += Self.wrap(Self.plain(text), width: width, first: "", rest: "  ")
+            // Deeper than the item's own wrapped lines, so the two read apart.
+            case .indented(let text): lines += Self.wrap(Self.plain(text), width: width, first: "    ", rest: "    ")
+            case .item(let text): lines += Self.wrap(Self.plain(text), width: width, first: "- ", rest: "  ")
+            case .table(let table): lines.append(String(table.mapCells(Self.plain).text(width: width).dropLast()))
+            case .blank: if lines.last != "" || lines.isEmpty { lines.append("") }
             }
-        }.joined(separator: "\n")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The tables alone, each its header line and rows, a blank line between; prose has no
@@ -85,13 +89,27 @@ struct ReportDocument: Sendable, Equatable {
         return plain
     }
 
-    /// `text` in lines of at most `width` columns, broken at spaces: the first line after
-    /// `first`, the others after `rest`. A word longer than a line gets a line of its own.
+    /// Units that stay on the line of the number before them.
+    static let units: Set<Substring> = ["ns", "µs", "ms", "s", "GiB/s"]
+
+    /// `text` in lines of at most `width` columns, broken at spaces (never between a number and
+    /// its unit): the first line after `first`, the others after `rest`. A word longer than a
+    /// line gets a line of its own.
     static func wrap(_ text: String, width: Int, first: String, rest: String) -> [String] {
+        var words: [String] = []
+        for word in text.split(separator: " ") {
+            var bare = word
+            while let end = bare.last, ",;:.)".contains(end) { bare = bare.dropLast() }
+            if units.contains(bare), let last = words.last, last.last?.isNumber == true {
+                words[words.count - 1] = last + " " + word
+            } else {
+                words.append(String(word))
+            }
+        }
         var lines: [String] = []
         var current = first
         var empty = true
-        for word in text.split(separator: " ") {
+        for word in words {
             if !empty, current.count + 1 + word.count > width {
                 lines.append(current)
                 current = rest

@@ -57,8 +57,10 @@ public struct SweepReport: Sendable {
         var set: String
         var command: String?
         var machine: String?
-        var repetitions: Int
-        var warmups: Int
+        /// Repetitions read, warm-ups included, and how many were warm-ups.
+        var repetitionsRecorded: Int
+        var warmupsRecorded: Int
+        /// Records left out as repeats of one already read.
         var duplicates: Int
         var missingRepetitions: Int?
         var cells: [SweepSummary.CellJSON]
@@ -66,8 +68,8 @@ public struct SweepReport: Sendable {
     }
 
     func json() -> Document {
-        Document(set: name, command: specification?.commandLine, machine: machineLine, repetitions: recordCount,
-                 warmups: warmupCount, duplicates: duplicates, missingRepetitions: missingRepetitions,
+        Document(set: name, command: specification?.commandLine, machine: machineLine, repetitionsRecorded: recordCount,
+                 warmupsRecorded: warmupCount, duplicates: duplicates, missingRepetitions: missingRepetitions,
                  cells: summary.cellsJSON(), skipped: summary.skipped)
     }
 }
