@@ -6,7 +6,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Re-render a result set's summary, tables, plots and README from its runs.jsonl, or compare two sets.",
         discussion: """
-            pinbench report DIR rewrites DIR/summary.md, summary.csv, plots/ and README.md and prints summary.md. \
+            pinbench report DIR rewrites DIR/summary.md, summary.txt, summary.csv, plots/ and README.md and prints summary.md. \
             pinbench report --compare BASE NEW prints, per cell both sets have, the ratio of the new median to \
             the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals.
             """
@@ -54,7 +54,7 @@ struct ReportCommand: ParsableCommand {
                 printError("pinbench: warning: dropped \(rendering.duplicates) duplicated records (same cell, round and warm-up); each is counted once")
             }
             printError(rendering.plotsMessage)
-            printError("pinbench: rewrote summary.md, summary.csv, plots/ and README.md in \(set.directory)")
+            printError("pinbench: rewrote \(ResultSet.summaryFiles.map(\.name).joined(separator: ", ")), plots/ and README.md in \(set.directory)")
         } catch {
             throw reportFailure(error)
         }

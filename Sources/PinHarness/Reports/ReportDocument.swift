@@ -100,7 +100,9 @@ struct ReportDocument: Sendable, Equatable {
         for word in text.split(separator: " ") {
             var bare = word
             while let end = bare.last, ",;:.)".contains(end) { bare = bare.dropLast() }
-            if units.contains(bare), let last = words.last, last.last?.isNumber == true {
+            // `ms–1.279 s` is a unit too: the low end's, of an interval across units.
+            if units.contains(bare) || units.contains(bare.prefix { $0 != "–" }), let last = words.last,
+               last.last?.isNumber == true {
                 words[words.count - 1] = last + " " + word
             } else {
                 words.append(String(word))

@@ -19,7 +19,7 @@ extension ResultSet {
 
     /// The summary files `render` writes, each the summary in one format.
     public static let summaryFiles: [(name: String, format: OutputFormat)] = [
-        ("summary.md", .markdown), ("summary.csv", .csv),
+        ("summary.md", .markdown), ("summary.txt", .text), ("summary.csv", .csv),
     ]
 
     /// The set's name: its folder's last component.
@@ -93,7 +93,8 @@ extension ResultSet {
         lines += ["## Headline", "", summary.headline(), ""]
         lines += [
             "## Files", "",
-            "- `summary.md`, `summary.csv`: every cell's pin and unpin statistics, speedups and flags",
+            "- `summary.md`, `summary.txt`, `summary.csv`: every cell's pin and unpin statistics, speedups and flags "
+                + "(Markdown; plain text of at most 72 columns, for mail; CSV)",
             "- `runs.jsonl`: one JSON object per repetition (warm-ups marked), the raw data everything else is rendered from",
             "- `sweep.json`: what was swept; `machine.json`: the machine; `skipped.jsonl`: cells that could not run",
             "- `plots/`: speedup and GiB/s against threads per backend and memory kind (SVG, PNG, data and `plots.gp`)",
