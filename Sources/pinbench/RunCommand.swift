@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")
     var json = false
 
+    @Option(help: formatHelp, transform: parseFormat)
+    var format: OutputFormat = .markdown
+
     @Option(name: .customLong("jsonl"), help: "Also append every repetition (warm-ups marked) to this JSON Lines file, flushed as each finishes.")
     var jsonLinesPath: String?
 
@@ -122,7 +125,7 @@ struct RunCommand: ParsableCommand {
         }
 
         if !records.isEmpty {
-            let report = RunReport(title: title, machineLine: machine.oneLine, records: records).render(.markdown)
+            let report = RunReport(title: title, machineLine: machine.oneLine, records: records).render(format)
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }

@@ -63,11 +63,7 @@ extension ResultSet {
             recordCount: records.count, warmupCount: records.filter(\.warmup).count,
             placementLine: Self.placementLine(records: records, options: specification?.numa), duplicates: duplicates,
             missingRepetitions: missing, summary: summary)
-        for (file, format) in Self.summaryFiles {
-            // Files end in a newline; Markdown's own text is kept as it always was.
-            let text = report.render(format)
-            try write(format == .text && !text.hasSuffix("\n") ? text + "\n" : text, to: file)
-        }
+        for (file, format) in Self.summaryFiles { try write(report.render(format), to: file) }
         let plotsMessage = try SweepPlots(summary: summary).write(into: self)
         try write(readme(summary: summary, specification: specification, machineLine: machineLine, missing: missing),
                   to: "README.md")

@@ -29,7 +29,8 @@ public struct RunReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: String(OutputFormat.json(json()).dropLast())
-        case .markdown, .text, .csv: format.render(document())
+        case .markdown, .text: format.render(document())
+        case .csv: String(format.render(document()).dropLast())
         }
     }
 }

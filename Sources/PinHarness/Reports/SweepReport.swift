@@ -43,11 +43,15 @@ public struct SweepReport: Sendable {
 
     /// `summary.md` (Markdown), `summary.txt` (text), `summary.csv` (CSV: long form, one row
     /// per cell and phase), or one JSON document of the cells with their medians and intervals.
+    /// All but the Markdown (kept as it always was) end in a newline.
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .markdown, .text: format.render(document())
-        case .csv: summary.csv()
-        case .json: OutputFormat.json(json())
+        case .markdown: return format.render(document())
+        case .text:
+            let text = format.render(document())
+            return text.hasSuffix("\n") ? text : text + "\n"
+        case .csv: return summary.csv()
+        case .json: return OutputFormat.json(json())
         }
     }
 
