@@ -50,10 +50,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinSystemTests", dependencies: ["PinSystem"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends"], swiftSettings: swiftSettings),
+        // What the test targets share: the lock that orders their use of the hugetlb pool.
+        .target(name: "PinTestSupport", path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "PinSystemTests", dependencies: ["PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinHarnessTests", dependencies: ["PinHarness"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PinHarnessTests", dependencies: ["PinHarness"],
+            // Golden/: the expected output of every report in every --format (GoldenTests).
+            resources: [.copy("Golden")], swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -17,6 +17,18 @@ func parseChoice<T: RawRepresentable & CaseIterable>(_ text: String, _ what: Str
     return value
 }
 
+/// `--format` of run and report: every choice is listed when the value is none of them.
+func parseFormat(_ text: String) throws -> OutputFormat {
+    try parseChoice(text, "format")
+}
+
+/// The help line of `--format`, naming every choice.
+let formatHelp = ArgumentHelp(
+    "How to print the tables: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: markdown). "
+        + "text is plain text of at most 72 columns, for plain-text mail; csv the tables, a header line each "
+        + "(report: summary.csv's long form); json one document.",
+    valueName: "format")
+
 func parseStrategies(_ text: String) throws -> [Strategy] {
     if text.lowercased() == "all" { return Strategy.allCases }
     return try text.split(separator: ",").map { try parseChoice(String($0), "strategy") }

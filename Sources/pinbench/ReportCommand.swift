@@ -6,7 +6,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Re-render a result set's summary, tables, plots and README from its runs.jsonl, or compare two sets.",
         discussion: """
-            pinbench report DIR rewrites DIR/summary.md, summary.csv, plots/ and README.md and prints summary.md. \
+            pinbench report DIR rewrites DIR/summary.md, summary.txt, summary.csv, plots/ and README.md and prints the \
+            summary in --format (summary.md's Markdown by default; text is summary.txt, csv summary.csv). \
             pinbench report --compare BASE NEW prints, per cell both sets have, the ratio of the new median to \
             the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals.
             """
@@ -15,8 +16,11 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Compare two result sets: BASE then NEW.")
     var compare = false
 
-    @Option(help: "With --compare: also write the comparison to this file.")
+    @Option(help: "With --compare: also write the comparison to this file (in --format).")
     var output: String?
+
+    @Option(help: formatHelp, transform: parseFormat)
+    var format: OutputFormat = .markdown
 
     @Argument(help: "A result set folder (two with --compare: BASE NEW).")
     var directories: [String] = []
@@ -42,19 +46,20 @@ struct ReportCommand: ParsableCommand {
                     printError("pinbench: warning: \(set.directory): dropped \(duplicates) duplicated records (same cell, round and warm-up); each is counted once")
                 }
                 let comparison = ResultComparison(base: SweepSummary(records: baseRecords), new: SweepSummary(records: newRecords))
-                let text = comparison.markdown(baseName: Self.describe(base), newName: Self.describe(new))
+                let text = comparison.render(format, baseName: Self.describe(base), newName: Self.describe(new))
                 print(text, terminator: "")
                 if let output { try ResultSet.writeFile(text, to: output) }
                 return
             }
             let set = try ResultSet.open(directories[0])
             let rendering = try set.render(machineLine: set.machine()?.oneLine)
-            print(rendering.markdown)
+            // Markdown as it was always printed; the others end in their own newline.
+            print(rendering.report.render(format), terminator: format == .markdown ? "\n" : "")
             if rendering.duplicates > 0 {
                 printError("pinbench: warning: dropped \(rendering.duplicates) duplicated records (same cell, round and warm-up); each is counted once")
             }
             printError(rendering.plotsMessage)
-            printError("pinbench: rewrote summary.md, summary.csv, plots/ and README.md in \(set.directory)")
+            printError("pinbench: rewrote \(ResultSet.summaryFiles.map(\.name).joined(separator: ", ")), plots/ and README.md in \(set.directory)")
         } catch {
             throw reportFailure(error)
         }

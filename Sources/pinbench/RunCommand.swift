@@ -58,6 +58,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")
     var json = false
 
+    @Option(help: formatHelp, transform: parseFormat)
+    var format: OutputFormat = .markdown
+
     @Option(name: .customLong("jsonl"), help: "Also append every repetition (warm-ups marked) to this JSON Lines file, flushed as each finishes.")
     var jsonLinesPath: String?
 
@@ -130,13 +133,7 @@ struct RunCommand: ParsableCommand {
         }
 
         if !records.isEmpty {
-            let table = SummaryTable(records: records).markdown()
-            let metrics = BackendMetricsTable(records: records).markdown()
-            let inKernel = InKernelTable(records: records).markdown()
-            let numa = NUMATable(records: records)
-            let report = "\n\(title)\nmachine: \(machine.oneLine)\n\n\(table)" + (metrics.isEmpty ? "" : "\n\n\(metrics)")
-                + (inKernel.isEmpty ? "" : "\n\n\(inKernel)")
-                + (numa.isWorthShowing ? "\n\n\(numa.markdown())" : "")
+            let report = RunReport(title: title, machineLine: machine.oneLine, records: records).render(format)
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }

@@ -127,7 +127,7 @@ struct SweepCommand: ParsableCommand {
         }
         print(rendering.markdown)
         printError(rendering.plotsMessage)
-        printError("pinbench: result set \(set.directory): summary.md, summary.csv, runs.jsonl, plots/, README.md")
+        printError("pinbench: result set \(set.directory): \(ResultSet.summaryFiles.map(\.name).joined(separator: ", ")), runs.jsonl, plots/, README.md")
 
         if let failure { throw reportFailure(failure) }
         if outcome.interrupted {

@@ -4,6 +4,7 @@ import Glibc
 import PinBackends
 import PinCore
 import PinSystem
+import PinTestSupport
 import Testing
 
 /// Pins a whole region in two chunks, verifies, unpins, verifies: the real system calls on
@@ -105,14 +106,16 @@ extension BackendTests {
     struct Hugetlb {
         @Test("every backend verifies on 32 MiB of 2 MiB hugetlb pages", arguments: BackendTests.backends)
         func hugetlb(backend: BackendKind) throws {
-            let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 16)
-            defer { reservation.release() }
-            try #require(reservation.granted == 16, "the kernel gave \(reservation.granted) of 16 pages")
-            let region = try Region.map(kind: .hugetlb2m, size: .mib(32))
-            let (pinned, unpinned) = try roundTrip(try backend.make(), region)
-            #expect(pinned.passed, "\(pinned)")
-            #expect(unpinned.passed, "\(unpinned)")
-            if backend == .mlock { #expect(pinned.detail.contains("VmLck +0")) }  // hugetlb is not charged
+        try HugepageTestLock.shared {
+                let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 16)
+                defer { reservation.release() }
+                try #require(reservation.granted == 16, "the kernel gave \(reservation.granted) of 16 pages")
+                let region = try Region.map(kind: .hugetlb2m, size: .mib(32))
+                let (pinned, unpinned) = try roundTrip(try backend.make(), region)
+                #expect(pinned.passed, "\(pinned)")
+                #expect(unpinned.passed, "\(unpinned)")
+                if backend == .mlock { #expect(pinned.detail.contains("VmLck +0")) }  // hugetlb is not charged
         }
+    }
     }
 }

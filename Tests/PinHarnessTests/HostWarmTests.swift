@@ -40,7 +40,8 @@ struct HostWarmTests {
         return usage.ru_minflt
     }
 
-    /// Mappings of exactly `bytes` in this process (a size no other test maps).
+    /// Mappings of exactly `bytes` in this process (a size no other test maps; a memfd's own
+    /// file, so the kernel never merges it with a neighbour).
     static func mappings(of bytes: Int) -> Int {
         let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
         return maps.split(separator: "\n").filter { line in
@@ -53,11 +54,11 @@ struct HostWarmTests {
     func touchesThenUnmaps() throws {
         let size = ByteSize.mib(22)
         let configuration = RunConfiguration(backend: .populate, strategies: [.single], threads: 1, size: size,
-                                             memory: .anon, repetitions: 1, warmups: 0, hostWarm: .auto)
+                                             memory: .memfd, repetitions: 1, warmups: 0, hostWarm: .auto)
         let experiment = try Experiment(configuration, host: Self.vmWithReporting)
         #expect(experiment.warmsHost)
         do {  // the check below sees such a mapping while it exists
-            let region = try Region.map(kind: .anon, size: size)
+            let region = try Region.map(kind: .memfd, size: size)
             #expect(Self.mappings(of: size.bytes) == 1)
             _ = region
         }

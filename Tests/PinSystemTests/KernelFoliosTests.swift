@@ -3,6 +3,7 @@ import Glibc
 #endif
 import PinCore
 import PinSystem
+import PinTestSupport
 import Testing
 
 @Suite("Kernel folios from pagemap and kpageflags")
@@ -81,20 +82,22 @@ struct KernelFoliosTests {
     @Test("a populated 8 MiB hugetlb-2m region is four order-9 folios",
           .enabled(if: geteuid() == 0, "reading frame numbers and /proc/kpageflags needs root"))
     func hugetlbFolios() throws {
-        let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 4)
-        defer { reservation.release() }
-        // A fragmented machine may give fewer pages: that says nothing about KernelFolios, so skip.
-        if reservation.granted < 4 {
-            try Test.cancel("the kernel gave \(reservation.granted) of 4 huge pages")
-        }
-        // The region is dropped at the end of this scope, before the pages go back to the kernel.
-        do {
-            let region = try Region.map(kind: .hugetlb2m, size: .mib(8))
-            for page in 0..<4 {
-                region.base.storeBytes(of: 1, toByteOffset: page * PageSize.pmd.bytes, as: UInt8.self)
+        try HugepageTestLock.shared {
+            let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 4)
+            defer { reservation.release() }
+            // A fragmented machine may give fewer pages: that says nothing about KernelFolios, so skip.
+            if reservation.granted < 4 {
+                try Test.cancel("the kernel gave \(reservation.granted) of 4 huge pages")
             }
-            let folios = try Self.folios(of: region)
-            #expect(folios == [0, 512, 1024, 1536].map { Folio(firstPage: $0, order: 9) })
+            // The region is dropped at the end of this scope, before the pages go back to the kernel.
+            do {
+                let region = try Region.map(kind: .hugetlb2m, size: .mib(8))
+                for page in 0..<4 {
+                    region.base.storeBytes(of: 1, toByteOffset: page * PageSize.pmd.bytes, as: UInt8.self)
+                }
+                let folios = try Self.folios(of: region)
+                #expect(folios == [0, 512, 1024, 1536].map { Folio(firstPage: $0, order: 9) })
+            }
         }
     }
 }

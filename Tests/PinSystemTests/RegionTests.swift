@@ -3,6 +3,7 @@ import Glibc
 #endif
 import PinCore
 import PinSystem
+import PinTestSupport
 import Testing
 
 @Suite("Regions: real mappings of every kind")
@@ -89,21 +90,23 @@ struct HugetlbRegionTests {
     @Test("hugetlb-2m and memfd-hugetlb-2m map, fault and return their pages",
           arguments: [MemoryKind.hugetlb2m, .memfdHugetlb2m])
     func hugetlb(kind: MemoryKind) throws {
-        let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 8)
-        defer { reservation.release() }
-        try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
-        var address = 0
-        do {
-            let region = try Region.map(kind: kind, size: .mib(16))
-            address = region.address
-            #expect(address % PageSize.pmd.bytes == 0)
-            for page in 0..<8 { region.base.storeBytes(of: 1, toByteOffset: page << 21, as: UInt8.self) }
-            // The region's own mapping, not the machine-wide pool that parallel tests share.
-            let mapping = try #require(Self.smaps(at: address))
-            #expect(mapping["KernelPageSize"] == 2 << 20)
-            #expect((mapping["Private_Hugetlb"] ?? 0) + (mapping["Shared_Hugetlb"] ?? 0) == 16 << 20)
+        try HugepageTestLock.shared {
+            let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 8)
+            defer { reservation.release() }
+            try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
+            var address = 0
+            do {
+                let region = try Region.map(kind: kind, size: .mib(16))
+                address = region.address
+                #expect(address % PageSize.pmd.bytes == 0)
+                for page in 0..<8 { region.base.storeBytes(of: 1, toByteOffset: page << 21, as: UInt8.self) }
+                // The region's own mapping, not the machine-wide pool that parallel tests share.
+                let mapping = try #require(Self.smaps(at: address))
+                #expect(mapping["KernelPageSize"] == 2 << 20)
+                #expect((mapping["Private_Hugetlb"] ?? 0) + (mapping["Shared_Hugetlb"] ?? 0) == 16 << 20)
+            }
+            #expect(Self.smaps(at: address) == nil, "the mapping outlived its region")
         }
-        #expect(Self.smaps(at: address) == nil, "the mapping outlived its region")
     }
 
     /// The kB fields of the `/proc/self/smaps` entry whose mapping starts at `address`, in bytes.

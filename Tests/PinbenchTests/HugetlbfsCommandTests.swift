@@ -1,5 +1,6 @@
 import Foundation
 import PinSystem
+import PinTestSupport
 import Testing
 
 /// libhugetlbfs finds mounts once, when a process starts, so a hugetlbfs mounted by a test is
@@ -17,42 +18,46 @@ struct HugetlbfsCommandTests {
     @Test("run verifies on the mount, and once it is unmounted exits 2 with the mount command",
           arguments: ["populate", "mlock"])
     func run(backend: String) throws {
-        let reservation = try HugepageReservation(pageSize: 2 << 20, additional: 8)
-        defer { reservation.release() }
-        try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
-        do {
-            let mount = try TemporaryHugetlbfs()
-            defer { mount.unmount() }
-            let result = try PinbenchProcess.run(Self.arguments(backend: backend))
-            #expect(result.status == 0, "stderr: \(result.stderr)")
-            let records = result.stdout.split(separator: "\n")
-            #expect(records.count == 3)  // single, user, kernel
-            for line in records {
-                let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                #expect(record["memory"] as? String == "hugetlbfs-2m")
-                #expect(record["verified"] as? Bool == true, "\(line)")
+        try HugepageTestLock.shared {
+            let reservation = try HugepageReservation(pageSize: 2 << 20, additional: 8)
+            defer { reservation.release() }
+            try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
+            do {
+                let mount = try TemporaryHugetlbfs()
+                defer { mount.unmount() }
+                let result = try PinbenchProcess.run(Self.arguments(backend: backend))
+                #expect(result.status == 0, "stderr: \(result.stderr)")
+                let records = result.stdout.split(separator: "\n")
+                #expect(records.count == 3)  // single, user, kernel
+                for line in records {
+                    let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                    #expect(record["memory"] as? String == "hugetlbfs-2m")
+                    #expect(record["verified"] as? Bool == true, "\(line)")
+                }
             }
+            // Another 2 MiB hugetlbfs on the machine would serve the run: then there is nothing to refuse.
+            try #require(!HugetlbfsMount.mounted().contains { $0.pageSize == 2 << 20 }, "a 2 MiB hugetlbfs is mounted elsewhere")
+            let refused = try PinbenchProcess.run(Self.arguments(backend: backend))
+            #expect(refused.status == 2, "stdout: \(refused.stdout)")
+            #expect(refused.stderr.contains(Self.mountCommand), "stderr: \(refused.stderr)")
+            #expect(refused.stderr.contains("not seen until its next start"))
         }
-        // Another 2 MiB hugetlbfs on the machine would serve the run: then there is nothing to refuse.
-        try #require(!HugetlbfsMount.mounted().contains { $0.pageSize == 2 << 20 }, "a 2 MiB hugetlbfs is mounted elsewhere")
-        let refused = try PinbenchProcess.run(Self.arguments(backend: backend))
-        #expect(refused.status == 2, "stdout: \(refused.stdout)")
-        #expect(refused.stderr.contains(Self.mountCommand), "stderr: \(refused.stderr)")
-        #expect(refused.stderr.contains("not seen until its next start"))
     }
 
     /// A memfd or anonymous mapping would not notice the mount's size limit: the file is on it.
     @Test("the region is a file on the mount: a mount limited to 4M cannot hold 8M")
     func sizeLimitedMount() throws {
-        let reservation = try HugepageReservation(pageSize: 2 << 20, additional: 8)
-        defer { reservation.release() }
-        try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
-        let mount = try TemporaryHugetlbfs(options: "pagesize=2M,size=4M")
-        defer { mount.unmount() }
-        let result = try PinbenchProcess.run(Self.arguments(backend: "populate"))
-        #expect(result.status == 1, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("mmap(8M hugetlbfs-2m) failed: Cannot allocate memory"), "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("size= limit"))
+        try HugepageTestLock.shared {
+            let reservation = try HugepageReservation(pageSize: 2 << 20, additional: 8)
+            defer { reservation.release() }
+            try #require(reservation.granted == 8, "the kernel gave \(reservation.granted) of 8 pages")
+            let mount = try TemporaryHugetlbfs(options: "pagesize=2M,size=4M")
+            defer { mount.unmount() }
+            let result = try PinbenchProcess.run(Self.arguments(backend: "populate"))
+            #expect(result.status == 1, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("mmap(8M hugetlbfs-2m) failed: Cannot allocate memory"), "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("size= limit"))
+        }
     }
 
     @Test("doctor and topology list the mount with its page size while it is mounted, and the mount command after")

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import PinTestSupport
 import Testing
 
 /// `kill -9` of `pinbench sweep --reserve-hugepages` once left the 2 MiB pool at 512 pages, and
@@ -67,25 +68,27 @@ struct JournalCommandTests {
     @Test("SIGKILL at three points of a reserving sweep: the next start gives back every page, and doctor then says nothing is left",
           arguments: ["journaled", "reserved", "mid-sweep"])
     func killed(point: String) throws {
-        let folder = NSTemporaryDirectory() + "pinbench-journal-\(UUID().uuidString)"
-        let journal = folder + "/journal"
-        try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let before = Self.poolTotal()
-        try Self.killSweep(journal: journal, output: folder + "/set", point: point)
-        #expect(Self.entries(journal).count == 1, "the killed sweep's entry is left: \(Self.entries(journal))")
+        try HugepageTestLock.exclusive {
+            let folder = NSTemporaryDirectory() + "pinbench-journal-\(UUID().uuidString)"
+            let journal = folder + "/journal"
+            try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let before = Self.poolTotal()
+            try Self.killSweep(journal: journal, output: folder + "/set", point: point)
+            #expect(Self.entries(journal).count == 1, "the killed sweep's entry is left: \(Self.entries(journal))")
 
-        let next = try PinbenchProcess.run(["plan", "--size", "4M"], wrapper: ["/usr/bin/env", "PINBENCH_JOURNAL=\(journal)"])
-        #expect(next.status == 0)
-        #expect(next.stderr.contains("a pinbench that is gone (pid"), "\(next.stderr)")
-        #expect(next.stderr.contains("gave them back"), "\(next.stderr)")
-        #expect(Self.entries(journal).isEmpty)
-        // Other tests may hold pages of the pool for a moment; ours must all be back.
-        let deadline = Date().addingTimeInterval(20)
-        while Self.poolTotal() > before, Date() < deadline { usleep(100_000) }
-        #expect(Self.poolTotal() <= before, "pool \(before) before, \(Self.poolTotal()) after")
+            let next = try PinbenchProcess.run(["plan", "--size", "4M"], wrapper: ["/usr/bin/env", "PINBENCH_JOURNAL=\(journal)"])
+            #expect(next.status == 0)
+            #expect(next.stderr.contains("a pinbench that is gone (pid"), "\(next.stderr)")
+            #expect(next.stderr.contains("gave them back"), "\(next.stderr)")
+            #expect(Self.entries(journal).isEmpty)
+            // Other tests may hold pages of the pool for a moment; ours must all be back.
+            let deadline = Date().addingTimeInterval(20)
+            while Self.poolTotal() > before, Date() < deadline { usleep(100_000) }
+            #expect(Self.poolTotal() <= before, "pool \(before) before, \(Self.poolTotal()) after")
 
-        let doctor = try PinbenchProcess.run(["doctor"], wrapper: ["/usr/bin/env", "PINBENCH_JOURNAL=\(journal)"])
-        #expect(doctor.stdout.contains("[ok] pinbench journal (\(journal)): nothing left to give back"), "\(doctor.stdout)")
+            let doctor = try PinbenchProcess.run(["doctor"], wrapper: ["/usr/bin/env", "PINBENCH_JOURNAL=\(journal)"])
+            #expect(doctor.stdout.contains("[ok] pinbench journal (\(journal)): nothing left to give back"), "\(doctor.stdout)")
+        }
     }
 }

@@ -97,7 +97,7 @@ struct SweepCommandTests {
         let sets = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(sets.count == 1 && sets[0].hasSuffix("-cli"))
         let set = "\(folder)/\(sets[0])"
-        for file in ["sweep.json", "machine.json", "runs.jsonl", "summary.md", "summary.csv", "README.md", "plots/plots.gp",
+        for file in ["sweep.json", "machine.json", "runs.jsonl", "summary.md", "summary.txt", "summary.csv", "README.md", "plots/plots.gp",
                      "plots/populate-anon-32M.dat"] {
             #expect(FileManager.default.fileExists(atPath: "\(set)/\(file)"), "missing \(file)")
         }

@@ -5,7 +5,7 @@ import PinCore
 /// container lock time, physical runs), as medians per row over verified measured runs, so a
 /// table can say why a strategy was fast or slow.
 public struct BackendMetricsTable: Sendable {
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var variant: String
         /// Median per metric name.
         public var medians: [String: Double]
@@ -46,21 +46,20 @@ public struct BackendMetricsTable: Sendable {
 
     public var isEmpty: Bool { rows.isEmpty || columns.isEmpty }
 
-    /// A Markdown table (empty string when no run reported metrics), then the notes.
-    public func markdown() -> String {
-        guard !isEmpty else { return "" }
-        var lines = [
-            SummaryTable.line(["backend (median)"] + columns.map(Self.heading)),
-            SummaryTable.line(Array(repeating: "---", count: columns.count + 1)),
-        ]
+    /// The table, then a line per note; empty when no run reported metrics.
+    func document() -> ReportDocument {
+        guard !isEmpty else { return ReportDocument() }
+        var table = TextTable(columns: [.init("backend (median)", .left)] + columns.map { .init(Self.heading($0)) })
         for row in rows {
-            lines.append(SummaryTable.line([row.variant] + columns.map { name in
-                row.medians[name].map { Self.format($0, name: name) } ?? "-"
-            }))
+            table.append([row.variant] + columns.map { name in row.medians[name].map { Self.format($0, name: name) } ?? "-" })
         }
-        for key in notes.keys.sorted() { lines.append("\n\(key): \(notes[key]!)") }
-        return lines.joined(separator: "\n")
+        var document = ReportDocument([.table(table)])
+        for key in notes.keys.sorted() { document += [.blank, .line("\(key): \(notes[key]!)")] }
+        return document
     }
+
+    /// A Markdown table (empty string when no run reported metrics), then the notes.
+    public func markdown() -> String { document().markdown() }
 
     /// Column headings for the known metrics; others show their name.
     static let headings = [

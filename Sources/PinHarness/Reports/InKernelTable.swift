@@ -8,7 +8,7 @@ import PinSystem
 /// own call with one worker, so worker `i` is slice `i`; for `kernel` worker 0 is the caller
 /// and the others are kworkers of the one call.
 public struct InKernelTable: Sendable {
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var variant: String
         public var phase: String
         public var worker: Int
@@ -53,24 +53,27 @@ public struct InKernelTable: Sendable {
 
     public var isEmpty: Bool { rows.isEmpty }
 
-    /// A Markdown table (empty string when no run has in-kernel times).
-    public func markdown() -> String {
-        guard !isEmpty else { return "" }
-        var lines = [
-            "In-kernel per worker (module ktime, median; worker 0 is the calling thread):",
-            "",
-            SummaryTable.line(["strategy", "phase", "worker", "cpu/node", "start", "end", "busy", "chunks", "pages", "folio runs"]),
-            SummaryTable.line(Array(repeating: "---", count: 10)),
-        ]
+    /// A caption and the table; empty when no run has in-kernel times.
+    func document() -> ReportDocument {
+        guard !isEmpty else { return ReportDocument() }
+        var table = TextTable(columns: [
+            .init("strategy", .left), .init("phase", .left), .init("worker"), .init("cpu/node"), .init("start"), .init("end"),
+            .init("busy"), .init("chunks"), .init("pages"), .init("folio runs"),
+        ], keyColumns: 3)
         for row in rows {
-            lines.append(SummaryTable.line([
+            table.append([
                 row.variant, row.phase, String(row.worker), "\(row.cpu)/\(row.node)",
                 DurationFormat.seconds(row.startSeconds), DurationFormat.seconds(row.endSeconds),
                 DurationFormat.seconds(row.busySeconds), Self.count(row.chunks), Self.count(row.pages), Self.count(row.folios),
-            ]))
+            ])
         }
-        return lines.joined(separator: "\n")
+        return ReportDocument([
+            .line("In-kernel per worker (module ktime, median; worker 0 is the calling thread):"), .blank, .table(table),
+        ])
     }
+
+    /// A Markdown table (empty string when no run has in-kernel times).
+    public func markdown() -> String { document().markdown() }
 
     static func count(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)

@@ -5,7 +5,7 @@ import PinSystem
 /// pages on the intended node, and runs flagged as misplaced. Printed under the timings when a
 /// placement or binding was asked, or when something landed where it should not have.
 public struct NUMATable: Sendable {
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var variant: String
         public var runs: Int
         /// Nodes the workers were bound to, as "0" or "0,1" ("-" when unbound).
@@ -65,20 +65,23 @@ public struct NUMATable: Sendable {
     /// Worth printing: something was asked, a run was misplaced, or the balancer was at work.
     public var isWorthShowing: Bool { !rows.isEmpty && (asked || scanned || rows.contains { $0.misplacedRuns > 0 }) }
 
-    public func markdown() -> String {
-        guard !rows.isEmpty else { return "" }
-        var lines = [
-            SummaryTable.line(["NUMA", "bound to node", "ran on node", "intended node", "pages there (worst run)", "misplaced runs"]
-                + VMStat.numaBalancingCounters),
-            SummaryTable.line(Array(repeating: "---", count: 6 + VMStat.numaBalancingCounters.count)),
-        ]
+    /// The table, then the facts every run shared; empty without NUMA records.
+    func document() -> ReportDocument {
+        guard !rows.isEmpty else { return ReportDocument() }
+        var table = TextTable(columns: [
+            .init("NUMA", .left), .init("bound to node"), .init("ran on node"), .init("intended node"),
+            .init("pages there (worst run)"), .init("misplaced runs"),
+        ] + VMStat.numaBalancingCounters.map { .init($0, group: "vmstat") })
         for row in rows {
-            lines.append(SummaryTable.line([
+            table.append([
                 row.variant, row.boundNodes, row.ranOnNodes, row.intendedNodes,
                 row.worstShare.map(formatPercent) ?? "not sampled", "\(row.misplacedRuns) of \(row.runs)",
-            ] + VMStat.numaBalancingCounters.map { name in row.balancingMedians[name].map { formatDecimal($0, digits: 0) } ?? "-" }))
+            ] + VMStat.numaBalancingCounters.map { name in row.balancingMedians[name].map { formatDecimal($0, digits: 0) } ?? "-" })
         }
-        let noteLines = notes.map { "\($0.0): \($0.1)" }
-        return lines.joined(separator: "\n") + (noteLines.isEmpty ? "" : "\n\n" + noteLines.joined(separator: "\n"))
+        var document = ReportDocument([.table(table)])
+        if !notes.isEmpty { document += [.blank] + notes.map { .line("\($0.0): \($0.1)") } }
+        return document
     }
+
+    public func markdown() -> String { document().markdown() }
 }

@@ -5,15 +5,22 @@ import PinCore
 extension ResultSet {
     /// What `render` wrote and what a reader should know.
     public struct Rendering: Sendable {
-        public var summary: SweepSummary
+        public var summary: SweepSummary { report.summary }
+        /// The summary with its header, in every format (`summary.md` is its Markdown).
+        public var report: SweepReport
         /// `summary.md`, as written.
         public var markdown: String
         public var plotsMessage: String
         /// (cell, round) pairs the specification asks for that have no record, skipped cells aside.
-        public var missingRepetitions: Int?
+        public var missingRepetitions: Int? { report.missingRepetitions }
         /// Records that repeated a (cell, round, warm-up) already read, left out of every figure.
-        public var duplicates: Int = 0
+        public var duplicates: Int { report.duplicates }
     }
+
+    /// The summary files `render` writes, each the summary in one format.
+    public static let summaryFiles: [(name: String, format: OutputFormat)] = [
+        ("summary.md", .markdown), ("summary.txt", .text), ("summary.csv", .csv),
+    ]
 
     /// The set's name: its folder's last component.
     public var name: String { String(directory.split(separator: "/").last ?? Substring(directory)) }
@@ -34,7 +41,8 @@ extension ResultSet {
         try? readJSON(MachineRecord.self, from: Self.machineFile)
     }
 
-    /// Re-renders `summary.md`, `summary.csv`, the plots and `README.md` from `runs.jsonl`.
+    /// Re-renders `summary.md`, `summary.txt`, `summary.csv`, the plots and `README.md` from
+    /// `runs.jsonl`.
     public func render(machineLine: String?) throws(HarnessError) -> Rendering {
         let (records, duplicates) = try readUniqueRecords()
         let skipped = try readSkipped()
@@ -50,35 +58,17 @@ extension ResultSet {
             }
         }
 
-        var header = ["# PinBench sweep \(name)", ""]
-        if let specification { header.append("Command: `\(specification.commandLine)`  ") }
-        if let machineLine { header.append("Machine: \(machineLine)  ") }
-        let warmups = records.filter(\.warmup).count
-        if let specification {
-            header.append("Rounds: \(specification.repetitions) measured + \(specification.warmups) warm-up per cell, "
-                + "cells shuffled per round (seed \(specification.seed)); \(records.count) repetitions recorded "
-                + "(\(warmups) warm-up). Times are medians of verified measured runs; the 95% CI is the "
-                + "order-statistic interval of the median.  ")
-        } else {
-            header.append("\(records.count) repetitions recorded (\(warmups) warm-up).  ")
-        }
-        if let line = Self.placementLine(records: records, options: specification?.numa) { header.append(line) }
-        if let line = Self.hostWarmLine(records: records, setting: specification?.hostWarm) { header.append(line) }
-        if duplicates > 0 {
-            header.append("**Duplicates**: \(duplicates) records repeated a (cell, round) already recorded "
-                + "(two sweeps wrote this set at once); each is counted once.  ")
-        }
-        if let missing, missing > 0 {
-            header.append("**Incomplete**: \(missing) repetitions missing; finish with `pinbench sweep --resume \(directory)`.")
-        }
-        let markdown = (header + ["", summary.markdown()]).joined(separator: "\n")
-        try write(markdown, to: "summary.md")
-        try write(summary.csv(), to: "summary.csv")
+        let report = SweepReport(
+            directory: directory, name: name, specification: specification, machineLine: machineLine,
+            recordCount: records.count, warmupCount: records.filter(\.warmup).count,
+            placementLine: Self.placementLine(records: records, options: specification?.numa),
+            hostWarmLine: Self.hostWarmLine(records: records, setting: specification?.hostWarm), duplicates: duplicates,
+            missingRepetitions: missing, summary: summary)
+        for (file, format) in Self.summaryFiles { try write(report.render(format), to: file) }
         let plotsMessage = try SweepPlots(summary: summary).write(into: self)
         try write(readme(summary: summary, specification: specification, machineLine: machineLine, missing: missing),
                   to: "README.md")
-        return Rendering(summary: summary, markdown: markdown, plotsMessage: plotsMessage, missingRepetitions: missing,
-                         duplicates: duplicates)
+        return Rendering(report: report, markdown: report.render(.markdown), plotsMessage: plotsMessage)
     }
 
     /// What `--host-warm` did, when the set says: how much warming each repetition took
@@ -115,7 +105,8 @@ extension ResultSet {
         lines += ["## Headline", "", summary.headline(), ""]
         lines += [
             "## Files", "",
-            "- `summary.md`, `summary.csv`: every cell's pin and unpin statistics, speedups and flags",
+            "- `summary.md`, `summary.txt`, `summary.csv`: every cell's pin and unpin statistics, speedups and flags "
+                + "(Markdown; plain text of at most 72 columns, for mail; CSV)",
             "- `runs.jsonl`: one JSON object per repetition (warm-ups marked), the raw data everything else is rendered from",
             "- `sweep.json`: what was swept; `machine.json`: the machine; `skipped.jsonl`: cells that could not run",
             "- `plots/`: speedup and GiB/s against threads per backend and memory kind (SVG, PNG, data and `plots.gp`)",
@@ -137,8 +128,8 @@ extension SweepSummary {
     public func headline() -> String {
         guard !groups.isEmpty else { return "No results yet." }
         let strategies = Strategy.allCases.filter { strategy in groups.contains { $0.cells.contains { $0.cell.strategy == strategy } } }
-        let header = ["backend", "memory", "size", "threads"] + strategies.map { "\($0) pin" }
-        var lines = [SummaryTable.line(header), SummaryTable.line(header.map { _ in "---" })]
+        var table = TextTable(columns: [.init("backend", .left), .init("memory", .left), .init("size"), .init("threads")]
+            + strategies.map { .init("\($0) pin") }, keyColumns: 3)
         var noisy = false
         for group in groups {
             let threads = group.threads.last ?? 1
@@ -156,8 +147,9 @@ extension SweepSummary {
                 }
                 row.append(text)
             }
-            lines.append(SummaryTable.line(row))
+            table.append(row)
         }
+        var lines = [String(table.markdown().dropLast())]
         if noisy {
             lines += ["", "† this cell's, or its single reference's, 95% CI is wider than "
                 + "\(DurationFormat.percent(Self.wideIntervalShare)) of the median (or it has under 6 runs): "

@@ -1,9 +1,9 @@
 import PinCore
 
 /// The result table of one `pinbench run`: a row per strategy (and C twin), pin and unpin
-/// medians, spread, throughput and speedup over `single`, as Markdown for cover letters.
+/// medians, spread, throughput and speedup over `single`, in any `OutputFormat`.
 public struct SummaryTable: Sendable {
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var variant: String
         public var workers: Int
         /// More workers than CPUs (`RunRecord.oversubscribed`).
@@ -73,43 +73,73 @@ public struct SummaryTable: Sendable {
         return numerator / denominator
     }
 
-    /// Markdown: one table for pin, one for unpin.
-    public func markdown() -> String {
-        let hasBaseline = rows.contains { $0.variant.hasPrefix("C ") }
-        let dash = "-"
-        func stat(_ s: Statistics?, _ path: KeyPath<Statistics, Double>) -> String {
-            s.map { DurationFormat.seconds($0[keyPath: path]) } ?? dash
-        }
-        var header = ["strategy", "workers", "chunks", "cuts in folio", "pin median", "min", "max", "GiB/s", "speedup"]
-        if hasBaseline { header.append("vs C") }
-        header += ["thread start", "verified"]
-        var lines = [Self.line(header), Self.line(header.map { _ in "---" })]
+    // MARK: - Tables
+
+    var hasBaseline: Bool { rows.contains { $0.variant.hasPrefix("C ") } }
+
+    static let dash = "-"
+
+    static func stat(_ statistics: Statistics?, _ path: KeyPath<Statistics, Double>) -> String {
+        statistics.map { DurationFormat.seconds($0[keyPath: path]) } ?? dash
+    }
+
+    /// Per row what ran, the pin medians, spread, throughput and speedups, the thread start.
+    func pinTable() -> TextTable {
+        var columns: [TextTable.Column] = [
+            .init("strategy", .left), .init("workers"), .init("chunks"), .init("cuts in folio"),
+            .init("pin median", group: "pin"), .init("min", group: "pin"), .init("max", group: "pin"),
+            .init("GiB/s"), .init("speedup"),
+        ]
+        if hasBaseline { columns.append(.init("vs C")) }
+        columns += [.init("thread start"), .init("verified")]
+        var table = TextTable(columns: columns)
         for row in rows {
             var cells = [
                 row.variant, "\(row.workers)" + (row.oversubscribed ? " (oversubscribed)" : ""), "\(row.chunks)", "\(row.cutsInsideFolio)",
-                stat(row.pin, \.median), stat(row.pin, \.min), stat(row.pin, \.max),
-                row.pinGiBPerSecond.map { formatDecimal($0, digits: 2) } ?? dash,
-                row.pinSpeedup.map(DurationFormat.ratio) ?? dash,
+                Self.stat(row.pin, \.median), Self.stat(row.pin, \.min), Self.stat(row.pin, \.max),
+                row.pinGiBPerSecond.map { formatDecimal($0, digits: 2) } ?? Self.dash,
+                row.pinSpeedup.map(DurationFormat.ratio) ?? Self.dash,
             ]
-            if hasBaseline { cells.append(row.pinOverC.map(DurationFormat.ratio) ?? dash) }
+            if hasBaseline { cells.append(row.pinOverC.map(DurationFormat.ratio) ?? Self.dash) }
             let spawned = row.threadStart.map { $0.max > 0 } ?? false
             let start = row.poolStartSeconds.map { "pool \(DurationFormat.seconds($0))" }
-                ?? (spawned ? stat(row.threadStart, \.median) : dash)
+                ?? (spawned ? Self.stat(row.threadStart, \.median) : Self.dash)
             cells += [start, "\(row.verifiedRuns)/\(row.runs)"]
-            lines.append(Self.line(cells))
+            table.append(cells)
         }
-        var unpinHeader = ["strategy", "unpin median", "min", "max", "speedup"]
-        if hasBaseline { unpinHeader.append("vs C") }
-        lines += ["", Self.line(unpinHeader), Self.line(unpinHeader.map { _ in "---" })]
+        return table
+    }
+
+    func unpinTable() -> TextTable {
+        var columns: [TextTable.Column] = [
+            .init("strategy", .left), .init("unpin median", group: "unpin"), .init("min", group: "unpin"),
+            .init("max", group: "unpin"), .init("speedup"),
+        ]
+        if hasBaseline { columns.append(.init("vs C")) }
+        var table = TextTable(columns: columns)
         for row in rows {
-            var cells = [row.variant, stat(row.unpin, \.median), stat(row.unpin, \.min), stat(row.unpin, \.max),
-                         row.unpinSpeedup.map(DurationFormat.ratio) ?? dash]
-            if hasBaseline { cells.append(row.unpinOverC.map(DurationFormat.ratio) ?? dash) }
-            lines.append(Self.line(cells))
+            var cells = [row.variant, Self.stat(row.unpin, \.median), Self.stat(row.unpin, \.min), Self.stat(row.unpin, \.max),
+                         row.unpinSpeedup.map(DurationFormat.ratio) ?? Self.dash]
+            if hasBaseline { cells.append(row.unpinOverC.map(DurationFormat.ratio) ?? Self.dash) }
+            table.append(cells)
         }
-        let failures = rows.compactMap { row in row.failure.map { "- \(row.variant): \(row.verifiedRuns)/\(row.runs) verified; first failure: \($0)" } }
-        if !failures.isEmpty { lines += [""] + failures }
-        return lines.joined(separator: "\n")
+        return table
+    }
+
+    /// The pin table, the unpin table, then a line per row with failed runs.
+    func document() -> ReportDocument {
+        var document = ReportDocument([.table(pinTable()), .blank, .table(unpinTable())])
+        let failures = rows.compactMap { row in row.failure.map { "\(row.variant): \(row.verifiedRuns)/\(row.runs) verified; first failure: \($0)" } }
+        if !failures.isEmpty { document += [.blank] + failures.map(ReportDocument.Block.item) }
+        return document
+    }
+
+    /// Markdown: one table for pin, one for unpin.
+    public func markdown() -> String { document().markdown() }
+
+    /// The tables in `format`; JSON is the rows (`RunReport` adds the records).
+    public func render(_ format: OutputFormat) -> String {
+        format == .json ? OutputFormat.json(rows) : format.render(document())
     }
 
     static func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }

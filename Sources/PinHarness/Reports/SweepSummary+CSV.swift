@@ -7,21 +7,27 @@ extension SweepSummary {
         "gib_per_s", "speedup", "efficiency", "first_warmup_s", "flags",
     ]
 
-    /// `summary.csv`: long form, one row per cell and phase, seconds unformatted, empty fields
-    /// where a value does not exist; for spreadsheets and scripts.
-    public func csv() -> String {
-        var lines = [Self.csvHeader.joined(separator: ",")]
+    /// What a reader should not take on trust about one phase of a cell, as short names.
+    static func flagNames(_ cell: CellSummary, phase: Phase) -> [String] {
+        let stats = phase == .pin ? cell.pin : cell.unpin
+        var flags: [String] = []
+        if let stats, isWide(stats) { flags.append("wide-ci") }
+        if stats != nil, stats?.medianInterval == nil { flags.append("few-runs") }
+        if phase == .pin, cell.slowWarmup { flags.append("slow-warmup") }
+        if cell.verifiedRuns < cell.runs { flags.append("failed-runs") }
+        return flags
+    }
+
+    /// Long form, one row per cell and phase, seconds unformatted, empty fields where a value
+    /// does not exist; for spreadsheets and scripts.
+    func csvTable() -> TextTable {
+        var table = TextTable(columns: Self.csvHeader.map { .init($0) })
         for cell in cells {
             for phase in [Phase.pin, .unpin] {
                 let stats = phase == .pin ? cell.pin : cell.unpin
                 let speedup = phase == .pin ? cell.pinSpeedup : cell.unpinSpeedup
                 let efficiency = phase == .pin ? cell.pinEfficiency : cell.unpinEfficiency
-                var flags: [String] = []
-                if let stats, Self.isWide(stats) { flags.append("wide-ci") }
-                if stats != nil, stats?.medianInterval == nil { flags.append("few-runs") }
-                if phase == .pin, cell.slowWarmup { flags.append("slow-warmup") }
-                if cell.verifiedRuns < cell.runs { flags.append("failed-runs") }
-                let fields: [String] = [
+                table.append([
                     cell.cell.backend.rawValue, cell.cell.memory.rawValue, "\(cell.cell.size.bytes)",
                     cell.cell.strategy.rawValue, "\(cell.cell.threads)", "\(cell.workers)", phase.rawValue,
                     "\(cell.runs)", "\(cell.verifiedRuns)",
@@ -32,13 +38,15 @@ extension SweepSummary {
                     phase == .pin ? Self.number(cell.pinGiBPerSecond) : "",
                     Self.number(speedup), Self.number(efficiency),
                     phase == .pin ? Self.number(cell.firstWarmupPinSeconds) : "",
-                    flags.joined(separator: ";"),
-                ]
-                lines.append(fields.joined(separator: ","))
+                    Self.flagNames(cell, phase: phase).joined(separator: ";"),
+                ])
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return table
     }
+
+    /// `summary.csv`.
+    public func csv() -> String { csvTable().csv() }
 
     /// Full precision, no thousands separators; empty for a missing value.
     static func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }

@@ -1,25 +1,25 @@
 import PinCore
 
-// MARK: - Markdown tables
+// MARK: - Tables
 
 extension SweepSummary {
     /// `summary.md`'s body: per group a pin table and an unpin table, a row per thread count,
     /// columns per threaded strategy; `single` (1 thread) is the line above each table, the
     /// reference every speedup is over. Flags and skipped cells follow.
-    public func markdown() -> String {
-        var lines: [String] = []
+    func document() -> ReportDocument {
+        var document = ReportDocument()
         for group in groups {
-            lines += ["## \(group.group.backend) · \(group.group.memory) · \(group.group.size)", ""]
-            lines += table(group, phase: .pin)
-            lines += [""]
-            lines += table(group, phase: .unpin)
-            lines += inKernelTable(group)
-            let flags = self.flags(group)
-            if !flags.isEmpty { lines += [""] + flags }
-            lines.append("")
+            document += [.heading("\(group.group.backend) · \(group.group.memory) · \(group.group.size)", level: 2), .blank]
+            document += table(group, phase: .pin)
+            document += [.blank]
+            document += table(group, phase: .unpin)
+            document += inKernelTable(group)
+            let notes = flagNotes(group)
+            if !notes.isEmpty { document += [.blank] + notes.map(ReportDocument.Block.item) }
+            document += [.blank]
         }
         if !skipped.isEmpty {
-            lines += ["## Skipped cells", ""]
+            document += [.heading("Skipped cells", level: 2), .blank]
             // Cells that share a reason share a line: usually a whole group (an empty pool).
             var byReason: [(reason: String, cells: [String])] = []
             for skip in skipped {
@@ -30,18 +30,25 @@ extension SweepSummary {
                 }
             }
             for entry in byReason {
-                lines.append("- \(entry.cells.map { "`\($0)`" }.joined(separator: ", ")):")
-                lines.append("  " + entry.reason.split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " "))
+                document += [
+                    .item("\(entry.cells.map { "`\($0)`" }.joined(separator: ", ")):"),
+                    .indented(entry.reason.split(separator: "\n").map { $0.trimmingWhitespace() }.joined(separator: " ")),
+                ]
             }
-            lines.append("")
+            document += [.blank]
         }
-        if groups.isEmpty && skipped.isEmpty { lines.append("No repetitions recorded yet.") }
-        return lines.joined(separator: "\n")
+        if groups.isEmpty && skipped.isEmpty { document += [.line("No repetitions recorded yet.")] }
+        return document
     }
+
+    /// `summary.md`'s body as Markdown.
+    public func markdown() -> String { document().markdown() }
 
     public enum Phase: String, Sendable { case pin, unpin }
 
-    func table(_ group: Group, phase: Phase) -> [String] {
+    /// The phase's reference line (`single`), then its table: a row per thread count, a group
+    /// of columns per threaded strategy (kept together when a text table is split).
+    func table(_ group: Group, phase: Phase) -> [ReportDocument.Block] {
         let dash = "-"
         func stats(_ cell: CellSummary?) -> Statistics? { phase == .pin ? cell?.pin : cell?.unpin }
         func interval(_ stats: Statistics?) -> String {
@@ -49,7 +56,7 @@ extension SweepSummary {
             guard let ci = stats.medianInterval else { return "n=\(stats.count) (<6)" }
             return DurationFormat.interval(ci.low, ci.high)
         }
-        var lines: [String] = []
+        var blocks: [ReportDocument.Block] = []
         let title = phase == .pin ? "Pin" : "Unpin"
         if let single = group.single {
             var reference = "\(title), single (1 thread): "
@@ -60,19 +67,20 @@ extension SweepSummary {
             } else {
                 reference += "no verified run"
             }
-            lines += [reference, ""]
+            blocks += [.line(reference), .blank]
         } else {
-            lines += ["\(title) (no single cell: speedups unavailable)", ""]
+            blocks += [.line("\(title) (no single cell: speedups unavailable)"), .blank]
         }
         let strategies = group.threadedStrategies
-        guard !strategies.isEmpty else { return lines }
-        var header = ["threads"]
+        guard !strategies.isEmpty else { return blocks }
+        var columns: [TextTable.Column] = [.init("threads")]
         for strategy in strategies {
-            header += ["\(strategy) median", "95% CI"]
-            if phase == .pin { header.append("GiB/s") }
-            header += ["speedup", "efficiency"]
+            let name = strategy.rawValue
+            columns += [.init("\(strategy) median", group: name), .init("95% CI", group: name)]
+            if phase == .pin { columns.append(.init("GiB/s", group: name)) }
+            columns += [.init("speedup", group: name), .init("efficiency", group: name)]
         }
-        lines += [SummaryTable.line(header), SummaryTable.line(header.map { _ in "---" })]
+        var table = TextTable(columns: columns)
         for threads in group.threads {
             var row = ["\(threads)"]
             for strategy in strategies {
@@ -84,35 +92,36 @@ extension SweepSummary {
                 let efficiency = phase == .pin ? cell?.pinEfficiency : cell?.unpinEfficiency
                 row += [speedup.map(DurationFormat.ratio) ?? dash, efficiency.map(DurationFormat.percent) ?? dash]
             }
-            lines.append(SummaryTable.line(row))
+            table.append(row)
         }
-        return lines
+        return blocks + [.table(table)]
     }
 
     /// For a backend that times itself in the kernel (kmod): per cell the module's own pin and
     /// unpin medians and what share of the userspace wall time they are. Empty otherwise.
-    func inKernelTable(_ group: Group) -> [String] {
+    func inKernelTable(_ group: Group) -> [ReportDocument.Block] {
         let cells = group.cells.filter { $0.inKernelPin != nil }
         guard !cells.isEmpty else { return [] }
-        var lines = ["", "In-kernel (module ktime, the longest call of each phase), medians:", "",
-                     SummaryTable.line(["cell", "pin", "of wall", "unpin", "of wall"]),
-                     SummaryTable.line(Array(repeating: "---", count: 5))]
+        var table = TextTable(columns: [.init("cell", .left), .init("pin"), .init("of wall"), .init("unpin"), .init("of wall")])
         for cell in cells {
             let name = cell.cell.strategy == .single ? "single" : "\(cell.cell.strategy)/\(cell.cell.threads)"
             func share(_ kernel: Statistics?, _ wall: Statistics?) -> String {
                 guard let kernel, let wall, wall.median > 0 else { return "-" }
                 return "\(formatDecimal(kernel.median / wall.median * 100, digits: 1))%"
             }
-            lines.append(SummaryTable.line([
+            table.append([
                 name, cell.inKernelPin.map { DurationFormat.seconds($0.median) } ?? "-", share(cell.inKernelPin, cell.pin),
                 cell.inKernelUnpin.map { DurationFormat.seconds($0.median) } ?? "-", share(cell.inKernelUnpin, cell.unpin),
-            ]))
+            ])
         }
-        return lines
+        return [.blank, .line("In-kernel (module ktime, the longest call of each phase), medians:"), .blank, .table(table)]
     }
 
-    /// The lines under a group's tables: wide intervals, slow warm-ups, too few runs, failures.
-    public func flags(_ group: Group) -> [String] {
+    /// The lines under a group's tables, as Markdown list items.
+    public func flags(_ group: Group) -> [String] { flagNotes(group).map { "- " + $0 } }
+
+    /// The notes under a group's tables: wide intervals, slow warm-ups, too few runs, failures.
+    func flagNotes(_ group: Group) -> [String] {
         var wide: [String] = []
         var few: [String] = []
         var slow: [String] = []
@@ -136,15 +145,15 @@ extension SweepSummary {
         }
         var lines: [String] = []
         if !wide.isEmpty {
-            lines.append("- 95% CI wider than \(DurationFormat.percent(Self.wideIntervalShare)) of the median: \(wide.joined(separator: ", "))")
+            lines.append("95% CI wider than \(DurationFormat.percent(Self.wideIntervalShare)) of the median: \(wide.joined(separator: ", "))")
         }
         if !few.isEmpty {
-            lines.append("- fewer than 6 verified runs, so no 95% CI of the median: \(few.joined(separator: ", "))")
+            lines.append("fewer than 6 verified runs, so no 95% CI of the median: \(few.joined(separator: ", "))")
         }
         if !slow.isEmpty {
-            lines.append("- warm-up over \(formatDecimal(Self.slowWarmupFactor, digits: 0))x the steady median (host first-touch effects): \(slow.joined(separator: ", "))")
+            lines.append("warm-up over \(formatDecimal(Self.slowWarmupFactor, digits: 0))x the steady median (host first-touch effects): \(slow.joined(separator: ", "))")
         }
-        lines += failed.map { "- FAILED runs, excluded from the times: \($0)" }
+        lines += failed.map { "FAILED runs, excluded from the times: \($0)" }
         return lines
     }
 }

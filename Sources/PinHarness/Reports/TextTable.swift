@@ -15,10 +15,14 @@ public struct TextTable: Sendable, Equatable {
     public struct Column: Sendable, Equatable {
         public var title: String
         public var alignment: Alignment
+        /// Adjacent columns of one group (a strategy's median, CI and speedup) stay in one part
+        /// of a split text table when they fit in one.
+        public var group: String?
 
-        public init(_ title: String, _ alignment: Alignment = .right) {
+        public init(_ title: String, _ alignment: Alignment = .right, group: String? = nil) {
             self.title = title
             self.alignment = alignment
+            self.group = group
         }
     }
 
@@ -55,8 +59,9 @@ public struct TextTable: Sendable, Equatable {
 
     // MARK: - Plain text
 
-    /// Fixed-width columns two spaces apart under a dashed rule; split into parts of at most
-    /// `width` columns (each repeating the key columns), the parts a blank line apart.
+    /// Fixed-width columns two spaces apart under a dashed rule, no trailing blanks; split into
+    /// parts of at most `width` columns (each repeating the key columns), the parts a blank line
+    /// apart. Only a single cell wider than `width` less the key columns makes a longer line.
     public func text(width: Int = mailWidth) -> String {
         parts(width: width).map { render(columns: $0) }.joined(separator: "\n")
     }
@@ -70,26 +75,50 @@ public struct TextTable: Sendable, Equatable {
         }
     }
 
-    /// The column indices of each part: the key columns, then as many others as fit.
+    /// The column indices of each part: the key columns, then the others in order. As few parts
+    /// as fit in `width`, as even as they can be (the narrowest width needing no more parts), and
+    /// a group is only broken when it alone is wider than a part.
     func parts(width: Int) -> [[Int]] {
         let widths = widths()
         let keys = Array(0..<keyColumns)
-        let keyWidth = keys.reduce(0) { $0 + widths[$1] + Self.gap }
-        var parts: [[Int]] = []
-        var current = keys
-        var used = keyWidth
-        for index in keyColumns..<columns.count {
-            let needed = widths[index] + (current.isEmpty ? 0 : Self.gap)
-            if current.count > keys.count, used + needed > width + Self.gap {
-                parts.append(current)
-                current = keys
-                used = keyWidth
-            }
-            current.append(index)
-            used += widths[index] + Self.gap
+        func span(_ indices: [Int]) -> Int {
+            indices.isEmpty ? 0 : indices.reduce(0) { $0 + widths[$1] } + (indices.count - 1) * Self.gap
         }
-        if current.count > keys.count || parts.isEmpty { parts.append(current) }
-        return parts
+        let keyWidth = span(keys)
+        var units: [[Int]] = []
+        for index in keyColumns..<columns.count {
+            if let group = columns[index].group, let last = units.last?.last, columns[last].group == group {
+                units[units.count - 1].append(index)
+            } else {
+                units.append([index])
+            }
+        }
+        units = units.flatMap { unit in
+            unit.count > 1 && span(keys + unit) > width ? unit.map { [$0] } : [unit]
+        }
+        func pack(_ limit: Int) -> [[Int]] {
+            var parts: [[Int]] = []
+            var current = keys
+            for unit in units {
+                if current.count > keys.count, span(current + unit) > limit {
+                    parts.append(current)
+                    current = keys
+                }
+                current += unit
+            }
+            if current.count > keys.count || parts.isEmpty { parts.append(current) }
+            return parts
+        }
+        var best = pack(width)
+        guard best.count > 1 else { return best }
+        var limit = width - 1
+        while limit > keyWidth {
+            let tighter = pack(limit)
+            guard tighter.count == best.count else { break }
+            best = tighter
+            limit -= 1
+        }
+        return best
     }
 
     func render(columns indices: [Int]) -> String {
@@ -104,10 +133,16 @@ public struct TextTable: Sendable, Equatable {
             }
             return String(text.reversed().drop { $0 == " " }.reversed())
         }
-        var lines = [line(columns.map(\.title)),
-                     line(indices.map { String(repeating: "-", count: widths[$0]) }.reorderedInto(indices, count: columns.count))]
-        lines += rows.map(line)
-        return lines.joined(separator: "\n") + "\n"
+        let rule = widths.map { String(repeating: "-", count: $0) }
+        return ([line(columns.map(\.title)), line(rule)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// The same table with `transform` applied to every title and cell.
+    func mapCells(_ transform: (String) -> String) -> TextTable {
+        var table = self
+        for index in table.columns.indices { table.columns[index].title = transform(table.columns[index].title) }
+        table.rows = rows.map { $0.map(transform) }
+        return table
     }
 
     // MARK: - CSV
@@ -120,14 +155,5 @@ public struct TextTable: Sendable, Equatable {
             return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return ([columns.map(\.title)] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-}
-
-extension Array where Element == String {
-    /// Cells given for `indices` only, spread into a full row of `count` cells.
-    fileprivate func reorderedInto(_ indices: [Int], count: Int) -> [String] {
-        var row = [String](repeating: "", count: count)
-        for (cell, index) in zip(self, indices) { row[index] = cell }
-        return row
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 
 /// Order statistics of a sample of timings, with the distribution-free confidence interval of
 /// the median (timings are skewed by page faults and host noise, so no normal assumption).
-public struct Statistics: Sendable, Equatable {
+public struct Statistics: Sendable, Equatable, Codable {
     public var count: Int
     public var median: Double
     public var min: Double
@@ -41,7 +41,7 @@ public struct Statistics: Sendable, Equatable {
 
 /// A confidence interval for the median from order statistics: `[x(j), x(n+1-j)]` with the
 /// largest `j` whose coverage `1 - 2 P(B <= j - 1)`, B ~ Binomial(n, 1/2), is at least the level.
-public struct MedianInterval: Sendable, Equatable {
+public struct MedianInterval: Sendable, Equatable, Codable {
     public var low: Double
     public var high: Double
     /// 1-based ranks of the bounds in the sorted sample.
