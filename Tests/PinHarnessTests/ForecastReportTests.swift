@@ -59,6 +59,9 @@ struct ForecastReportTests {
         #expect(decoded.validation?.rows.count == report.validation!.rows.count)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["source"] as? String == "results/box-2026-12-01")
+        let fits = try #require((object["forecast"] as? [String: Any])?["fits"] as? [[String: Any]])
+        let rate = try #require(fits.first?["gibPerSecond"] as? Double, "the per-byte cost is in the document, not only the slope")
+        #expect(abs(rate - 8) < 0.1 && fits.first?["fixedSeconds"] is Double)
     }
 
     @Test("σ and κ print with four decimals, small ones in exponent form")

@@ -56,9 +56,9 @@ public struct Forecast: Sendable, Codable {
         public var high: Double?
 
         /// The fixed cost: the line's time at size 0.
-        public var fixedSeconds: Double { fit.intercept }
+        public var fixedSeconds: Double
         /// The per-byte cost as a rate; nil when the line does not rise with size.
-        public var gibPerSecond: Double? { fit.slope > 0 ? 1 / (fit.slope * Double(1 << 30)) : nil }
+        public var gibPerSecond: Double?
     }
 
     /// The speedup law of one backend, memory kind, strategy and phase at the target size.
@@ -226,7 +226,8 @@ extension Forecast {
                     let interval = cell.fit.predictionInterval(at: size)
                     return SizeFit(series: key.series, threads: key.threads, phase: phase, sizes: cell.sizes, fit: cell.fit,
                                    predictedSeconds: cell.fit.predict(size), low: interval.map { max(0, $0.lowerBound) },
-                                   high: interval?.upperBound)
+                                   high: interval?.upperBound, fixedSeconds: cell.fit.intercept,
+                                   gibPerSecond: cell.fit.slope > 0 ? 1 / (cell.fit.slope * Double(1 << 30)) : nil)
                 }
             }
         }
