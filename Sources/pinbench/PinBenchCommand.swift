@@ -9,7 +9,7 @@ struct PinBenchCommand: ParsableCommand {
         abstract: "Measure how fast Linux populates and pins large memory ranges: single-threaded, "
             + "userspace-threaded (QEMU-style slices) and kernel-style (padata chunks).",
         version: PinBenchVersion.string,
-        subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, PlanCommand.self, DoctorCommand.self,
+        subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, ForecastCommand.self, PlanCommand.self, DoctorCommand.self,
                       CalibrateCommand.self, TopologyCommand.self, HoldCommand.self, VFIORulesCommand.self],
         defaultSubcommand: nil
     )
