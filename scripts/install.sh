@@ -122,13 +122,15 @@ manifest_paths() {
 
 # Refreshes the man-db index when PREFIX's man pages are in the system's man path (as for
 # /usr/local), so that apropos and whatis know pinbench; man itself finds pages without it.
+# All of it, not just $mandir: Debian's /usr/local/man is a link to share/man with an index of
+# its own, and whatis reads that one (under a second a run when little changed).
 refresh_man_index() {
     [ -z "$DESTDIR" ] || return 0
     command -v mandb >/dev/null 2>&1 || return 0
     local system_path
     system_path="$(manpath -g 2>/dev/null || true)"
     case ":$system_path:" in
-        *":$mandir:"*) privileged mandb -q "$mandir" >/dev/null 2>&1 || note "mandb could not refresh its index of $mandir (man pinbench still works)" ;;
+        *":$mandir:"*) privileged mandb -q >/dev/null 2>&1 || note "mandb could not refresh the man index (man pinbench still works)" ;;
         *) ;;
     esac
 }
@@ -243,8 +245,9 @@ old_dirs="$(manifest_paths dir)"
 while IFS= read -r path; do [ -z "$path" ] || made_dirs+=("$path"); done <<<"$old_dirs"
 make_dir() {
     local dir="$1" missing=()
-    while [ ! -d "$(stage "$dir")" ]; do
-        case "$dir" in "$PREFIX" | "$PREFIX"/*) missing+=("$dir") ;; esac
+    # Stops at PREFIX's parent: the folders above it (in DESTDIR too) are not this install's.
+    while [ "$dir" != / ] && [[ "$dir" == "$PREFIX" || "$dir" == "$PREFIX"/* ]] && [ ! -d "$(stage "$dir")" ]; do
+        missing+=("$dir")
         dir="$(dirname "$dir")"
     done
     [ "${#missing[@]}" -gt 0 ] || return 0
