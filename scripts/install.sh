@@ -300,7 +300,7 @@ if command -v man >/dev/null 2>&1; then
     elif page="$(MANPATH="$(stage "$mandir")" man -w pinbench 2>/dev/null)" && [ "$(realpath "$page")" = "$expected" ]; then
         echo "check: MANPATH=$(stage "$mandir") man -w pinbench: $page"
         if [ -z "$DESTDIR" ]; then
-            echo "  (a plain 'man pinbench' finds it once $bindir is on PATH, or with MANPATH=$mandir:)"
+            echo "  (a plain 'man pinbench' finds it once $bindir is on PATH, or with MANPATH=\"$mandir:\"; the colon keeps the usual pages)"
         fi
     else
         die "check failed: man -w pinbench does not find $expected"
