@@ -5,14 +5,18 @@
 # As root, the hugetlb tests reserve a few 2 MiB pages and give them back; otherwise they skip.
 # Between them every fuzz target runs briefly (scripts/fuzz.sh, PINBENCH_FUZZ_SECONDS each,
 # default 20), so a crash its corpus already reaches fails CI; --no-fuzz skips that.
+# After the unit tests, scripts/check-install.sh installs the debug build into a temporary
+# PREFIX and checks its man pages and completions, then uninstalls it (under a minute;
+# --no-install skips it).
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
-lab=1 fuzz=1
+lab=1 fuzz=1 install=1
 for argument in "$@"; do
     case "$argument" in
         --no-lab) lab=0 ;;
         --no-fuzz) fuzz=0 ;;
-        *) echo "usage: scripts/test.sh [--no-lab] [--no-fuzz]" >&2; exit 64 ;;
+        --no-install) install=0 ;;
+        *) echo "usage: scripts/test.sh [--no-lab] [--no-fuzz] [--no-install]" >&2; exit 64 ;;
     esac
 done
 ensure_packages
@@ -20,6 +24,9 @@ ensure_swift
 cd "$PINBENCH_ROOT"
 swift build --build-tests
 swift test
+if [ "$install" = 1 ]; then
+    bash scripts/check-install.sh
+fi
 if [ "$fuzz" = 1 ]; then
     bash scripts/fuzz.sh "${PINBENCH_FUZZ_SECONDS:-20}"
 fi
