@@ -20,6 +20,8 @@ struct StatisticsTests {
         #expect(DurationFormat.seconds(0.4123) == "412 ms")
         #expect(DurationFormat.seconds(1.23456) == "1.235 s")
         #expect(DurationFormat.seconds(0.0000852) == "85.2 µs")
+        #expect(DurationFormat.seconds(0) == "0 s")
+        #expect(DurationFormat.interval(0, 111.9) == "0–111.9 s")
         #expect(DurationFormat.ratio(11.91) == "11.91x")
     }
 

@@ -4,6 +4,8 @@ import PinCore
 public enum DurationFormat {
     public static func seconds(_ value: Double) -> String {
         let magnitude = abs(value)
+        // An interval's lower end clamped at zero (a forecast's), not a measured time.
+        if magnitude == 0 { return "0 s" }
         if magnitude >= 1 { return "\(formatDecimal(value, digits: magnitude >= 100 ? 1 : 3)) s" }
         if magnitude >= 1e-3 { return "\(significant(value * 1e3)) ms" }
         if magnitude >= 1e-6 { return "\(significant(value * 1e6)) µs" }
