@@ -39,6 +39,21 @@ public struct HugepagePool: Sendable, Equatable {
         return "echo \(target) | sudo tee \(Self.directory(pageSize: pageSize))/nr_hugepages"
     }
 
+    /// Where every PinBench process takes its turn to change a pool: one machine-wide file,
+    /// whatever journal folder a process uses.
+    static let resizeLockPath = access("/run/lock", W_OK) == 0 ? "/run/lock/pinbench-hugepages.lock" : "/tmp/pinbench-hugepages.lock"
+
+    /// Runs `body` holding an exclusive `flock` on `resizeLockPath`, so a read of the pool and
+    /// the write that follows from it are one step against other PinBench processes (and
+    /// threads). Without the lock file (no right to create it) `body` runs unlocked.
+    static func withResizeLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        let descriptor = open(resizeLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        return try body()
+    }
+
     /// Sets `nr_hugepages` (root only) and returns the pool as the kernel then reports it:
     /// the kernel may give fewer pages than asked when memory is fragmented.
     @discardableResult
@@ -53,8 +68,6 @@ public struct HugepagePool: Sendable, Equatable {
 /// A temporary growth of a hugetlb pool that is given back when released (tests, sweeps).
 public final class HugepageReservation: @unchecked Sendable {
     public let pageSize: Int
-    /// `nr_hugepages` before the reservation.
-    public let originalTotal: Int
     /// Pages the kernel actually added; `release()` takes exactly these back, so overlapping
     /// reservations (parallel tests) each return their own pages.
     public let granted: Int
@@ -65,6 +78,19 @@ public final class HugepageReservation: @unchecked Sendable {
     /// Grows the pool of `pageSize` by `pages`; throws if not root or the kernel refuses.
     /// The growth is journaled first (`MachineJournal`), so a SIGKILL cannot keep the pages.
     public init(pageSize: Int, additional pages: Int) throws(SystemError) {
+        // Read, grow and read again as one step against every other PinBench process: two
+        // growths that both read the same total would each count the other's pages as theirs.
+        let (granted, journalPath) = try HugepagePool.withResizeLock { () throws(SystemError) in
+            try Self.grow(pageSize: pageSize, by: pages)
+        }
+        self.pageSize = pageSize
+        self.granted = granted
+        self.journalPath = journalPath
+    }
+
+    /// Journals the growth, grows the pool and returns what the kernel added; the caller
+    /// holds the resize lock.
+    private static func grow(pageSize: Int, by pages: Int) throws(SystemError) -> (granted: Int, journalPath: String) {
         guard let before = HugepagePool.read(pageSize: pageSize) else {
             throw SystemError("read(\(HugepagePool.directory(pageSize: pageSize)))", errno: 2,
                               hint: "this kernel has no \(pageSize / 1024) kB hugetlb pool")
@@ -79,16 +105,13 @@ public final class HugepageReservation: @unchecked Sendable {
             after = try HugepagePool.resize(pageSize: pageSize, to: before.total + pages)
         } catch {
             // The write may still have grown the pool part-way: give back what it added.
-            _ = MachineJournal.restore(entry)
+            _ = MachineJournal.restoreHoldingLock(entry)
             MachineJournal.remove(journalPath)
             throw error
         }
-        self.pageSize = pageSize
-        self.originalTotal = before.total
-        self.granted = after.total - before.total
-        self.journalPath = journalPath
-        entry.granted = granted
+        entry.granted = after.total - before.total
         try? MachineJournal.update(entry, at: journalPath)
+        return (after.total - before.total, journalPath)
     }
 
     /// Gives the pages back (idempotent) and drops the journal entry.
@@ -96,8 +119,11 @@ public final class HugepageReservation: @unchecked Sendable {
         guard !released else { return }
         released = true
         defer { MachineJournal.remove(journalPath) }
-        guard granted > 0, let now = HugepagePool.read(pageSize: pageSize) else { return }
-        _ = try? HugepagePool.resize(pageSize: pageSize, to: max(now.total - granted, 0))
+        guard granted > 0 else { return }
+        HugepagePool.withResizeLock {
+            guard let now = HugepagePool.read(pageSize: pageSize) else { return }
+            _ = try? HugepagePool.resize(pageSize: pageSize, to: max(now.total - granted, 0))
+        }
     }
 
     deinit { release() }

@@ -134,6 +134,11 @@ public enum MachineJournal {
     /// Shrinks the pool by what the entry added: `granted`, or when the owner died before it
     /// learnt that, at most what it asked for and at most how far the pool grew since `before`.
     static func restore(_ entry: Entry) -> Result<String, RestoreCommand> {
+        HugepagePool.withResizeLock { restoreHoldingLock(entry) }
+    }
+
+    /// `restore` for a caller that already holds `HugepagePool`'s resize lock.
+    static func restoreHoldingLock(_ entry: Entry) -> Result<String, RestoreCommand> {
         guard let now = ProcFile.readInt(entry.path) else { return .success("the pool is gone") }
         let added = entry.granted ?? min(entry.requested, max(now - entry.before, 0))
         let target = max(now - added, 0)
