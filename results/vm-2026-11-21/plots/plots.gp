@@ -1,34 +1,36 @@
 # Rendered by `pinbench report`; run `gnuplot plots.gp` in this folder to redo it by hand.
+# Error bars: the 95% confidence interval of the median (order statistics); n: verified runs per point.
 set datafile missing "?"
 set key left top
 set grid
 set xlabel "threads"
-set style data linespoints
+set style data yerrorlines
+set offsets graph 0.05, graph 0.05, 0, 0  # error bars at the first and last thread count stay inside
 png_terminal = (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) ? "pngcairo" : "png"
 
 # populate, anon, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "populate, anon, 2G: pin speedup over single"
+set title "populate, anon, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-anon-2G-speedup.svg"
-plot "populate-anon-2G.dat" using 1:2 title "user", \
-     "populate-anon-2G.dat" using 1:4 title "kernel", \
+plot "populate-anon-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "populate-anon-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "populate-anon-2G-speedup.png"
 replot
 unset output
-set title "populate, anon, 2G: pin GiB/s"
+set title "populate, anon, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-anon-2G-gibs.svg"
-plot "populate-anon-2G.dat" using 1:3 title "user", \
-     "populate-anon-2G.dat" using 1:5 title "kernel", \
-     "populate-anon-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "populate-anon-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "populate-anon-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "populate-anon-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "populate-anon-2G-gibs.png"
 replot
@@ -37,26 +39,26 @@ unset output
 # populate, thp, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "populate, thp, 2G: pin speedup over single"
+set title "populate, thp, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-thp-2G-speedup.svg"
-plot "populate-thp-2G.dat" using 1:2 title "user", \
-     "populate-thp-2G.dat" using 1:4 title "kernel", \
+plot "populate-thp-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "populate-thp-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "populate-thp-2G-speedup.png"
 replot
 unset output
-set title "populate, thp, 2G: pin GiB/s"
+set title "populate, thp, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-thp-2G-gibs.svg"
-plot "populate-thp-2G.dat" using 1:3 title "user", \
-     "populate-thp-2G.dat" using 1:5 title "kernel", \
-     "populate-thp-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "populate-thp-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "populate-thp-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "populate-thp-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "populate-thp-2G-gibs.png"
 replot
@@ -65,26 +67,26 @@ unset output
 # populate, hugetlb-2m, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "populate, hugetlb-2m, 2G: pin speedup over single"
+set title "populate, hugetlb-2m, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-hugetlb-2m-2G-speedup.svg"
-plot "populate-hugetlb-2m-2G.dat" using 1:2 title "user", \
-     "populate-hugetlb-2m-2G.dat" using 1:4 title "kernel", \
+plot "populate-hugetlb-2m-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "populate-hugetlb-2m-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "populate-hugetlb-2m-2G-speedup.png"
 replot
 unset output
-set title "populate, hugetlb-2m, 2G: pin GiB/s"
+set title "populate, hugetlb-2m, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "populate-hugetlb-2m-2G-gibs.svg"
-plot "populate-hugetlb-2m-2G.dat" using 1:3 title "user", \
-     "populate-hugetlb-2m-2G.dat" using 1:5 title "kernel", \
-     "populate-hugetlb-2m-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "populate-hugetlb-2m-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "populate-hugetlb-2m-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "populate-hugetlb-2m-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "populate-hugetlb-2m-2G-gibs.png"
 replot
@@ -93,26 +95,26 @@ unset output
 # mlock, anon, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "mlock, anon, 2G: pin speedup over single"
+set title "mlock, anon, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-anon-2G-speedup.svg"
-plot "mlock-anon-2G.dat" using 1:2 title "user", \
-     "mlock-anon-2G.dat" using 1:4 title "kernel", \
+plot "mlock-anon-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "mlock-anon-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "mlock-anon-2G-speedup.png"
 replot
 unset output
-set title "mlock, anon, 2G: pin GiB/s"
+set title "mlock, anon, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-anon-2G-gibs.svg"
-plot "mlock-anon-2G.dat" using 1:3 title "user", \
-     "mlock-anon-2G.dat" using 1:5 title "kernel", \
-     "mlock-anon-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "mlock-anon-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "mlock-anon-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "mlock-anon-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "mlock-anon-2G-gibs.png"
 replot
@@ -121,26 +123,26 @@ unset output
 # mlock, thp, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "mlock, thp, 2G: pin speedup over single"
+set title "mlock, thp, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-thp-2G-speedup.svg"
-plot "mlock-thp-2G.dat" using 1:2 title "user", \
-     "mlock-thp-2G.dat" using 1:4 title "kernel", \
+plot "mlock-thp-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "mlock-thp-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "mlock-thp-2G-speedup.png"
 replot
 unset output
-set title "mlock, thp, 2G: pin GiB/s"
+set title "mlock, thp, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-thp-2G-gibs.svg"
-plot "mlock-thp-2G.dat" using 1:3 title "user", \
-     "mlock-thp-2G.dat" using 1:5 title "kernel", \
-     "mlock-thp-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "mlock-thp-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "mlock-thp-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "mlock-thp-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "mlock-thp-2G-gibs.png"
 replot
@@ -149,27 +151,49 @@ unset output
 # mlock, hugetlb-2m, 2G
 unset logscale x
 set xtics ("1" 1, "2" 2)
-set title "mlock, hugetlb-2m, 2G: pin speedup over single"
+set title "mlock, hugetlb-2m, 2G: pin speedup over single, 95% CI error bars"
 set ylabel "pin speedup over single"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-hugetlb-2m-2G-speedup.svg"
-plot "mlock-hugetlb-2m-2G.dat" using 1:2 title "user", \
-     "mlock-hugetlb-2m-2G.dat" using 1:4 title "kernel", \
+plot "mlock-hugetlb-2m-2G.dat" using 1:2:3:4 title "user (n = 10)", \
+     "mlock-hugetlb-2m-2G.dat" using 1:8:9:10 title "kernel (n = 10)", \
      x with lines dashtype 2 linecolor rgb "gray40" title "ideal"
 set terminal png_terminal size 800,500
 set output "mlock-hugetlb-2m-2G-speedup.png"
 replot
 unset output
-set title "mlock, hugetlb-2m, 2G: pin GiB/s"
+set title "mlock, hugetlb-2m, 2G: pin GiB/s, 95% CI error bars"
 set ylabel "pin GiB/s"
 set yrange [0:*]
 set terminal svg size 800,500 dynamic
 set output "mlock-hugetlb-2m-2G-gibs.svg"
-plot "mlock-hugetlb-2m-2G.dat" using 1:3 title "user", \
-     "mlock-hugetlb-2m-2G.dat" using 1:5 title "kernel", \
-     "mlock-hugetlb-2m-2G.dat" using 1:6 with lines dashtype 2 linecolor rgb "gray40" title "single (1 thread)"
+plot "mlock-hugetlb-2m-2G.dat" using 1:5:6:7 title "user (n = 10)", \
+     "mlock-hugetlb-2m-2G.dat" using 1:11:12:13 title "kernel (n = 10)", \
+     "mlock-hugetlb-2m-2G.dat" using 1:14 with lines dashtype 2 linecolor rgb "gray40" title "single, 1 thread (n = 10)"
 set terminal png_terminal size 800,500
 set output "mlock-hugetlb-2m-2G-gibs.png"
+replot
+unset output
+
+# The headline: every group at its largest thread count
+unset logscale x
+set offsets 0, 0, 0, 0
+set xtics autofreq rotate by -30
+set xlabel ""
+set style data histograms
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.6 border -1
+set key left top
+set title "pin GiB/s by strategy at the largest thread count (95% CI error bars, n = 10)"
+set ylabel "pin GiB/s"
+set yrange [0:*]
+set terminal svg size 800,500 dynamic
+set output "headline-gibs.svg"
+plot "headline.dat" using 2:3:4:xtic(1) title "single", \
+     "headline.dat" using 5:6:7 title "user", \
+     "headline.dat" using 8:9:10 title "kernel"
+set terminal png_terminal size 800,500
+set output "headline-gibs.png"
 replot
 unset output
