@@ -71,9 +71,9 @@ struct ForecastReportTests {
         #expect(Forecast.coefficient(0) == "0")
     }
 
-    @Test("prose wraps at the width, continuation lines indented")
+    @Test("prose wraps at the width, continuation lines indented (ReportDocument's wrapping, as every report)")
     func wrap() {
-        let lines = ForecastReport.wrap("aaa bbb ccc ddd", width: 8, indent: 2)
+        let lines = ReportDocument.wrap("aaa bbb ccc ddd", width: 8, first: "", rest: "  ")
         #expect(lines == ["aaa bbb", "  ccc", "  ddd"])
     }
 }

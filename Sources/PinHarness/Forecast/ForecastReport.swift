@@ -24,7 +24,8 @@ public struct ForecastReport: Sendable, Codable {
         case .csv:
             let tables = [forecast?.table(numeric: true), forecast?.fitsTable(numeric: true), validation?.table(numeric: true)]
             return tables.compactMap { $0?.csv() }.joined(separator: "\n")
-        case .text, .markdown: return document(markdown: format == .markdown)
+        case .text: return document().text() + "\n"
+        case .markdown: return document().markdown() + "\n"
         }
     }
 
@@ -39,75 +40,47 @@ public struct ForecastReport: Sendable, Codable {
 
     // MARK: - Text and Markdown
 
-    func document(markdown: Bool) -> String {
-        var sections: [[String]] = []
-        func heading(_ title: String) -> String { markdown ? "## \(title)" : title }
-        func prose(_ text: String) -> [String] { markdown ? [text] : Self.wrap(text, width: TextTable.mailWidth) }
-        func table(_ table: TextTable) -> [String] {
-            let text = markdown ? table.markdown() : table.text()
-            return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        }
+    /// The forecast and the validation as headed sections of prose, tables and notes; drawn
+    /// in text or Markdown by `ReportDocument`, as every other report is.
+    func document() -> ReportDocument {
+        var document = ReportDocument()
         let origin = "From \(source)" + (machine.map { ", measured on \($0)." } ?? ".")
         if let forecast {
             let sizes = forecast.sizesMeasured.map { "\(ByteSize($0))" }.joined(separator: ", ")
             let threads = forecast.threadCounts.map(String.init).joined(separator: ", ")
-            var lines = [heading("Forecast: \(forecast.size) at \(forecast.threads) threads"), ""]
-            lines += prose(origin) + [""]
-            lines += prose("Per cell and phase, t = fixed + size / rate is fitted by least squares over the verified "
-                + "measured runs at \(sizes). The speedup at \(forecast.size) over threads \(threads) is fitted with "
-                + "the Universal Scalability Law S(N) = N / (1 + σ(N−1) + κN(N−1)), over each strategy's own "
-                + "1-thread cell (single's where it has none). A measured thread count is predicted by its own "
-                + "fit, any other by the 1-thread fit over the modelled speedup. Intervals are 95% prediction "
-                + "intervals of one run.") + [""]
-            lines += table(forecast.table())
+            document += [.heading("Forecast: \(forecast.size) at \(forecast.threads) threads", level: 2), .blank,
+                         .line(origin), .blank,
+                         .line("Per cell and phase, t = fixed + size / rate is fitted by least squares over the verified "
+                            + "measured runs at \(sizes). The speedup at \(forecast.size) over threads \(threads) is fitted with "
+                            + "the Universal Scalability Law S(N) = N / (1 + σ(N−1) + κN(N−1)), over each strategy's own "
+                            + "1-thread cell (single's where it has none). A measured thread count is predicted by its own "
+                            + "fit, any other by the 1-thread fit over the modelled speedup. Intervals are 95% prediction "
+                            + "intervals of one run."), .blank,
+                         .table(forecast.table())]
             let notes = forecast.notes
             if !notes.isEmpty {
-                lines += ["", "Notes:"]
-                for (index, note) in notes.enumerated() {
-                    lines += markdown ? ["\(index + 1). \(note)"] : Self.wrap("\(index + 1). \(note)", width: TextTable.mailWidth, indent: 3)
-                }
+                document += [.blank, .line("Notes:")]
+                document += notes.enumerated().map { index, note in .line("\(index + 1). \(note)") }
             }
-            sections.append(lines)
-            var fits = [heading("Size fits: t = fixed + size / rate"), ""]
-            fits += prose("GiB/s is the per-byte cost as a rate (1 / perByte); \"at \(forecast.size)\" is the line at "
-                + "the target size with the 95% prediction interval of one run there.") + [""]
-            fits += table(forecast.fitsTable())
-            sections.append(fits)
+            document += [.blank, .heading("Size fits: t = fixed + size / rate", level: 2), .blank,
+                         .line("GiB/s is the per-byte cost as a rate (1 / perByte); \"at \(forecast.size)\" is the line at "
+                            + "the target size with the 95% prediction interval of one run there."), .blank,
+                         .table(forecast.fitsTable())]
         }
         if let validation {
             let sizes = validation.fittedSizes.map { "\(ByteSize($0))" }.joined(separator: ", ")
             let threads = validation.fittedThreads.map(String.init).joined(separator: ", ")
             let leftOut = "\(ByteSize(validation.leftOutSize))" + (validation.leftOutThreads.map { " and \($0) threads" } ?? "")
-            var lines = [heading("Validation: \(leftOut) left out"), ""]
-            if forecast == nil { lines += prose(origin) + [""] }
-            lines += prose("Every cell at \(ByteSize(validation.leftOutSize))"
-                + (validation.leftOutThreads.map { " or at \($0) threads" } ?? "")
-                + " is left out, the fits are made again on sizes \(sizes) and threads \(threads), and each "
-                + "left-out cell is predicted and set against its measured median (error: predicted / measured − 1)."
-                + (validation.leftOutThreads == nil ? " With fewer than 3 thread counts only the size is left out." : ""))
-                + [""]
-            lines += table(validation.table())
-            lines += [""] + prose(validation.summaryLine)
-            sections.append(lines)
+            if !document.isEmpty { document += [.blank] }
+            document += [.heading("Validation: \(leftOut) left out", level: 2), .blank]
+            if forecast == nil { document += [.line(origin), .blank] }
+            document += [.line("Every cell at \(ByteSize(validation.leftOutSize))"
+                            + (validation.leftOutThreads.map { " or at \($0) threads" } ?? "")
+                            + " is left out, the fits are made again on sizes \(sizes) and threads \(threads), and each "
+                            + "left-out cell is predicted and set against its measured median (error: predicted / measured − 1)."
+                            + (validation.leftOutThreads == nil ? " With fewer than 3 thread counts only the size is left out." : "")),
+                         .blank, .table(validation.table()), .blank, .line(validation.summaryLine)]
         }
-        return sections.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\n")
-    }
-
-    /// Words in lines of at most `width` columns, continuation lines indented by `indent`.
-    static func wrap(_ text: String, width: Int, indent: Int = 0) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if line.isEmpty {
-                line = String(word)
-            } else if line.count + 1 + word.count <= width {
-                line += " " + word
-            } else {
-                lines.append(line)
-                line = String(repeating: " ", count: indent) + word
-            }
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        return document
     }
 }
