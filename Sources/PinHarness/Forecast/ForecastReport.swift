@@ -20,22 +20,12 @@ public struct ForecastReport: Sendable, Codable {
 
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .json: return json()
+        case .json: return OutputFormat.json(self)
         case .csv:
             let tables = [forecast?.table(numeric: true), forecast?.fitsTable(numeric: true), validation?.table(numeric: true)]
             return tables.compactMap { $0?.csv() }.joined(separator: "\n")
-        case .text: return document().text() + "\n"
-        case .markdown: return document().markdown() + "\n"
+        case .text, .markdown: return format.render(document()) + "\n"
         }
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // A fit has no infinities, but a damaged record must not turn into an encoding failure.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(self) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     // MARK: - Text and Markdown
