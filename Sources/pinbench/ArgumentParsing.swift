@@ -22,6 +22,18 @@ func parseFormat(_ text: String) throws -> OutputFormat {
     try parseChoice(text, "format")
 }
 
+func parseHostWarm(_ text: String) throws -> HostWarm {
+    try parseChoice(text, "--host-warm value")
+}
+
+/// The help of `--host-warm` (run and sweep), with what else the command does with it.
+func hostWarmHelp(_ more: String = "") -> ArgumentHelp {
+    ArgumentHelp(
+        "auto, on or off (default: auto): touch each repetition's memory untimed first, so a VM's host backs it.",
+        discussion: "auto warms only in a virtual machine with free page reporting, where memory the guest freed is "
+            + "dropped by the host and costs 5-20x on its next touch; never on bare metal." + more)
+}
+
 /// The help line of `--format`, naming every choice.
 let formatHelp = ArgumentHelp(
     "How to print the tables: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: markdown). "

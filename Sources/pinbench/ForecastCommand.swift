@@ -29,8 +29,7 @@ struct ForecastCommand: ParsableCommand {
     @Flag(name: .customLong("validate"), help: "Leave the largest size (and thread count) out, refit, and compare with what was measured.")
     var validation = false
 
-    @Option(help: "text (72 columns), markdown, csv or json (default: markdown).",
-            transform: { try parseChoice($0, "format") as OutputFormat })
+    @Option(help: formatHelp, transform: parseFormat)
     var format: OutputFormat = .markdown
 
     func validate() throws {

@@ -49,10 +49,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Also run a plain C loop of the same syscalls (single, user) and show PinBench's ratio to it.")
     var baseline = false
 
-    @Option(name: .customLong("host-warm"), help: ArgumentHelp(
-        "auto, on or off (default: auto): touch each repetition's memory untimed first, so a VM's host backs it.",
-        discussion: "auto warms only in a virtual machine with free page reporting, where memory the guest freed is dropped by the host and costs 5-20x on its next touch; never on bare metal."),
-        transform: { try parseChoice($0, "--host-warm value") as HostWarm })
+    @Option(name: .customLong("host-warm"), help: hostWarmHelp(), transform: parseHostWarm)
     var hostWarm: HostWarm = .auto
 
     @Flag(help: "Write one JSON object per measured repetition to stdout (the table goes to stderr).")

@@ -68,10 +68,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
 
-    @Option(name: .customLong("host-warm"), help: ArgumentHelp(
-        "auto, on or off (default: auto): touch each repetition's memory untimed first, so a VM's host backs it.",
-        discussion: "auto warms only in a virtual machine with free page reporting, where memory the guest freed is dropped by the host and costs 5-20x on its next touch; never on bare metal. Recorded in sweep.json and kept by --resume."),
-        transform: { try parseChoice($0, "--host-warm value") as HostWarm })
+    @Option(name: .customLong("host-warm"), help: hostWarmHelp(" Recorded in sweep.json and kept by --resume."),
+            transform: parseHostWarm)
     var hostWarm: HostWarm?
 
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
