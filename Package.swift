@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (each imports only those below it, see docs/architecture.md):
-//   pinbench -> PinHarness -> PinEngine, PinBackends -> PinSystem -> PinCore, CPinSys
+//   pinbench -> PinCLI -> PinHarness -> PinEngine, PinBackends -> PinSystem -> PinCore, CPinSys
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pinbench", targets: ["pinbench"]),
+        .library(name: "PinCLI", targets: ["PinCLI"]),
         .library(name: "PinHarness", targets: ["PinHarness"]),
         .library(name: "PinEngine", targets: ["PinEngine"]),
         .library(name: "PinBackends", targets: ["PinBackends"]),
@@ -41,14 +42,16 @@ let package = Package(
             dependencies: ["PinCore", "PinSystem", "PinBackends", "PinEngine", "CPinBaseline"],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "pinbench",
+        // The commands live in a library so tests and the fuzzer parse and validate them in process.
+        .target(
+            name: "PinCLI",
             dependencies: [
-                "PinHarness",
+                "PinCore", "PinSystem", "PinBackends", "PinHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(name: "pinbench", dependencies: ["PinCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
         // What the test targets share: the lock that orders their use of the hugetlb pool.
         .target(name: "PinTestSupport", path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
@@ -60,6 +63,6 @@ let package = Package(
             // Golden/: the expected output of every report in every --format (GoldenTests).
             resources: [.copy("Golden")], swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinCLI", "PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
     ]
 )

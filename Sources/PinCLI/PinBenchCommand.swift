@@ -2,9 +2,10 @@ import ArgumentParser
 import PinHarness
 import PinSystem
 
-@main
-struct PinBenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `pinbench`: the root command. The executable target is one line that calls `main()`, so
+/// tests and the fuzzer can parse and validate the real commands in process.
+public struct PinBenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "pinbench",
         abstract: "Measure how fast Linux populates and pins large memory ranges: single-threaded, "
             + "userspace-threaded (QEMU-style slices) and kernel-style (padata chunks).",
@@ -33,8 +34,10 @@ struct PinBenchCommand: ParsableCommand {
         defaultSubcommand: nil
     )
 
+    public init() {}
+
     /// Every start first gives back what a killed pinbench left on the machine (its journal).
-    static func main() {
+    public static func main() {
         for line in MachineJournal.recoverStale() { printError("pinbench: \(line)") }
         main(nil)
     }

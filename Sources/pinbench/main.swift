@@ -1,0 +1,3 @@
+import PinCLI
+
+PinBenchCommand.main()
