@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers (each imports only those below it, see docs/architecture.md):
-//   pinbench -> PinCLI -> PinHarness -> PinEngine, PinBackends -> PinSystem -> PinCore, CPinSys
+//   pinbench -> PinCLI -> PinHarness -> PinEngine, PinBackends -> PinContract -> PinSystem -> PinCore, CPinSys
+//   (and CPinBaseline, the C twins, under PinContract)
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "PinHarness", targets: ["PinHarness"]),
         .library(name: "PinEngine", targets: ["PinEngine"]),
         .library(name: "PinBackends", targets: ["PinBackends"]),
+        .library(name: "PinContract", targets: ["PinContract"]),
         .library(name: "PinSystem", targets: ["PinSystem"]),
         .library(name: "PinCore", targets: ["PinCore"]),
     ],
@@ -35,18 +37,24 @@ let package = Package(
         ),
         .target(name: "PinCore", swiftSettings: swiftSettings),
         .target(name: "PinSystem", dependencies: ["PinCore", "CPinSys"], swiftSettings: swiftSettings),
-        .target(name: "PinBackends", dependencies: ["PinCore", "PinSystem"], swiftSettings: swiftSettings),
-        .target(name: "PinEngine", dependencies: ["PinCore", "PinSystem", "PinBackends"], swiftSettings: swiftSettings),
+        // What the engine and the harness need of a backend (NIOCore's role): the protocols, the
+        // self-description every backend gives, verification and metrics. No backend lives here.
+        .target(name: "PinContract", dependencies: ["PinCore", "PinSystem", "CPinBaseline"], swiftSettings: swiftSettings),
+        .target(
+            name: "PinBackends", dependencies: ["PinCore", "PinSystem", "PinContract", "CPinSys", "CPinBaseline"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "PinEngine", dependencies: ["PinCore", "PinSystem", "PinContract"], swiftSettings: swiftSettings),
         .target(
             name: "PinHarness",
-            dependencies: ["PinCore", "PinSystem", "PinBackends", "PinEngine", "CPinBaseline"],
+            dependencies: ["PinCore", "PinSystem", "PinContract", "PinBackends", "PinEngine", "CPinBaseline"],
             swiftSettings: swiftSettings
         ),
         // The commands live in a library so tests and the fuzzer parse and validate them in process.
         .target(
             name: "PinCLI",
             dependencies: [
-                "PinCore", "PinSystem", "PinBackends", "PinHarness",
+                "PinCore", "PinSystem", "PinContract", "PinBackends", "PinHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -55,11 +63,11 @@ let package = Package(
         .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
         // What the test targets share: the lock that orders their use of the hugetlb pool.
         .target(name: "PinTestSupport", path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "PinSystemTests", dependencies: ["PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinEngineTests", dependencies: ["PinEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinSystemTests", dependencies: ["PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinContract", "PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinEngineTests", dependencies: ["PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PinHarnessTests", dependencies: ["PinHarness"],
+            name: "PinHarnessTests", dependencies: ["PinHarness", "PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore"],
             // Golden/: the expected output of every report in every --format (GoldenTests).
             resources: [.copy("Golden")], swiftSettings: swiftSettings
         ),

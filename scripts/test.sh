@@ -7,7 +7,8 @@
 # default 20), so a crash its corpus already reaches fails CI; --no-fuzz skips that.
 # After the unit tests, scripts/check-install.sh installs the debug build into a temporary
 # PREFIX and checks its man pages and completions, then uninstalls it (under a minute;
-# --no-install skips it).
+# --no-install skips it). Before the tests, scripts/check-layers.py checks every import against
+# Package.swift and the layer order (docs/architecture.md).
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 lab=1 fuzz=1 install=1
@@ -22,7 +23,12 @@ done
 ensure_packages
 ensure_swift
 cd "$PINBENCH_ROOT"
-swift build --build-tests
+# Every target imports only what Package.swift declares, each layer only those below it. SwiftPM's
+# own check is asked for too, though on Linux with Swift 6.3 it reports nothing; the script is
+# what holds the rule (and its self-test proves it catches a planted break of each kind).
+swift build --build-tests --explicit-target-dependency-import-check error
+python3 scripts/check-layers.py --self-test
+python3 scripts/check-layers.py
 swift test
 if [ "$install" = 1 ]; then
     bash scripts/check-install.sh

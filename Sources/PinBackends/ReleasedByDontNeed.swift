@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CPinSys
+import PinContract
 import PinCore
 import PinSystem
 

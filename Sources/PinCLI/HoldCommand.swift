@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import PinBackends
+import PinContract
 import PinCore
 import PinHarness
 import PinSystem
@@ -23,9 +24,9 @@ struct HoldCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "vfio, mlock, populate, touch or kmod (default: vfio, the shim unless --vfio says otherwise).",
-            transform: { try parseChoice($0, "backend") as BackendKind })
-    var backend: BackendKind = .vfio
+    @Option(help: "A backend that pins real memory: vfio, mlock, populate, touch or kmod (default: vfio, the shim unless --vfio says otherwise).",
+            transform: parseBackend)
+    var backend: BackendID = .vfio
 
     @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: thp).",
             transform: { try parseChoice($0, "memory kind") as MemoryKind })
@@ -47,14 +48,14 @@ struct HoldCommand: ParsableCommand {
             help: "CPUs the touching thread runs on, as a CPU list (0-3,8). Default: wherever the scheduler puts it.")
     var toucherCPUs: String?
 
-    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
+    @OptionGroup(title: "Backend options") var backendOptions: BackendOptionGroup
 
     /// `--toucher-cpus` as CPU numbers; nil when not given or not a CPU list (`validate` refuses that).
     var toucherCPUList: [Int]? { toucherCPUs.flatMap(CPUList.parse) }
 
     func validate() throws {
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be more than 0") }
-        if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
+        _ = try options()
         if let toucherCPUs {
             guard let cpus = toucherCPUList, !cpus.isEmpty else {
                 throw ValidationError("--toucher-cpus must be a CPU list like 0-3,8, not '\(toucherCPUs)'")
@@ -67,9 +68,14 @@ struct HoldCommand: ParsableCommand {
         }
     }
 
+    /// The backend's options from what was typed, refusing any it does not take.
+    func options() throws -> any BackendOptions {
+        try backendOptions.options(for: [backend], bind: .none) { "--backend \($0)" }[0]
+    }
+
     func run() throws {
         let configuration = HoldConfiguration(
-            backend: backend, backendOptions: BackendOptions(vfio: vfio.options), memory: memory, size: size,
+            backendOptions: try options(), memory: memory, size: size,
             seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUList)
         let hold: Hold
         do { hold = try Hold(configuration) } catch { throw reportFailure(error) }

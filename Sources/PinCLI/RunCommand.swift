@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PinBackends
+import PinContract
 import PinCore
 import PinHarness
 import PinSystem
@@ -17,8 +18,8 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "populate, mlock, touch, vfio, foliosim or kmod (default: populate).", transform: { try parseChoice($0, "backend") as BackendKind })
-    var backend: BackendKind = .populate
+    @Option(help: backendHelp(default: .populate), transform: parseBackend)
+    var backend: BackendID = .populate
 
     @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
     var strategy: [Strategy] = Strategy.allCases
@@ -30,15 +31,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "NUMA") var numa: NUMAOptionGroup
 
-    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
-
-    @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
+    @OptionGroup(title: "Backend options") var backendOptions: BackendOptionGroup
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
-
-    @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
-    var populateRead = false
 
     @Option(name: .customLong("reps"), help: "Measured repetitions per strategy.")
     var repetitions = 5
@@ -64,17 +60,20 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
-        if vfio.given, backend != .vfio { throw ValidationError("--vfio, --locked-vm and --container-lock need --backend vfio") }
-        try gup.check(backends: [backend]) { "--backend \($0)" }
+        _ = try options()
+    }
+
+    /// The backend's options from what was typed, refusing any it does not take.
+    func options() throws -> any BackendOptions {
+        try backendOptions.options(for: [backend], bind: numa.options.bind) { "--backend \($0)" }[0]
     }
 
     func run() throws {
         let threads = planning.resolvedThreads
         let memory = planning.memory
+        let options = try options()
         let configuration = RunConfiguration(
-            backend: backend, backendOptions: BackendOptions(
-                populateRead: populateRead, vfio: vfio.options, foliosim: gup.folioSimOptions, kmod: gup.kmodOptions(bind: numa.options.bind)),
-            strategies: strategy,
+            backendOptions: options, strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
             prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options,
             hostWarm: hostWarm)
@@ -83,15 +82,10 @@ struct RunCommand: ParsableCommand {
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
 
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
-        let backendName = switch backend {
-        case .vfio: "vfio (\(vfio.options))"
-        case .foliosim: "foliosim (\(gup.folioSimOptions))"
-        case .kmod: "kmod (\(gup.kmodOptions(bind: numa.options.bind)))"
-        default: backend.rawValue
-        }
-        let title = "pinbench run: \(backendName) on \(size) of \(memory), threads \(threads), "
-            + "\(repetitions) reps + \(warmups) warm-up, "
-            + (backend == .foliosim ? "simulated" : prefault ? "prefaulted" : "unpopulated")
+        let population = options.regionBacking == .addressSpace || !options.capabilities.contains(.realMemory)
+            ? "simulated" : prefault ? "prefaulted" : "unpopulated"
+        let title = "pinbench run: \(options.titled) on \(size) of \(memory), threads \(threads), "
+            + "\(repetitions) reps + \(warmups) warm-up, " + population
             + (numa.given ? ", \(numa.options)" : "")
             + (experiment.warmsHost ? ", host-warmed" : "")
         printError(title)

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import Foundation
 import PinBackends
+import PinContract
 import PinCore
 import PinHarness
 import PinSystem
@@ -29,7 +30,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
     var strategies: String?
 
-    @Option(name: [.customLong("backends"), .customLong("backend")], help: "Comma list of populate, mlock, touch, vfio, foliosim, kmod (default: populate,mlock).")
+    @Option(name: [.customLong("backends"), .customLong("backend")],
+            help: "Comma list of \(Backends.catalog.names.map(\.rawValue).joined(separator: ", ")) (default: \(SweepDefaults.backends.map(\.rawValue).joined(separator: ","))).")
     var backends: String?
 
     @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
@@ -59,14 +61,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
 
-    @Flag(name: .customLong("populate-read"), help: "populate: MADV_POPULATE_READ instead of _WRITE.")
-    var populateRead = false
-
     @OptionGroup(title: "NUMA") var numa: NUMAOptionGroup
 
-    @OptionGroup(title: "vfio backend") var vfio: VFIOOptionGroup
-
-    @OptionGroup(title: "foliosim and kmod backends") var gup: GUPOptionGroup
+    @OptionGroup(title: "Backend options") var backendOptions: BackendOptionGroup
 
     @Option(name: .customLong("host-warm"), help: hostWarmHelp(" Recorded in sweep.json and kept by --resume."),
             transform: parseHostWarm)
@@ -239,9 +236,7 @@ struct SweepCommand: ParsableCommand {
         if align != nil { given.append("--align") }
         if minChunk != nil { given.append("--min-chunk") }
         if prefault { given.append("--prefault") }
-        if populateRead { given.append("--populate-read") }
-        given += vfio.arguments.filter { $0.hasPrefix("--") }
-        given += gup.arguments.filter { $0.hasPrefix("--") }
+        given += backendOptions.arguments(bind: .none).given.map(\.option.name)
         given += numa.arguments.filter { $0.hasPrefix("--") }
         if hostWarm != nil { given.append("--host-warm") }
         if reserveHugepages { given.append("--reserve-hugepages") }
@@ -266,7 +261,7 @@ struct SweepCommand: ParsableCommand {
         }
         if let repetitions, repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if let warmups, warmups < 0 { throw ValidationError("--warmup cannot be negative") }
-        let backendList: [BackendKind] = try backends.map { try Self.list($0, "--backends").map { try parseChoice($0, "backend") } }
+        let backendList: [BackendID] = try backends.map { try Self.list($0, "--backends").map(parseBackend) }
             ?? SweepDefaults.backends
         return SweepSpecification(
             backends: backendList,
@@ -279,26 +274,10 @@ struct SweepCommand: ParsableCommand {
             cutAlign: try cutAlign.map { try parseChoice($0, "cut alignment") } ?? .page,
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
-            prefault: prefault, populateRead: populateRead, vfio: try Self.vfioOptions(vfio, backends: backendList),
-            foliosim: try Self.gupOptions(gup, backends: backendList) ? gup.folioSimOptions : nil,
-            kmod: backendList.contains(.kmod) ? gup.kmodOptions(bind: numa.options.bind) : nil,
+            prefault: prefault,
+            backendOptions: try backendOptions.options(for: backendList, bind: numa.options.bind) { "\($0) in --backends" },
             numa: numa.given ? numa.options : nil, hostWarm: hostWarm ?? .auto, reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
-    }
-
-    /// The vfio options when the sweep has the vfio backend; refused without it.
-    static func vfioOptions(_ group: VFIOOptionGroup, backends: [BackendKind]) throws -> VFIOOptions? {
-        guard backends.contains(.vfio) else {
-            if group.given { throw ValidationError("--vfio, --locked-vm and --container-lock need vfio in --backends") }
-            return nil
-        }
-        return group.options
-    }
-
-    /// Whether the sweep has the foliosim backend, after checking the GUP options fit its backends.
-    static func gupOptions(_ group: GUPOptionGroup, backends: [BackendKind]) throws -> Bool {
-        try group.check(backends: backends) { "\($0) in --backends" }
-        return backends.contains(.foliosim)
     }
 
     /// The items of a comma list, without duplicates, in the order given.

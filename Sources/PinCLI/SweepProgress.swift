@@ -38,10 +38,10 @@ final class SweepProgress {
             say("pinbench: \(toRun) repetitions to run" + (alreadyDone > 0 ? " (\(alreadyDone) already on disk)" : ""))
         case .finished(let record, let done, _):
             self.done = done
-            last = "\(record.cell ?? record.variant) \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") "
+            last = "\(record.cell ?? record.variant.description) \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") "
                 + DurationFormat.seconds(record.pinSeconds)
             if !record.verified {
-                say("pinbench: FAILED \(record.cell ?? record.variant) round \(record.round ?? 0): "
+                say("pinbench: FAILED \(record.cell ?? record.variant.description) round \(record.round ?? 0): "
                     + (record.error ?? "\(record.pinnedCheck); \(record.unpinnedCheck)"))
             }
             update()

@@ -38,7 +38,7 @@ struct VFIORulesCommand: ParsableCommand {
                 containerLock = try parseChoice(String(text.dropFirst("shim:".count)), "container lock")
                 description = text
             } else {
-                path = try parseVFIOPath(text)
+                do { path = try VFIOOptions.Path(parsing: text) } catch { throw ValidationError(error.description) }
                 description = path.description
             }
         }

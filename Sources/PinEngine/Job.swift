@@ -1,4 +1,4 @@
-import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -184,8 +184,8 @@ public struct Job: Sendable {
     /// record, as the kernel timed it, becomes that worker's thread stats.
     private func runInKernel(_ region: Region, _ backend: any InKernelSplitBackend) -> JobResult {
         let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: 1)
-        var pinned: [PinBenchModule.Worker] = []
-        var unpinned: [PinBenchModule.Worker] = []
+        var pinned: [WorkerRecord] = []
+        var unpinned: [WorkerRecord] = []
         var result = measure(region, work: work, threadStartSeconds: 0) { phase in
             do throws(SystemError) {
                 switch phase {

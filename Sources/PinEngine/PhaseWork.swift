@@ -1,4 +1,4 @@
-import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization

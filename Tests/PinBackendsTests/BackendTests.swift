@@ -2,10 +2,16 @@
 import Glibc
 #endif
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import PinTestSupport
 import Testing
+
+/// The backend called `id` with its default options (every standard backend has defaults).
+func makeBackend(_ id: BackendID) throws -> any PinBackend {
+    try #require(Backends.catalog.named(id)).defaults().makeBackend()
+}
 
 /// Pins a whole region in two chunks, verifies, unpins, verifies: the real system calls on
 /// real memory, in the order `Job` makes them. Serialized because mlock's check reads the
@@ -25,26 +31,26 @@ func roundTrip(_ backend: any PinBackend, _ region: Region) throws -> (pinned: V
 @Suite("Backends on 32 MiB of real memory", .serialized)
 struct BackendTests {
     /// Every backend but kmod, which needs PinBench's module loaded (its own tests below).
-    static let backends = BackendKind.allCases.filter { $0 != .kmod }
+    static let backends = Backends.standard.map { $0.backend }.filter { $0 != .kmod }
     static let moduleLoaded = access(PinBenchModule.devicePath, F_OK) == 0
 
-    static let cases: [(BackendKind, MemoryKind)] = backends.flatMap { backend in
+    static let cases: [(BackendID, MemoryKind)] = backends.flatMap { backend in
         [MemoryKind.anon, .thp].map { (backend, $0) }
     }
 
     @Test("pin then unpin verifies", arguments: cases)
-    func verifies(backend: BackendKind, memory: MemoryKind) throws {
+    func verifies(backend: BackendID, memory: MemoryKind) throws {
         let region = try Region.map(kind: memory, size: .mib(32))
-        let (pinned, unpinned) = try roundTrip(try backend.make(), region)
+        let (pinned, unpinned) = try roundTrip(try makeBackend(backend), region)
         #expect(pinned.passed, "\(pinned)")
         #expect(unpinned.passed, "\(unpinned)")
     }
 
     @Test("verification fails on a region that was never pinned", arguments: backends)
-    func failsWhenNotPinned(backend: BackendKind) throws {
+    func failsWhenNotPinned(backend: BackendID) throws {
         let region = try Region.map(kind: .anon, size: .mib(8))
         region.base.storeBytes(of: 1, as: UInt8.self)  // one page only
-        let made = try backend.make()
+        let made = try makeBackend(backend)
         try made.prepare(region)
         defer { made.finish(region) }
         let check = made.verifyPinned(region, baseline: try ProcStatus.current())
@@ -87,7 +93,7 @@ struct BackendTests {
     @Test("MADV_POPULATE_READ maps every page too")
     func populateRead() throws {
         let region = try Region.map(kind: .anon, size: .mib(16))
-        let (pinned, unpinned) = try roundTrip(BackendKind.populate.make(options: BackendOptions(populateRead: true)), region)
+        let (pinned, unpinned) = try roundTrip(PopulateOptions(advice: .read).makeBackend(), region)
         #expect(pinned.passed && unpinned.passed)
     }
 
@@ -105,13 +111,13 @@ extension BackendTests {
            .enabled(if: geteuid() == 0, "needs root to reserve 2 MiB hugepages in /sys/kernel/mm/hugepages"))
     struct Hugetlb {
         @Test("every backend verifies on 32 MiB of 2 MiB hugetlb pages", arguments: BackendTests.backends)
-        func hugetlb(backend: BackendKind) throws {
+        func hugetlb(backend: BackendID) throws {
         try HugepageTestLock.shared {
                 let reservation = try HugepageReservation(pageSize: PageSize.pmd.bytes, additional: 16)
                 defer { reservation.release() }
                 try #require(reservation.granted == 16, "the kernel gave \(reservation.granted) of 16 pages")
                 let region = try Region.map(kind: .hugetlb2m, size: .mib(32))
-                let (pinned, unpinned) = try roundTrip(try backend.make(), region)
+                let (pinned, unpinned) = try roundTrip(try makeBackend(backend), region)
                 #expect(pinned.passed, "\(pinned)")
                 #expect(unpinned.passed, "\(unpinned)")
                 if backend == .mlock { #expect(pinned.detail.contains("VmLck +0")) }  // hugetlb is not charged

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 @testable import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Testing
@@ -46,7 +47,7 @@ struct KmodBackendTests {
           .enabled(if: !FileManager.default.fileExists(atPath: PinBenchModule.devicePath), "the module is loaded here"))
     func notLoaded() {
         #expect { try KmodBackend() } throws: { "\($0)".contains("kernel module is not loaded") && "\($0)".contains("scripts/kmod.sh load") }
-        #expect { try BackendKind.kmod.make() } throws: { "\($0)".contains("PINBENCH_KMOD_STATUS") }
+        #expect { try KmodOptions().makeBackend() } throws: { "\($0)".contains("PINBENCH_KMOD_STATUS") }
     }
 
     @Test("the options read as the record and title show them")

@@ -1,5 +1,6 @@
 import CPinSys
 @testable import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Testing

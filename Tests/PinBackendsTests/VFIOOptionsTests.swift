@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import Testing
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization

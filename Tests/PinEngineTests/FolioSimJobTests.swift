@@ -1,4 +1,5 @@
 @testable import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 import PinSystem

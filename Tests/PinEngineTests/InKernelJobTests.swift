@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 import PinSystem
@@ -8,7 +9,6 @@ import Testing
 /// An in-kernel backend that pins nothing: records each whole call and answers with worker
 /// records that split the plan's chunks round-robin, as the module's workers would.
 final class InKernelRecordingBackend: InKernelSplitBackend, @unchecked Sendable {
-    var kind: BackendKind { .kmod }
     let calls = Mutex<[(phase: String, workers: Int, onThread: Int)]>([])
     let perChunkCalls = Mutex<Int>(0)
     let failPin: Bool
@@ -19,20 +19,19 @@ final class InKernelRecordingBackend: InKernelSplitBackend, @unchecked Sendable 
     func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) { perChunkCalls.withLock { $0 += 1 } }
     func checkPlan(_ plan: CutPlan) throws(SystemError) {}
 
-    func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] {
+    func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [WorkerRecord] {
         if failPin { throw SystemError("PINBENCH_KMOD_PIN (test)", errno: 14) }
         return record("pin", plan)
     }
 
-    func unpinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] { record("unpin", plan) }
+    func unpinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [WorkerRecord] { record("unpin", plan) }
 
-    private func record(_ phase: String, _ plan: CutPlan) -> [PinBenchModule.Worker] {
+    private func record(_ phase: String, _ plan: CutPlan) -> [WorkerRecord] {
         calls.withLock { $0.append((phase, plan.workers, CPUSet.current())) }
         return (0..<plan.workers).map { worker in
             let mine = plan.chunks.indices.filter { $0 % plan.workers == worker }.map { plan.chunks[$0] }
             let pages = mine.reduce(0) { $0 + $1.length } / PageSize.base.bytes
-            return PinBenchModule.Worker(startSeconds: 1e-6 * Double(worker), endSeconds: 0.01 + Double(worker) * 0.001,
-                                         chunks: mine.count, pages: pages, folios: pages, cpu: worker, node: 0)
+            return WorkerRecord(cpu: worker, chunks: mine.count, pages: pages, busySeconds: 0.01 + Double(worker) * 0.001 - 1e-6 * Double(worker))
         }
     }
 

@@ -1,11 +1,11 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization
 
 /// A backend that touches nothing and records every chunk it is handed, per phase.
 final class RecordingBackend: PinBackend, @unchecked Sendable {
-    var kind: BackendKind { .populate }
     let pinned = Mutex<[Chunk]>([])
     let unpinned = Mutex<[Chunk]>([])
     let failAt: Int?

@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 import PinSystem
@@ -8,7 +9,6 @@ import Testing
 /// A split backend that touches nothing: counts whole calls and records the chunk work each
 /// worker did inside them.
 final class SplitRecordingBackend: SplitPinBackend, @unchecked Sendable {
-    var kind: BackendKind { .vfio }
     let splitsCalls: Bool
     let wholeCalls = Mutex<[String]>([])
     let chunkWork = Mutex<[(phase: String, chunk: Chunk, worker: Int)]>([])

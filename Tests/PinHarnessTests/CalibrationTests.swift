@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 @testable import PinHarness
 import Testing
@@ -11,8 +12,8 @@ struct CalibrationTests {
         #expect(methods.map(\.name).first == Calibration.reference)
         #expect(methods.map(\.configuration.backend) == [.foliosim, .foliosim, .vfio, .populate, .kmod])
         #expect(methods.map(\.inKernel) == [false, false, false, false, true])
-        #expect(methods[0].configuration.backendOptions.foliosim.pin == .perPage)
-        #expect(methods[1].configuration.backendOptions.foliosim.pin == .folio)
+        #expect((methods[0].configuration.backendOptions as? FolioSimOptions)?.pin == .perPage)
+        #expect((methods[1].configuration.backendOptions as? FolioSimOptions)?.pin == .folio)
         #expect(methods.map(\.configuration.prefault) == [false, false, true, true, true])
         #expect(methods.allSatisfy { $0.configuration.strategies == [.single] && $0.configuration.threads == 1 })
         #expect(methods.allSatisfy { $0.configuration.memory == .thp && $0.configuration.size == .mib(64) })

@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinHarness
 import Testing
@@ -8,7 +9,7 @@ struct ExperimentTests {
     @Test("all strategies and their C twins run interleaved, fresh region each, all verified")
     func interleaved() throws {
         let configuration = RunConfiguration(
-            backend: .populate, threads: 2, size: .mib(16), memory: .anon,
+            threads: 2, size: .mib(16), memory: .anon,
             kernel: KernelPlanParameters(align: .base, minChunk: .mib(2), maxThreads: 2),
             repetitions: 2, warmups: 1, baseline: true)
         let experiment = try Experiment(configuration)
@@ -17,8 +18,8 @@ struct ExperimentTests {
             if case .finished = event { finished += 1 }
         }
         #expect(records.count == 15 && finished == 15)  // 3 rounds x (single, C single, user, C user, kernel)
-        #expect(records.prefix(5).map(\.variant) == ["single", "C single", "user", "C user", "kernel"])
-        #expect(records.dropFirst(5).prefix(5).map(\.variant) == ["C single", "single", "C user", "user", "kernel"])
+        #expect(records.prefix(5).map(\.variant.description) == ["single", "C single", "user", "C user", "kernel"])
+        #expect(records.dropFirst(5).prefix(5).map(\.variant.description) == ["C single", "single", "C user", "user", "kernel"])
         #expect(records.prefix(5).allSatisfy { $0.warmup })
         #expect(records.allSatisfy { $0.verified }, "\(records.filter { !$0.verified }.map(\.pinnedCheck))")
         let kernel = try #require(records.last)

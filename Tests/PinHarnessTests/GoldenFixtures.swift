@@ -1,5 +1,6 @@
 import Foundation
 import PinBackends
+import PinContract
 import PinCore
 @testable import PinHarness
 import PinSystem
@@ -18,7 +19,7 @@ enum GoldenFixtures {
         verified: Bool = true, warmup: Bool = false, rep: Int = 0
     ) -> RunRecord {
         RunRecord(
-            implementation: implementation, strategy: strategy, backend: backend, memory: memory, threads: 2,
+            implementation: RunRecord.Implementation(rawValue: implementation)!, strategy: Strategy(rawValue: strategy)!, backend: BackendID(rawValue: backend), memory: MemoryKind(rawValue: memory)!, threads: 2,
             workers: strategy == "single" ? 1 : workers, sizeBytes: 1 << 30, pages: 262_144, rep: rep, warmup: warmup,
             prefault: false, pinSeconds: pin, unpinSeconds: unpin, threadStartSeconds: threadStart, poolStartSeconds: pool,
             chunks: strategy == "single" ? 1 : chunks, chunkBytes: nil, cutAlignBytes: 4096, cutsInsideFolio: 0,
@@ -69,6 +70,16 @@ enum GoldenFixtures {
     static let runTitle = "pinbench run: populate on 1G of anon, threads 2, 5 reps + 1 warm-up, unpopulated, "
         + "--node 0 --bind local --topology 2x2"
 
+    /// What an in-kernel backend reports when the kernel took `pin` and `unpin` seconds: one
+    /// call per phase with one worker.
+    static func inKernel(pin: Double, unpin: Double) -> BackendMetrics {
+        func call(_ seconds: Double) -> InKernelTimes.Call {
+            let worker = PinBenchModule.Worker(startSeconds: 0, endSeconds: seconds, chunks: 1, pages: 1, folios: 1, cpu: 0, node: 0)
+            return InKernelTimes.Call(offset: 0, call: PinBenchModule.Call(totalSeconds: seconds, pages: 1, folios: 1, workers: [worker]))
+        }
+        return BackendMetrics(inKernel: InKernelTimes(pin: [call(pin)], unpin: [call(unpin)]))
+    }
+
     /// kmod on 1G of thp, 4 threads on a machine with fewer CPUs: the module's figures and its
     /// per-worker times (kernel's 4 workers in one call, user's 4 calls of one worker).
     static var kmodRecords: [RunRecord] {
@@ -86,7 +97,7 @@ enum GoldenFixtures {
             let jitter = 1 + Double(rep) * 0.01
             var single = record("single", pin: 0.0412 * jitter, unpin: 0.0123, backend: "kmod", memory: "thp", rep: rep)
             single.backendMetrics = BackendMetrics(
-                values: ["kernelCalls": 1, "inKernelPinSeconds": 0.0405 * jitter, "inKernelUnpinSeconds": 0.0118,
+                recorded: ["kernelCalls": 1, "inKernelPinSeconds": 0.0405 * jitter, "inKernelUnpinSeconds": 0.0118,
                          "folios": 512, "pinnedUnderContainerLockBytes": Double(1 << 30)],
                 notes: ["gup": "pin_user_pages_remote, batch 512", "unpin": "unpin_user_pages"],
                 inKernel: InKernelTimes(pin: [call(0, [worker(2e-6, 0.0405 * jitter, cpu: 0, pages: 262_144)])],
@@ -95,7 +106,7 @@ enum GoldenFixtures {
             var user = record("user", pin: 0.0131 * jitter, unpin: 0.0041, backend: "kmod", memory: "thp", workers: 4,
                               chunks: 4, threadStart: 1.1e-4, rep: rep)
             user.backendMetrics = BackendMetrics(
-                values: ["kernelCalls": 4, "inKernelPinSeconds": 0.0112 * jitter, "inKernelUnpinSeconds": 0.0035,
+                recorded: ["kernelCalls": 4, "inKernelPinSeconds": 0.0112 * jitter, "inKernelUnpinSeconds": 0.0035,
                          "folios": 512, "pinnedUnderContainerLockBytes": Double(1 << 28)],
                 notes: ["gup": "pin_user_pages_remote, batch 512", "unpin": "unpin_user_pages"],
                 inKernel: InKernelTimes(
@@ -106,7 +117,7 @@ enum GoldenFixtures {
             var kernel = record("kernel", pin: 0.0119 * jitter, unpin: 0.0038, backend: "kmod", memory: "thp", workers: 4,
                                 chunks: 16, rep: rep)
             kernel.backendMetrics = BackendMetrics(
-                values: ["kernelCalls": 1, "inKernelPinSeconds": 0.0117 * jitter, "inKernelUnpinSeconds": 0.0036,
+                recorded: ["kernelCalls": 1, "inKernelPinSeconds": 0.0117 * jitter, "inKernelUnpinSeconds": 0.0036,
                          "folios": 512.5, "pinnedUnderContainerLockBytes": Double(1 << 30)],
                 notes: ["gup": "pin_user_pages_remote, batch 512", "unpin": "unpin_user_pages"],
                 inKernel: InKernelTimes(
@@ -143,8 +154,7 @@ enum GoldenFixtures {
                                                   round: round)
                 record.seed = 42
                 if backend == "kmod" {
-                    record.backendMetrics = BackendMetrics(values: ["inKernelPinSeconds": pin * 0.97,
-                                                                    "inKernelUnpinSeconds": pin / 5 * 0.9])
+                    record.backendMetrics = inKernel(pin: pin * 0.97, unpin: pin / 5 * 0.9)
                 }
                 records.append(record)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import PinBackends
+import PinContract
 import PinCore
 @testable import PinHarness
 import PinSystem
@@ -11,7 +12,6 @@ import Testing
 /// `VmLck` or `VmPin`, so these tests can run beside others; holds with mlock and vfio, which
 /// move those counters, are tested through the CLI (HoldCommandTests), each in its own process.
 final class LoggingBackend: PinBackend, Sendable {
-    var kind: BackendKind { .populate }
     let inner = PopulateBackend()
     let failPinCheck: Bool
     let calls = Mutex<[String]>([])
@@ -47,9 +47,9 @@ final class LoggingBackend: PinBackend, Sendable {
 
 @Suite("pinbench hold: a pinned region touched for a while, then an unpinned one")
 struct HoldTests {
-    static func configuration(seconds: Double = 0.4, compare: Bool = true, backend: BackendKind = .populate,
+    static func configuration(seconds: Double = 0.4, compare: Bool = true, backend: any BackendOptions = PopulateOptions(),
                               memory: MemoryKind = .anon, size: ByteSize = .mib(16)) -> HoldConfiguration {
-        HoldConfiguration(backend: backend, memory: memory, size: size, seconds: seconds,
+        HoldConfiguration(backendOptions: backend, memory: memory, size: size, seconds: seconds,
                           compareUnpinned: compare, sampleSeconds: 0.1)
     }
 
@@ -135,7 +135,7 @@ struct HoldTests {
 
     @Test("touch pins by writing, and is labelled as not pinning")
     func touchBackend() throws {
-        let hold = try Hold(Self.configuration(seconds: 0.2, compare: false, backend: .touch))
+        let hold = try Hold(Self.configuration(seconds: 0.2, compare: false, backend: TouchOptions()))
         #expect(hold.pinnedLabel == "populated by touch (not pinned)")
         let result = try hold.run(stopWhen: { false })
         #expect(result.verified && result.phases.count == 1)
@@ -177,7 +177,7 @@ struct HoldTests {
                 return error
             }
         }
-        let foliosim = refusal(Self.configuration(backend: .foliosim))
+        let foliosim = refusal(Self.configuration(backend: FolioSimOptions()))
         #expect(foliosim?.exitCode == 2)
         #expect(foliosim?.description.contains("foliosim only simulates its pins") == true)
         #expect(refusal(Self.configuration(seconds: 0))?.description == "--seconds must be more than 0")
@@ -208,7 +208,7 @@ struct HoldTests {
 
     @Test("the table: a row per region, the three counters, the mode; '-' for what is missing")
     func markdown() {
-        var result = HoldResult(configuration: Self.configuration(backend: .mlock), numaBalancing: .normal)
+        var result = HoldResult(configuration: Self.configuration(backend: MlockOptions()), numaBalancing: .normal)
         let sample = HoldResult.Sample(
             endSeconds: 1, seconds: 1, pagesTouched: 1000, passes: 0.5,
             numa: VMStatDelta([.init(name: "numa_pte_updates", delta: 512), .init(name: "numa_hint_faults", delta: 12)]))

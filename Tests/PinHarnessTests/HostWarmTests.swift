@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 import Testing
@@ -53,7 +54,7 @@ struct HostWarmTests {
     @Test("the warm touch faults in every page of a region like the next one, then unmaps it")
     func touchesThenUnmaps() throws {
         let size = ByteSize.mib(22)
-        let configuration = RunConfiguration(backend: .populate, strategies: [.single], threads: 1, size: size,
+        let configuration = RunConfiguration(strategies: [.single], threads: 1, size: size,
                                              memory: .memfd, repetitions: 1, warmups: 0, hostWarm: .auto)
         let experiment = try Experiment(configuration, host: Self.vmWithReporting)
         #expect(experiment.warmsHost)
@@ -73,7 +74,7 @@ struct HostWarmTests {
     @Test("records carry the warm time when warmed, and none when not; runs verify either way")
     func recorded() throws {
         for (warm, host) in [(HostWarm.auto, Self.vmWithReporting), (.auto, Self.bareMetal), (.off, Self.vmWithReporting)] {
-            let configuration = RunConfiguration(backend: .populate, threads: 2, size: .mib(8), memory: .anon,
+            let configuration = RunConfiguration(threads: 2, size: .mib(8), memory: .anon,
                                                  repetitions: 1, warmups: 0, baseline: true, hostWarm: warm)
             let records = try Experiment(configuration, host: host).run()
             let warmed = host == Self.vmWithReporting && warm == .auto
@@ -86,7 +87,7 @@ struct HostWarmTests {
 
     @Test("foliosim's address-space ranges have no memory to warm")
     func foliosimNeverWarms() throws {
-        let configuration = RunConfiguration(backend: .foliosim, strategies: [.single], threads: 1, size: .gib(1),
+        let configuration = RunConfiguration(backendOptions: FolioSimOptions(), strategies: [.single], threads: 1, size: .gib(1),
                                              memory: .hugetlb1g, repetitions: 1, warmups: 0, hostWarm: .on)
         #expect(try Experiment(configuration, host: Self.vmWithReporting).warmsHost == false)
     }

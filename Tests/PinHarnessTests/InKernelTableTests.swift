@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 @testable import PinHarness
 import PinSystem
 import Testing

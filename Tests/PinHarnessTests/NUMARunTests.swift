@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 @testable import PinHarness
@@ -15,7 +16,7 @@ struct NUMARunTests {
 
     static func configuration(_ numa: NUMAOptions, strategies: [Strategy] = Strategy.allCases) -> RunConfiguration {
         RunConfiguration(
-            backend: .populate, strategies: strategies, threads: 2, size: .mib(16), memory: .anon,
+            strategies: strategies, threads: 2, size: .mib(16), memory: .anon,
             kernel: KernelPlanParameters(align: .base, minChunk: .mib(2), maxThreads: 2),
             repetitions: 1, warmups: 0, numa: numa)
     }
@@ -140,7 +141,7 @@ struct NUMARunTests {
     @Test("foliosim's address-space range refuses --node; --node warns when its node has less free memory than the region")
     func refusals() throws {
         var configuration = Self.configuration(NUMAOptions(placement: .node(0)))
-        configuration.backend = .foliosim
+        configuration.backendOptions = FolioSimOptions()
         #expect { try Experiment(configuration) } throws: { error in
             (error as? HarnessError)?.description.contains("address space only") == true
         }

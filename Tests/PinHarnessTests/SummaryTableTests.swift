@@ -1,4 +1,7 @@
+import PinBackends
+import PinContract
 @testable import PinHarness
+import PinCore
 import Testing
 
 @Suite("Summary table from records")
@@ -6,7 +9,7 @@ struct SummaryTableTests {
     static func record(_ strategy: String, pin: Double, unpin: Double = 0.01, verified: Bool = true,
                        warmup: Bool = false, implementation: String = "pinbench") -> RunRecord {
         RunRecord(
-            implementation: implementation, strategy: strategy, backend: "populate", memory: "thp", threads: 2,
+            implementation: RunRecord.Implementation(rawValue: implementation)!, strategy: Strategy(rawValue: strategy)!, backend: .populate, memory: .thp, threads: 2,
             workers: strategy == "single" ? 1 : 2, sizeBytes: 1 << 30, pages: 262_144, rep: 0, warmup: warmup,
             prefault: false, pinSeconds: pin, unpinSeconds: unpin, threadStartSeconds: strategy == "user" ? 1e-4 : 0,
             poolStartSeconds: nil, chunks: 1, chunkBytes: nil, cutAlignBytes: 4096, cutsInsideFolio: 0,

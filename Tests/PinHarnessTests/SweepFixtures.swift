@@ -1,4 +1,6 @@
 import Foundation
+import PinBackends
+import PinContract
 @testable import PinHarness
 import PinCore
 
@@ -10,7 +12,7 @@ enum SweepFixtures {
     ) -> RunRecord {
         let threads = strategy == "single" ? 1 : threads
         return RunRecord(
-            implementation: "pinbench", strategy: strategy, backend: backend, memory: memory, threads: threads,
+            implementation: .pinbench, strategy: Strategy(rawValue: strategy)!, backend: BackendID(rawValue: backend), memory: MemoryKind(rawValue: memory)!, threads: threads,
             workers: threads, sizeBytes: size, pages: size / 4096, rep: round, warmup: warmup, prefault: false,
             pinSeconds: pin, unpinSeconds: unpin, threadStartSeconds: 0, poolStartSeconds: nil, chunks: threads,
             chunkBytes: nil, cutAlignBytes: 4096, cutsInsideFolio: 0, minChunkBytes: nil, maxThreads: nil,

@@ -1,6 +1,7 @@
 import Foundation
 import PinBackends
 @testable import PinHarness
+import PinContract
 import PinCore
 import Testing
 
@@ -63,11 +64,10 @@ struct SweepSummaryTests {
     func inKernel() {
         var records = SweepFixtures.cell("single", pins: [1.0, 1.0, 1.0]) + SweepFixtures.cell("kernel", threads: 2, pins: [0.5, 0.5, 0.5])
         for index in records.indices {
-            records[index].backend = "kmod"
+            records[index].backend = .kmod
             records[index].cell = records[index].cell?.replacingOccurrences(of: "populate/", with: "kmod/")
-            records[index].backendMetrics = BackendMetrics(values: [
-                "inKernelPinSeconds": records[index].pinSeconds * 0.98, "inKernelUnpinSeconds": records[index].unpinSeconds / 2,
-            ])
+            records[index].backendMetrics = GoldenFixtures.inKernel(pin: records[index].pinSeconds * 0.98,
+                                                                     unpin: records[index].unpinSeconds / 2)
         }
         let summary = SweepSummary(records: records)
         #expect(summary.groups[0].cell(.kernel, threads: 2)?.inKernelPin?.median == 0.49)

@@ -1,6 +1,7 @@
 import Foundation
 import PinBackends
 @testable import PinHarness
+import PinContract
 import PinCore
 import PinSystem
 import Testing
@@ -24,10 +25,10 @@ struct SweepTests {
 
     @Test("hugepages are reserved for real hugetlb regions, not for foliosim's simulated ones unless it reads the kernel's folios")
     func hugepagesForRealRegionsOnly() {
-        func largest(_ backends: [BackendKind], layout: FolioLayout = .memory) -> [Int] {
+        func largest(_ backends: [BackendID], layout: FolioLayout = .memory) -> [Int] {
             let specification = SweepSpecification(
                 backends: backends, memory: [.hugetlb2m], sizes: [.mib(64)], threads: [1], seed: 1,
-                foliosim: FolioSimOptions(layout: layout), commandLine: "pinbench sweep (test)")
+                backendOptions: [FolioSimOptions(layout: layout)], commandLine: "pinbench sweep (test)")
             return specification.largestHugetlbRegions(in: specification.cells).map { $0.bytes }
         }
         #expect(largest([.populate]) == [64 << 20])

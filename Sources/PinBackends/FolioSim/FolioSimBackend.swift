@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CPinSys
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization
@@ -12,7 +13,6 @@ import Synchronization
 /// (`--folios pagemap`), so the cost measured is the model's real CPU and memory work.
 public final class FolioSimBackend: PinBackend, Sendable {
     public let options: FolioSimOptions
-    public var kind: BackendKind { .foliosim }
 
     /// The simulation of the region being measured, set by `prepare` and dropped by `finish`.
     private let current = Mutex<SimulatedMemory?>(nil)
@@ -31,6 +31,14 @@ public final class FolioSimBackend: PinBackend, Sendable {
     /// Synthetic layouts are placed on a 1 GiB boundary, so any folio size fits and every
     /// repetition gets the same layout (and can reuse the last simulation).
     public static let rangeAlignment = PageSize.pud
+
+    /// A synthetic layout's range is address space only, on `rangeAlignment`.
+    public func makeRegion(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
+        switch regionBacking {
+        case .memory: try Region.map(kind: kind, size: size)
+        case .addressSpace: try Region.reserve(kind: kind, size: size, alignment: Self.rangeAlignment)
+        }
+    }
 
     public func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError) {
         try SimulatedMemory.checkCapacity(size: size, memory: try MemoryInfo.current())
@@ -125,18 +133,16 @@ public final class FolioSimBackend: PinBackend, Sendable {
 
     public func takeRunMetrics() -> BackendMetrics? {
         let memory = current.withLock { $0 }
-        var metrics = BackendMetrics(
-            values: [
-                "pinGrabs": Double(pinOperations.exchange(0, ordering: .relaxed)),
-                "pinAtomics": Double(pinAtomics.exchange(0, ordering: .relaxed)),
-                "casRetries": Double(casRetries.exchange(0, ordering: .relaxed)),
-                "unpinPuts": Double(unpinOperations.exchange(0, ordering: .relaxed)),
-                "cutsInsideFolio": Double(cutsInsideFolio.exchange(0, ordering: .relaxed)),
-            ],
-            notes: ["foliosim": options.description])
+        var metrics = BackendMetrics()
+        metrics[FolioSimMetric.pinGrabs] = Double(pinOperations.exchange(0, ordering: .relaxed))
+        metrics[FolioSimMetric.pinAtomics] = Double(pinAtomics.exchange(0, ordering: .relaxed))
+        metrics[FolioSimMetric.casRetries] = Double(casRetries.exchange(0, ordering: .relaxed))
+        metrics[FolioSimMetric.unpinPuts] = Double(unpinOperations.exchange(0, ordering: .relaxed))
+        metrics[FolioSimMetric.cutsInsideFolio] = Double(cutsInsideFolio.exchange(0, ordering: .relaxed))
+        metrics[FolioSimMetric.options] = options.description
         if let memory {
-            metrics.notes["folios"] = memory.census.description
-            metrics.values["folios"] = Double(memory.census.folios)
+            metrics[FolioSimMetric.census] = memory.census.description
+            metrics[FolioSimMetric.folios] = Double(memory.census.folios)
         }
         return metrics
     }

@@ -1,4 +1,5 @@
 import CPinSys
+import PinContract
 import PinCore
 
 // MARK: - Exact counts

@@ -1,3 +1,4 @@
+import PinContract
 import PinCore
 import PinSystem
 
@@ -74,15 +75,14 @@ extension KmodBackend {
             return (state.pinCalls, state.unpinCalls)
         }
         let times = InKernelTimes(pin: pinCalls, unpin: unpinCalls)
-        return BackendMetrics(
-            values: [
-                "inKernelPinSeconds": InKernelTimes.longestSeconds(times.pin),
-                "inKernelUnpinSeconds": InKernelTimes.longestSeconds(times.unpin),
-                "kernelCalls": Double(times.pin.count),
-                "folios": Double(times.pin.reduce(0) { $0 + $1.call.folios }),
-            ],
-            notes: ["kmod": options.description, "memlock": "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"],
-            inKernel: times)
+        var metrics = BackendMetrics(inKernel: times)
+        metrics[KmodMetric.inKernelPin] = times.pinSeconds
+        metrics[KmodMetric.inKernelUnpin] = times.unpinSeconds
+        metrics[KmodMetric.kernelCalls] = Double(times.pin.count)
+        metrics[KmodMetric.folios] = Double(times.pin.reduce(0) { $0 + $1.call.folios })
+        metrics[KmodMetric.options] = options.description
+        metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
+        return metrics
     }
 
     func heldRanges() -> [Held] { state.withLock { Array($0.held.values) } }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization
@@ -11,7 +12,6 @@ import Synchronization
 /// kworkers, take the plan's chunks: the multithreaded pinning RFC's split, run in the kernel.
 /// The module times every call and worker with `ktime`; those times come back as metrics.
 public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
-    public var kind: BackendKind { .kmod }
     public let options: KmodOptions
     let devicePath: String
 
@@ -145,12 +145,18 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
         }
     }
 
-    public func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] {
+    public func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [WorkerRecord] {
         let whole = Chunk(offset: 0, length: region.size.bytes)
-        return try pin(region, whole, chunkBytes: plan.chunks.first?.length ?? whole.length, workers: plan.workers).workers
+        return try pin(region, whole, chunkBytes: plan.chunks.first?.length ?? whole.length, workers: plan.workers)
+            .workers.map(Self.record)
     }
 
-    public func unpinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [PinBenchModule.Worker] {
-        try unpin(Chunk(offset: 0, length: region.size.bytes), workers: plan.workers).workers
+    public func unpinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [WorkerRecord] {
+        try unpin(Chunk(offset: 0, length: region.size.bytes), workers: plan.workers).workers.map(Self.record)
+    }
+
+    /// The module's record of a worker, as the engine keeps it.
+    static func record(_ worker: PinBenchModule.Worker) -> WorkerRecord {
+        WorkerRecord(cpu: worker.cpu, chunks: worker.chunks, pages: worker.pages, busySeconds: worker.busySeconds)
     }
 }

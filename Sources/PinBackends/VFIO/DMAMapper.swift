@@ -1,3 +1,4 @@
+import PinContract
 import PinCore
 import PinSystem
 

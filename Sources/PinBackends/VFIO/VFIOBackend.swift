@@ -1,3 +1,4 @@
+import PinContract
 import PinCore
 import PinSystem
 import Synchronization
@@ -12,7 +13,6 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
     /// IOVAs start at 4 GiB: above the x86 MSI window, and a TiB still fits a 40-bit aperture.
     public static let iovaBase: UInt64 = 1 << 32
 
-    public var kind: BackendKind { .vfio }
     public let mapper: any DMAMapper
     public let options: VFIOOptions
     private let lastPhysicalRuns = Mutex<Residency.PhysicalRuns?>(nil)
@@ -78,24 +78,23 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
 
     public func takeRunMetrics() -> BackendMetrics? {
         let statistics = mapper.takeStatistics()
-        var metrics = BackendMetrics(
-            values: [
-                "mapCalls": Double(statistics.mapCalls),
-                "unmapCalls": Double(statistics.unmapCalls),
-                "peakIOVAEntries": Double(statistics.peakEntries),
-                "rings": Double(statistics.rings),
-                "lockedVMUpdates": Double(statistics.lockedVMUpdates),
-                "containerLockSeconds": statistics.containerLockSeconds,
-                "pinnedUnderContainerLockBytes": Double(statistics.bytesPinnedUnderContainerLock),
-                "maxConcurrentPinners": Double(statistics.maxConcurrentPinners),
-            ],
-            notes: ["mapper": mapper.name, "memlock": "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"])
+        var metrics = BackendMetrics()
+        metrics[VFIOMetric.mapCalls] = Double(statistics.mapCalls)
+        metrics[VFIOMetric.unmapCalls] = Double(statistics.unmapCalls)
+        metrics[VFIOMetric.peakIOVAEntries] = Double(statistics.peakEntries)
+        metrics[VFIOMetric.rings] = Double(statistics.rings)
+        metrics[VFIOMetric.lockedVMUpdates] = Double(statistics.lockedVMUpdates)
+        metrics[VFIOMetric.containerLock] = statistics.containerLockSeconds
+        metrics[VFIOMetric.pinnedUnderContainerLock] = Double(statistics.bytesPinnedUnderContainerLock)
+        metrics[VFIOMetric.maxConcurrentPinners] = Double(statistics.maxConcurrentPinners)
+        metrics[VFIOMetric.mapper] = mapper.name
+        metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
         if let runs = lastPhysicalRuns.withLock({ current -> Residency.PhysicalRuns? in
             defer { current = nil }
             return current
         }) {
-            metrics.values["physicalRuns"] = Double(runs.runs)
-            metrics.values["longestPhysicalRunBytes"] = Double(runs.longestRunPages * PageSize.base.bytes)
+            metrics[VFIOMetric.physicalRuns] = Double(runs.runs)
+            metrics[VFIOMetric.longestPhysicalRun] = Double(runs.longestRunPages * PageSize.base.bytes)
         }
         return metrics
     }

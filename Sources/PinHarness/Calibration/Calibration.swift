@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -52,19 +53,19 @@ public struct Calibration: Sendable {
     /// `MADV_POPULATE_WRITE` and PinBench's module timed in the kernel, the last three on memory
     /// populated before the timed phase (the module's row says why where it is not loaded).
     public func methods(for kind: MemoryKind) -> [Method] {
-        func configuration(_ backend: BackendKind, _ options: BackendOptions = BackendOptions(), prefault: Bool) -> RunConfiguration {
-            RunConfiguration(backend: backend, backendOptions: options, strategies: [.single], threads: 1, size: size,
+        func configuration(_ options: any BackendOptions, prefault: Bool) -> RunConfiguration {
+            RunConfiguration(backendOptions: options, strategies: [.single], threads: 1, size: size,
                              memory: kind, prefault: prefault, repetitions: repetitions, warmups: warmups)
         }
         return [
             Method(name: Self.reference,
-                   configuration: configuration(.foliosim, BackendOptions(foliosim: FolioSimOptions(pin: .perPage)), prefault: false)),
+                   configuration: configuration(FolioSimOptions(pin: .perPage), prefault: false)),
             Method(name: "foliosim folio",
-                   configuration: configuration(.foliosim, BackendOptions(foliosim: FolioSimOptions(pin: .folio)), prefault: false)),
-            Method(name: "vfio shim (io_uring long-term pin), prefaulted", configuration: configuration(.vfio, prefault: true)),
-            Method(name: "MADV_POPULATE_WRITE, prefaulted", configuration: configuration(.populate, prefault: true)),
+                   configuration: configuration(FolioSimOptions(pin: .folio), prefault: false)),
+            Method(name: "vfio shim (io_uring long-term pin), prefaulted", configuration: configuration(VFIOOptions(), prefault: true)),
+            Method(name: "MADV_POPULATE_WRITE, prefaulted", configuration: configuration(PopulateOptions(), prefault: true)),
             Method(name: "kmod pin_user_pages_remote, in-kernel time, prefaulted",
-                   configuration: configuration(.kmod, prefault: true), inKernel: true),
+                   configuration: configuration(KmodOptions(), prefault: true), inKernel: true),
         ]
     }
 
@@ -102,7 +103,7 @@ public struct Calibration: Sendable {
                 rows[index].runs += 1
                 if record.verified {
                     rows[index].verified += 1
-                    let inKernel = timedInKernel ? record.backendMetrics?.values["inKernelPinSeconds"] : nil
+                    let inKernel = timedInKernel ? record.backendMetrics?.inKernel?.pinSeconds : nil
                     pinSeconds[index].append(inKernel ?? record.pinSeconds)
                 }
             }

@@ -1,25 +1,15 @@
 import CPinBaseline
-import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
 // MARK: - The plain C loop of the same syscalls
 
 extension Experiment {
-    /// The C loop's operation for the configured backend, or nil where there is no C twin.
-    static func baselineOperation(_ configuration: RunConfiguration) -> cpinbaseline_op? {
-        switch configuration.backend {
-        case .populate: return configuration.backendOptions.populateRead ? CPINBASELINE_POPULATE_READ : CPINBASELINE_POPULATE_WRITE
-        case .mlock: return CPINBASELINE_MLOCK
-        case .touch: return CPINBASELINE_TOUCH
-        case .vfio, .foliosim, .kmod: return nil
-        }
-    }
-
     /// The C twin of `single` or `user`: same region, same slices, same system calls, no
     /// PinBench machinery. Verified with the backend's own checks between the phases.
     func runBaseline(plan: CutPlan, region: Region, rep: Int, warmup: Bool, hostWarmSeconds: Double? = nil) -> RunRecord {
-        guard let op = Self.baselineOperation(configuration) else {
+        guard let op = configuration.backendOptions.cTwin else {
             preconditionFailure("no C twin for \(configuration.backend); Experiment.init refuses --baseline for it")
         }
         final class Checks {
@@ -48,7 +38,7 @@ extension Experiment {
         }
         let error = result.error == 0 ? nil : SystemError("C baseline", errno: result.error).description
         let unpinned = error == nil ? backend.verifyUnpinned(region, baseline: baselineStatus) : .failed("a phase failed")
-        var record = RunRecord(implementation: "c-baseline", plan: plan, configuration: configuration, rep: rep,
+        var record = RunRecord(implementation: .cBaseline, plan: plan, configuration: configuration, rep: rep,
                                warmup: warmup)
         record.pinSeconds = result.pin_seconds
         record.unpinSeconds = result.unpin_seconds

@@ -1,5 +1,5 @@
-import CPinSys
 import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 import PinSystem
@@ -58,19 +58,17 @@ public final class Experiment {
             throw .invalidInput("--baseline's C twin runs its threads unbound, so it cannot be compared with --bind "
                                 + "\(configuration.numa.bind): drop one of them")
         }
-        if configuration.baseline && Self.baselineOperation(configuration) == nil {
+        if configuration.baseline && configuration.backendOptions.cTwin == nil {
             throw .invalidInput("--baseline has no C twin for the \(configuration.backend) backend yet")
         }
-        if configuration.backend == .foliosim && configuration.prefault {
-            throw .invalidInput(
-                "--prefault does not apply to foliosim: its memmap is built before every pin phase, and with "
-                    + "--folios pagemap the real region is populated anyway")
+        if let refusal = configuration.backendOptions.refusal(prefault: configuration.prefault, strategies: configuration.strategies) {
+            throw .invalidInput(refusal)
         }
         machineTopology = machine.topology
         numa = try NUMASetup(configuration.numa, machine: machine)
         let backend: any PinBackend
         do {
-            backend = try configuration.backend.make(options: configuration.backendOptions)
+            backend = try configuration.backendOptions.makeBackend()
         } catch {
             throw .unavailable(error.description)
         }
@@ -85,11 +83,6 @@ public final class Experiment {
         warmsHost = try configuration.hostWarm.resolve(on: host) && backend.regionBacking == .memory
         if let kernelPlan = plans[.kernel], let inKernel = backend as? any InKernelSplitBackend {
             do { try inKernel.checkPlan(kernelPlan) } catch { throw .invalidInput(error.description) }
-        }
-        if configuration.strategies.contains(.kernel), let split = backend as? any SplitPinBackend, !split.splitsCalls {
-            throw .invalidInput(
-                "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
-                    + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim")
         }
     }
 
@@ -107,15 +100,19 @@ public final class Experiment {
         } catch {
             throw .unavailable(error.description)
         }
-        // mlock, every vfio path and the module charge the whole region to locked_vm or pinned_vm.
-        if [.mlock, .vfio, .kmod].contains(configuration.backend) {
-            let limit = MemlockLimit.current()
-            let status = try? ProcStatus.current()
-            let locked = (configuration.backend == .kmod ? status?.pinnedBytes : status?.lockedBytes) ?? 0
-            guard limit.allows(configuration.size.bytes, alreadyLocked: locked) else {
-                throw .unavailable(limit.refusal(for: configuration.size.bytes))
-            }
+        if let refusal = memlockRefusal(size: configuration.size, charges: configuration.backendOptions.charges,
+                                        status: try? ProcStatus.current(), limit: MemlockLimit.current()) {
+            throw .unavailable(refusal)
         }
+    }
+
+    /// Why `RLIMIT_MEMLOCK` cannot take `size` more bytes on the counter the backend charges
+    /// (`locked_vm` or `pinned_vm`, each checked against the limit on its own, as the kernel
+    /// does), or nil when it can or nothing is charged.
+    static func memlockRefusal(size: ByteSize, charges: ChargedCounter, status: ProcStatus?, limit: MemlockLimit) -> String? {
+        guard let field = charges.statusField else { return nil }
+        let already = status?[keyPath: field] ?? 0
+        return limit.allows(size.bytes, alreadyLocked: already) ? nil : limit.refusal(for: size.bytes)
     }
 
     /// Userspace helpers the kernel strategy needs: none when the backend's own workers run
@@ -240,12 +237,7 @@ public final class Experiment {
     private func mappedRegion() throws(HarnessError) -> Region {
         let region: Region
         do {
-            switch backend.regionBacking {
-            case .memory: region = try Region.map(kind: configuration.memory, size: configuration.size)
-            case .addressSpace:
-                region = try Region.reserve(kind: configuration.memory, size: configuration.size,
-                                            alignment: FolioSimBackend.rangeAlignment)
-            }
+            region = try backend.makeRegion(kind: configuration.memory, size: configuration.size)
         } catch {
             throw HarnessError(error)
         }

@@ -1,11 +1,12 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// Everything `pinbench run` measures: one backend, one memory kind and size, and the
 /// strategies to compare, each repetition on a fresh region.
 public struct RunConfiguration: Sendable {
-    public var backend: BackendKind
-    public var backendOptions: BackendOptions
+    /// The backend and its options, one value: only options that mean something to it.
+    public var backendOptions: any BackendOptions
     /// Run in this order within each repetition (interleaved).
     public var strategies: [Strategy]
     public var threads: Int
@@ -27,13 +28,12 @@ public struct RunConfiguration: Sendable {
     public var hostWarm: HostWarm
 
     public init(
-        backend: BackendKind = .populate, backendOptions: BackendOptions = BackendOptions(),
+        backendOptions: any BackendOptions = PopulateOptions(),
         strategies: [Strategy] = Strategy.allCases, threads: Int, size: ByteSize, memory: MemoryKind = .thp,
         cutAlign: CutAlign = .page, kernel: KernelPlanParameters = KernelPlanParameters(),
         prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false,
         numa: NUMAOptions = NUMAOptions(), hostWarm: HostWarm = .auto
     ) {
-        self.backend = backend
         self.backendOptions = backendOptions
         self.strategies = strategies
         self.threads = threads
@@ -48,4 +48,7 @@ public struct RunConfiguration: Sendable {
         self.numa = numa
         self.hostWarm = hostWarm
     }
+
+    /// The backend's name.
+    public var backend: BackendID { backendOptions.backend }
 }

@@ -1,15 +1,37 @@
-import PinBackends
+import PinContract
 import PinCore
 import PinEngine
 import PinSystem
 
 /// One measured repetition, as written by `pinbench run --json` (one JSON object per line).
 public struct RunRecord: Sendable, Codable, Equatable {
-    /// `pinbench`, or `c-baseline` for the plain C loop.
-    public var implementation: String
-    public var strategy: String
-    public var backend: String
-    public var memory: String
+    /// What ran the job: PinBench's engine, or the plain C loop of the same system calls.
+    public enum Implementation: String, Sendable, Codable {
+        case pinbench
+        case cBaseline = "c-baseline"
+    }
+
+    /// A row of a run's tables: a strategy, run by PinBench or by its C twin.
+    public struct Variant: Sendable, Hashable, CustomStringConvertible {
+        public var strategy: Strategy
+        public var implementation: Implementation
+
+        public init(_ strategy: Strategy, _ implementation: Implementation = .pinbench) {
+            self.strategy = strategy
+            self.implementation = implementation
+        }
+
+        /// "user", or "C user" for the C twin.
+        public var description: String { implementation == .pinbench ? strategy.rawValue : "C \(strategy)" }
+
+        /// The C twin of this row, or PinBench's own row of the C twin.
+        public var twin: Variant { Variant(strategy, implementation == .pinbench ? .cBaseline : .pinbench) }
+    }
+
+    public var implementation: Implementation
+    public var strategy: Strategy
+    public var backend: BackendID
+    public var memory: MemoryKind
     /// Threads asked for.
     public var threads: Int
     /// Threads that took part (user slices; kernel `nworks`).
@@ -36,13 +58,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var unpinnedCheck: String
     public var error: String?
     public var perThread: [ThreadStats]
-    /// `vfio` only: the mapper and the shim's models ("shim, locked-vm shared, container-lock type1").
-    public var vfio: String? = nil
-    /// `foliosim` only: pin and unpin modes and the folio layout ("gup per-page, unpin per-page, folios memory").
-    public var foliosim: String? = nil
-    /// `kmod` only: the module's pin path, batch, unpin mode and helper placement
-    /// ("gup remote, batch 512, unpin folio, helpers unbound").
-    public var kmod: String? = nil
+    /// The backend's options as it records them (`BackendOptions.recorded`: vfio's mapper and
+    /// models, foliosim's modes, kmod's pin path), kept in the JSON under the backend's name.
+    public var backendOptions: String? = nil
     /// More workers than the CPUs this process may use (absent otherwise).
     public var oversubscribed: Bool? = nil
     /// Seconds spent, untimed, touching the memory this repetition was about to get, so the
@@ -62,16 +80,16 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var pinGiBPerSecond: Double { pinSeconds > 0 ? Double(sizeBytes) / Double(1 << 30) / pinSeconds : 0 }
 
     /// Rows of a table group by this.
-    public var variant: String { implementation == "pinbench" ? strategy : "C \(strategy)" }
+    public var variant: Variant { Variant(strategy, implementation) }
 }
 
 extension RunRecord {
     /// A record of one repetition of `plan` with the configuration's fields filled in and no
     /// measurement yet: the part PinBench's jobs and the C twins share.
-    init(implementation: String, plan: CutPlan, configuration: RunConfiguration, rep: Int, warmup: Bool) {
+    init(implementation: Implementation, plan: CutPlan, configuration: RunConfiguration, rep: Int, warmup: Bool) {
         self.init(
-            implementation: implementation, strategy: plan.strategy.rawValue, backend: configuration.backend.rawValue,
-            memory: configuration.memory.rawValue, threads: configuration.threads, workers: plan.workers,
+            implementation: implementation, strategy: plan.strategy, backend: configuration.backend,
+            memory: configuration.memory, threads: configuration.threads, workers: plan.workers,
             sizeBytes: plan.size.bytes, pages: plan.size.bytes / plan.memory.pageSize.bytes, rep: rep,
             warmup: warmup, prefault: configuration.prefault, pinSeconds: 0, unpinSeconds: 0,
             threadStartSeconds: 0, poolStartSeconds: nil, chunks: plan.chunks.count, chunkBytes: plan.chunkSize?.bytes,
@@ -79,15 +97,13 @@ extension RunRecord {
             minChunkBytes: plan.kernel?.minChunk.bytes, maxThreads: plan.kernel?.maxThreads,
             verified: false, pinnedCheck: "not run", unpinnedCheck: "not run", error: nil, perThread: [],
             cell: nil, round: nil, seed: nil)
-        if configuration.backend == .vfio { vfio = configuration.backendOptions.vfio.description }
-        if configuration.backend == .foliosim { foliosim = configuration.backendOptions.foliosim.description }
-        if configuration.backend == .kmod { kmod = configuration.backendOptions.kmod.description }
+        backendOptions = configuration.backendOptions.recorded
         // More workers than CPUs is a comparison users may want, never one they should get by accident.
         if plan.workers > CPUSet.allowed().count { oversubscribed = true }
     }
 
     init(job: JobResult, configuration: RunConfiguration, rep: Int, warmup: Bool, poolStartSeconds: Double?) {
-        self.init(implementation: "pinbench", plan: job.plan, configuration: configuration, rep: rep, warmup: warmup)
+        self.init(implementation: .pinbench, plan: job.plan, configuration: configuration, rep: rep, warmup: warmup)
         pinSeconds = job.pinSeconds
         unpinSeconds = job.unpinSeconds
         threadStartSeconds = job.threadStartSeconds

@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// Pin and unpin times predicted at a size (and thread count) a result set did not measure.
@@ -23,7 +24,7 @@ public struct Forecast: Sendable, Codable {
 
     /// A backend, memory kind and strategy: a forecast row is one of these and a phase.
     public struct Series: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-        public var backend: BackendKind
+        public var backend: BackendID
         public var memory: MemoryKind
         public var strategy: Strategy
 
@@ -34,9 +35,10 @@ public struct Forecast: Sendable, Codable {
 
         public static func < (lhs: Series, rhs: Series) -> Bool {
             func order(_ series: Series) -> [Int] {
-                [BackendKind.allCases.firstIndex(of: series.backend)!, MemoryKind.allCases.firstIndex(of: series.memory)!,
+                [Backends.catalog.order(of: series.backend), MemoryKind.allCases.firstIndex(of: series.memory)!,
                  Strategy.allCases.firstIndex(of: series.strategy)!]
             }
+            if lhs.backend != rhs.backend, order(lhs)[0] == order(rhs)[0] { return lhs.backend.rawValue < rhs.backend.rawValue }
             return order(lhs).lexicographicallyPrecedes(order(rhs))
         }
     }
@@ -138,7 +140,7 @@ public struct Forecast: Sendable, Codable {
     /// PinBench's verified measured runs (warm-ups, failures and the C baseline left out), or an
     /// error saying what the set holds instead.
     static func usable(_ records: [RunRecord]) throws(HarnessError) -> [RunRecord] {
-        let usable = records.filter { $0.implementation == "pinbench" && !$0.warmup && $0.verified && SweepCell(record: $0) != nil }
+        let usable = records.filter { $0.implementation == .pinbench && !$0.warmup && $0.verified }
         guard usable.isEmpty else { return usable }
         let warmups = records.filter(\.warmup).count
         let failed = records.filter { !$0.warmup && !$0.verified }.count
@@ -186,7 +188,7 @@ extension Forecast {
         init(records: [RunRecord]) {
             var byCell: [Key: [RunRecord]] = [:]
             for record in records {
-                guard let cell = SweepCell(record: record) else { continue }
+                let cell = SweepCell(record: record)
                 let series = Series(backend: cell.backend, memory: cell.memory, strategy: cell.strategy)
                 byCell[Key(series: series, threads: cell.threads), default: []].append(record)
             }

@@ -50,12 +50,12 @@ public struct ForecastValidation: Sendable, Codable {
         try Forecast.requireSizes(usable, atLeast: 3, for: "--validate", why: "it leaves the largest out and fits a line to the rest")
         let largestSize = usable.map(\.sizeBytes).max()!
         // The sweep's thread counts are those of the threaded strategies (single is always 1).
-        let threaded = usable.filter { $0.strategy != Strategy.single.rawValue }
+        let threaded = usable.filter { $0.strategy != .single }
         let threadCounts = Set((threaded.isEmpty ? usable : threaded).map(\.threads)).sorted()
         let largestThreads = threadCounts.count >= 3 ? threadCounts.last : nil
         func leftOut(_ record: RunRecord) -> Bool {
             record.sizeBytes == largestSize
-                || (largestThreads == record.threads && record.strategy != Strategy.single.rawValue)
+                || (largestThreads == record.threads && record.strategy != .single)
         }
         let model = Forecast.Model(records: usable.filter { !leftOut($0) })
         self.leftOutSize = largestSize
@@ -70,7 +70,7 @@ public struct ForecastValidation: Sendable, Codable {
         }
         var measured: [Key: [RunRecord]] = [:]
         for record in usable where leftOut(record) {
-            guard let cell = SweepCell(record: record) else { continue }
+            let cell = SweepCell(record: record)
             let series = Forecast.Series(backend: cell.backend, memory: cell.memory, strategy: cell.strategy)
             measured[Key(series: series, threads: cell.threads, size: record.sizeBytes), default: []].append(record)
         }

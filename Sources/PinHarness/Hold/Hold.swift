@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -36,14 +37,17 @@ public final class Hold {
     /// Validates the configuration and runs `pinbench run`'s preflight checks (memory, hugepage
     /// pool, `RLIMIT_MEMLOCK`), before any memory is used.
     public convenience init(_ configuration: HoldConfiguration) throws(HarnessError) {
-        guard configuration.backend != .foliosim else {
+        guard configuration.backendOptions.capabilities.contains(.realMemory) else {
+            let real = Backends.catalog.all.filter { type in
+                (try? type.defaults())?.capabilities.contains(.realMemory) == true
+            }.map { $0.backend.rawValue }
             throw .invalidInput(
-                "hold needs a backend that pins real memory: foliosim only simulates its pins on address space, "
-                    + "which NUMA balancing never scans; use vfio, mlock, populate or touch")
+                "hold needs a backend that pins real memory: \(configuration.backend) only simulates its pins, "
+                    + "which NUMA balancing never scans; use \(real.joined(separator: ", "))")
         }
         let backend: any PinBackend
         do {
-            backend = try configuration.backend.make(options: configuration.backendOptions)
+            backend = try configuration.backendOptions.makeBackend()
         } catch {
             throw .unavailable(error.description)
         }
@@ -72,11 +76,8 @@ public final class Hold {
     /// The pinned region's row name: `pinned by vfio shim`, `pinned by mlock`; populate and touch
     /// only fault pages in, and say so.
     public var pinnedLabel: String {
-        switch configuration.backend {
-        case .vfio: return "pinned by vfio \(configuration.backendOptions.vfio.path)"
-        case .populate, .touch: return "populated by \(configuration.backend) (not pinned)"
-        default: return "pinned by \(configuration.backend)"
-        }
+        let options = configuration.backendOptions
+        return options.capabilities.contains(.pins) ? "pinned by \(options.label)" : "populated by \(options.label) (not pinned)"
     }
 
     /// What to know before reading the numbers: whether anything will scan at all.

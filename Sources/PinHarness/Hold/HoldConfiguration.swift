@@ -1,12 +1,12 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// What `pinbench hold` keeps: a region of one kind and size pinned by one backend, touched for
 /// a while, then (unless told not to) an unpinned region of the same kind and size touched as long.
 public struct HoldConfiguration: Sendable {
     /// The backend that pins the held region (`vfio`, `mlock`, `populate` or `touch`).
-    public var backend: BackendKind
-    public var backendOptions: BackendOptions
+    public var backendOptions: any BackendOptions
     public var memory: MemoryKind
     public var size: ByteSize
     /// How long each region is touched; fractions allowed (tests hold for a fraction of a second).
@@ -20,12 +20,11 @@ public struct HoldConfiguration: Sendable {
     public var toucherCPUs: [Int]?
 
     public init(
-        backend: BackendKind = .vfio, backendOptions: BackendOptions = BackendOptions(), memory: MemoryKind = .thp,
+        backendOptions: any BackendOptions = VFIOOptions(), memory: MemoryKind = .thp,
         size: ByteSize = .gib(1), seconds: Double = 10, compareUnpinned: Bool = true, sampleSeconds: Double = 1,
         toucherCPUs: [Int]? = nil
     ) {
         self.toucherCPUs = toucherCPUs
-        self.backend = backend
         self.backendOptions = backendOptions
         self.memory = memory
         self.size = size
@@ -35,14 +34,15 @@ public struct HoldConfiguration: Sendable {
     }
 
     /// The backend as tables name it: `vfio (shim, locked-vm shared, container-lock type1)`, `mlock`.
-    public var backendDescription: String {
-        backend == .vfio ? "vfio (\(backendOptions.vfio))" : backend.rawValue
-    }
+    public var backendDescription: String { backendOptions.titled }
+
+    /// The backend's name.
+    public var backend: BackendID { backendOptions.backend }
 
     /// The same backend, memory and size as a one-strategy `RunConfiguration`, so the hold is
     /// refused by exactly the preflight checks (and messages) of `pinbench run`.
     var runConfiguration: RunConfiguration {
-        RunConfiguration(backend: backend, backendOptions: backendOptions, strategies: [.single], threads: 1,
+        RunConfiguration(backendOptions: backendOptions, strategies: [.single], threads: 1,
                          size: size, memory: memory, repetitions: 1, warmups: 0)
     }
 }

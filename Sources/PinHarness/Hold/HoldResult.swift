@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -72,7 +73,7 @@ public struct HoldResult: Sendable, Codable, Equatable {
         }
     }
 
-    public var backend: BackendKind
+    public var backend: BackendID
     /// `vfio (shim, locked-vm shared, container-lock type1)`, `mlock`.
     public var backendDescription: String
     public var memory: MemoryKind

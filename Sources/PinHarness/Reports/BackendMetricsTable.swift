@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// The figures a backend reported beside the timings (vfio: map calls, `locked_vm` updates,
@@ -11,14 +12,6 @@ public struct BackendMetricsTable: Sendable {
         public var medians: [String: Double]
     }
 
-    /// Column order: the names in `preferredOrder` first, then any others alphabetically.
-    public static let preferredOrder = [
-        "mapCalls", "unmapCalls", "peakIOVAEntries", "rings", "lockedVMUpdates", "containerLockSeconds",
-        "pinnedUnderContainerLockBytes", "maxConcurrentPinners", "physicalRuns", "longestPhysicalRunBytes",
-        "folios", "pinGrabs", "pinAtomics", "casRetries", "unpinPuts", "cutsInsideFolio",
-        "kernelCalls", "inKernelPinSeconds", "inKernelUnpinSeconds",
-    ]
-
     public var columns: [String]
     public var rows: [Row]
     /// Facts every run shared (the mapper, the memlock rule), from the first record.
@@ -29,11 +22,14 @@ public struct BackendMetricsTable: Sendable {
         var order: [String] = []
         var groups: [String: [BackendMetrics]] = [:]
         for record in measured {
-            if groups[record.variant] == nil { order.append(record.variant) }
-            groups[record.variant, default: []].append(record.backendMetrics!)
+            if groups[record.variant.description] == nil { order.append(record.variant.description) }
+            groups[record.variant.description, default: []].append(record.backendMetrics!)
         }
         let names = Set(groups.values.flatMap { $0.flatMap(\.values.keys) })
-        columns = Self.preferredOrder.filter(names.contains) + names.subtracting(Self.preferredOrder).sorted()
+        // The backends' declared order first (catalog order, each backend's own), then any a
+        // record carries that no backend here declares, by name.
+        let declared = Backends.catalog.metrics.map(\.name)
+        columns = declared.filter(names.contains) + names.subtracting(declared).sorted()
         rows = order.map { variant in
             var medians: [String: Double] = [:]
             for name in names {
@@ -61,24 +57,16 @@ public struct BackendMetricsTable: Sendable {
     /// A Markdown table (empty string when no run reported metrics), then the notes.
     public func markdown() -> String { document().markdown() }
 
-    /// Column headings for the known metrics; others show their name.
-    static let headings = [
-        "mapCalls": "map calls", "unmapCalls": "unmap calls", "peakIOVAEntries": "peak IOVA entries",
-        "rings": "rings", "lockedVMUpdates": "locked_vm updates", "containerLockSeconds": "container lock held",
-        "pinnedUnderContainerLockBytes": "pinned under lock", "maxConcurrentPinners": "max concurrent pinners",
-        "physicalRuns": "physical runs", "longestPhysicalRunBytes": "longest run",
-        "folios": "folios", "pinGrabs": "pin grabs", "pinAtomics": "pin atomics", "casRetries": "CAS retries",
-        "unpinPuts": "unpin puts", "cutsInsideFolio": "cuts inside folio",
-        "kernelCalls": "module calls", "inKernelPinSeconds": "in-kernel pin", "inKernelUnpinSeconds": "in-kernel unpin",
-    ]
+    /// The column heading: the declaring backend's, else the name.
+    static func heading(_ name: String) -> String { Backends.catalog.metric(named: name).heading }
 
-    static func heading(_ name: String) -> String { headings[name] ?? name }
-
-    /// Seconds as a duration, bytes as a size, counts as whole numbers.
+    /// Seconds as a duration, bytes as a size, counts as whole numbers, as the metric is declared.
     static func format(_ value: Double, name: String) -> String {
         if value == 0 { return "0" }
-        if name.hasSuffix("Seconds") { return DurationFormat.seconds(value) }
-        if name.hasSuffix("Bytes") { return ByteSize(Int(value.rounded())).description }
-        return value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)
+        switch Backends.catalog.metric(named: name).unit {
+        case .seconds: return DurationFormat.seconds(value)
+        case .bytes: return ByteSize(Int(value.rounded())).description
+        case .count: return value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)
+        }
     }
 }

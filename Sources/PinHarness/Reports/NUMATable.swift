@@ -33,8 +33,8 @@ public struct NUMATable: Sendable {
         var order: [String] = []
         var groups: [String: [NUMARecord]] = [:]
         for record in measured {
-            if groups[record.variant] == nil { order.append(record.variant) }
-            groups[record.variant, default: []].append(record.numa!)
+            if groups[record.variant.description] == nil { order.append(record.variant.description) }
+            groups[record.variant.description, default: []].append(record.numa!)
         }
         func nodes(_ values: [Int]) -> String {
             values.isEmpty ? "-" : Set(values).sorted().map(String.init).joined(separator: ",")

@@ -30,7 +30,7 @@ extension RunReport {
         var error: String?
 
         init(_ record: RunRecord) {
-            variant = record.variant
+            variant = record.variant.description
             rep = record.rep
             warmup = record.warmup
             verified = record.verified

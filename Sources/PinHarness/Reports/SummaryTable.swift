@@ -29,12 +29,14 @@ public struct SummaryTable: Sendable {
     }
 
     public var rows: [Row]
+    /// Whether any row is a C twin's (`--baseline`).
+    let hasBaseline: Bool
 
     /// Summarises measured (non-warm-up) records, rows in first-seen order.
     public init(records: [RunRecord]) {
         let measured = records.filter { !$0.warmup }
-        var order: [String] = []
-        var groups: [String: [RunRecord]] = [:]
+        var order: [RunRecord.Variant] = []
+        var groups: [RunRecord.Variant: [RunRecord]] = [:]
         for record in measured {
             if groups[record.variant] == nil { order.append(record.variant) }
             groups[record.variant, default: []].append(record)
@@ -47,24 +49,24 @@ public struct SummaryTable: Sendable {
             let first = group[0]
             let pin = verifiedStats(group, \.pinSeconds)
             return Row(
-                variant: variant, workers: first.workers, oversubscribed: first.oversubscribed == true, chunks: first.chunks, cutsInsideFolio: first.cutsInsideFolio,
+                variant: variant.description, workers: first.workers, oversubscribed: first.oversubscribed == true, chunks: first.chunks, cutsInsideFolio: first.cutsInsideFolio,
                 runs: group.count, verifiedRuns: group.filter(\.verified).count, pin: pin,
                 unpin: verifiedStats(group, \.unpinSeconds),
                 threadStart: verifiedStats(group, \.threadStartSeconds), poolStartSeconds: first.poolStartSeconds,
                 pinGiBPerSecond: pin.map { Double(first.sizeBytes) / Double(1 << 30) / $0.median },
                 failure: group.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" })
         }
-        for index in rows.indices {
+        for (index, variant) in order.enumerated() {
             // Speedup is over the single row of the same implementation (C rows over C single).
-            let singleVariant = rows[index].variant.hasPrefix("C ") ? "C single" : Strategy.single.rawValue
-            let single = rows.first { $0.variant == singleVariant }
-            let twin = rows.first { $0.variant == "C \(rows[index].variant)" }
+            let single = order.firstIndex(of: RunRecord.Variant(.single, variant.implementation)).map { rows[$0] }
+            let twin = variant.implementation == .pinbench ? order.firstIndex(of: variant.twin).map { rows[$0] } : nil
             rows[index].pinSpeedup = Self.ratio(single?.pin?.median, rows[index].pin?.median)
             rows[index].unpinSpeedup = Self.ratio(single?.unpin?.median, rows[index].unpin?.median)
             rows[index].pinOverC = Self.ratio(rows[index].pin?.median, twin?.pin?.median)
             rows[index].unpinOverC = Self.ratio(rows[index].unpin?.median, twin?.unpin?.median)
         }
         self.rows = rows
+        hasBaseline = order.contains { $0.implementation == .cBaseline }
     }
 
     /// `numerator / denominator` when both are known and the denominator is positive.
@@ -74,8 +76,6 @@ public struct SummaryTable: Sendable {
     }
 
     // MARK: - Tables
-
-    var hasBaseline: Bool { rows.contains { $0.variant.hasPrefix("C ") } }
 
     static let dash = "-"
 

@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// The numbers of a sweep, per cell, ready to render: pin and unpin statistics over verified
@@ -73,8 +74,8 @@ public struct SweepSummary: Sendable {
     /// backend, memory kind and size.
     public init(records: [RunRecord], skipped: [SkippedCell] = []) {
         var byCell: [SweepCell: [RunRecord]] = [:]
-        for record in records where record.implementation == "pinbench" {
-            guard let cell = SweepCell(record: record) else { continue }
+        for record in records where record.implementation == .pinbench {
+            let cell = SweepCell(record: record)
             byCell[cell, default: []].append(record)
         }
         var byGroup: [SweepGroup: [CellSummary]] = [:]
@@ -110,8 +111,8 @@ public struct SweepSummary: Sendable {
             firstWarmupPinSeconds: firstWarmup.flatMap { $0.verified ? $0.pinSeconds : nil },
             pinGiBPerSecond: pin.map { cell.size.gibibytes / $0.median },
             failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" },
-            inKernelPin: Statistics(verified.compactMap { $0.backendMetrics?.values["inKernelPinSeconds"] }),
-            inKernelUnpin: Statistics(verified.compactMap { $0.backendMetrics?.values["inKernelUnpinSeconds"] }))
+            inKernelPin: Statistics(verified.compactMap { $0.backendMetrics?.inKernel?.pinSeconds }),
+            inKernelUnpin: Statistics(verified.compactMap { $0.backendMetrics?.inKernel?.unpinSeconds }))
     }
 
     /// Every cell, in table order.

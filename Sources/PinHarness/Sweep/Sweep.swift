@@ -112,7 +112,7 @@ public final class Sweep {
                     record = try experiment.measure(cell.strategy, rep: rep, warmup: warmup, pool: pool)
                 } catch {
                     // The memory went away between the check and this repetition: a failed run.
-                    record = RunRecord(implementation: "pinbench", plan: experiment.plans[cell.strategy]!,
+                    record = RunRecord(implementation: .pinbench, plan: experiment.plans[cell.strategy]!,
                                        configuration: experiment.configuration, rep: rep, warmup: warmup)
                     record.error = error.description
                 }

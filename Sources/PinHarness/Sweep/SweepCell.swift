@@ -1,17 +1,18 @@
 import PinBackends
+import PinContract
 import PinCore
 
 /// One point of a sweep: a backend, memory kind, size, strategy and thread count, measured
 /// once per round. `single` does not depend on threads, so its cell is always at 1 thread and
 /// every thread count's speedup is taken over that one cell.
 public struct SweepCell: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var backend: BackendKind
+    public var backend: BackendID
     public var memory: MemoryKind
     public var size: ByteSize
     public var strategy: Strategy
     public var threads: Int
 
-    public init(backend: BackendKind, memory: MemoryKind, size: ByteSize, strategy: Strategy, threads: Int) {
+    public init(backend: BackendID, memory: MemoryKind, size: ByteSize, strategy: Strategy, threads: Int) {
         self.backend = backend
         self.memory = memory
         self.size = size
@@ -25,11 +26,8 @@ public struct SweepCell: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { id }
 
     /// The cell a record belongs to.
-    public init?(record: RunRecord) {
-        guard let backend = BackendKind(rawValue: record.backend), let memory = MemoryKind(rawValue: record.memory),
-              let strategy = Strategy(rawValue: record.strategy)
-        else { return nil }
-        self.init(backend: backend, memory: memory, size: ByteSize(record.sizeBytes), strategy: strategy,
+    public init(record: RunRecord) {
+        self.init(backend: record.backend, memory: record.memory, size: ByteSize(record.sizeBytes), strategy: record.strategy,
                   threads: record.threads)
     }
 
@@ -47,7 +45,7 @@ public struct SweepCell: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A backend, memory kind and size: the unit of a summary table and a plot.
 public struct SweepGroup: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var backend: BackendKind
+    public var backend: BackendID
     public var memory: MemoryKind
     public var size: ByteSize
 
@@ -57,9 +55,12 @@ public struct SweepGroup: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var fileStem: String { "\(backend)-\(memory)-\(size)" }
 
     public static func < (lhs: SweepGroup, rhs: SweepGroup) -> Bool {
-        let left = (BackendKind.allCases.firstIndex(of: lhs.backend)!, MemoryKind.allCases.firstIndex(of: lhs.memory)!)
-        let right = (BackendKind.allCases.firstIndex(of: rhs.backend)!, MemoryKind.allCases.firstIndex(of: rhs.memory)!)
+        let catalog = Backends.catalog
+        let left = (catalog.order(of: lhs.backend), MemoryKind.allCases.firstIndex(of: lhs.memory)!)
+        let right = (catalog.order(of: rhs.backend), MemoryKind.allCases.firstIndex(of: rhs.memory)!)
         if left != right { return left < right }
+        // Two backends the catalog does not know sort by name.
+        if lhs.backend != rhs.backend { return lhs.backend.rawValue < rhs.backend.rawValue }
         return lhs.size < rhs.size
     }
 }

@@ -1,4 +1,5 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -6,7 +7,7 @@ import PinSystem
 /// populate and mlock, 4 KiB, THP and 2 MiB hugetlb memory, threads 1..CPUs, one size that
 /// takes seconds.
 public enum SweepDefaults {
-    public static let backends: [BackendKind] = [.populate, .mlock]
+    public static let backends: [BackendID] = [.populate, .mlock]
     public static let memory: [MemoryKind] = [.anon, .thp, .hugetlb2m]
     public static let threads = "1..nproc"
     public static let repetitions = 10

@@ -1,11 +1,12 @@
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
 /// What a sweep measures: the cartesian product of its lists, and how. Written to the result
 /// set as `sweep.json`, so `pinbench sweep --resume` and `pinbench report` need nothing else.
-public struct SweepSpecification: Sendable, Codable, Equatable {
-    public var backends: [BackendKind]
+public struct SweepSpecification: Sendable, Equatable {
+    public var backends: [BackendID]
     public var memory: [MemoryKind]
     /// Region sizes in bytes.
     public var sizes: [Int]
@@ -23,13 +24,9 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var kernelAlign: CutAlign
     public var minChunkBytes: Int
     public var prefault: Bool
-    public var populateRead: Bool
-    /// The `vfio` backend's mapper and models (absent from sets made before it existed).
-    public var vfio: VFIOOptions?
-    /// The `foliosim` backend's modes and layout (absent from sets made before it existed).
-    public var foliosim: FolioSimOptions?
-    /// The `kmod` backend's pin path, batch and unpin mode (absent from sets made before it existed).
-    public var kmod: KmodOptions?
+    /// Each backend's options, kept in `sweep.json` under the key the backend names
+    /// (`populateRead`, `vfio`, `foliosim`, `kmod`); a backend without them gets its defaults.
+    public var backendOptions: BackendOptionsList
     /// `--node`, `--bind` and `--topology` for every cell (absent from sets made before them).
     public var numa: NUMAOptions?
     /// `--host-warm` for every cell; absent from sets made before it existed, which were
@@ -41,11 +38,10 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     public var commandLine: String
 
     public init(
-        backends: [BackendKind], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
+        backends: [BackendID], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
         strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
-        prefault: Bool = false, populateRead: Bool = false, vfio: VFIOOptions? = nil, foliosim: FolioSimOptions? = nil,
-        kmod: KmodOptions? = nil, numa: NUMAOptions? = nil, hostWarm: HostWarm? = .auto, reserveHugepages: Bool = false,
+        prefault: Bool = false, backendOptions: [any BackendOptions] = [], numa: NUMAOptions? = nil, hostWarm: HostWarm? = .auto, reserveHugepages: Bool = false,
         commandLine: String
     ) {
         self.backends = backends
@@ -60,10 +56,10 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         self.kernelAlign = kernelAlign
         self.minChunkBytes = minChunk.bytes
         self.prefault = prefault
-        self.populateRead = populateRead
-        self.vfio = vfio
-        self.foliosim = foliosim
-        self.kmod = kmod
+        // Every backend's options resolved now (its defaults where none were given), so a
+        // specification equals itself read back from sweep.json.
+        let given = BackendOptionsList(backendOptions)
+        self.backendOptions = BackendOptionsList(backends.compactMap { given.options(for: $0) })
         self.numa = numa
         self.hostWarm = hostWarm
         self.reserveHugepages = reserveHugepages
@@ -109,7 +105,7 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
         var largest: [Int: Int] = [:]
         for cell in cells {
             guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
-            if cell.backend == .foliosim, (foliosim ?? FolioSimOptions()).regionBacking == .addressSpace { continue }
+            if options(for: cell.backend)?.regionBacking == .addressSpace { continue }
             largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
         }
         return largest.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -118,14 +114,18 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     /// The `pinbench run` configuration of one cell (one strategy, one repetition at a time).
     public func configuration(for cell: SweepCell) -> RunConfiguration {
         RunConfiguration(
-            backend: cell.backend, backendOptions: BackendOptions(
-                populateRead: populateRead, vfio: vfio ?? VFIOOptions(), foliosim: foliosim ?? FolioSimOptions(),
-                kmod: kmod ?? KmodOptions()),
+            backendOptions: options(for: cell.backend) ?? PopulateOptions(),
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
             prefault: prefault, repetitions: repetitions, warmups: warmups, numa: numa ?? NUMAOptions(),
             hostWarm: hostWarm ?? .off)
+    }
+
+    /// The options of `backend`: as given, else its defaults; nil for a backend this pinbench
+    /// does not have (`validate` refuses a specification naming one).
+    public func options(for backend: BackendID) -> (any BackendOptions)? {
+        backendOptions.options(for: backend)
     }
 
     /// An `Experiment` for every cell the machine can run, and the others grouped by their
@@ -154,6 +154,10 @@ public struct SweepSpecification: Sendable, Codable, Equatable {
     /// Checks that make the whole sweep pointless, before any cell is looked at.
     public func validate() throws(HarnessError) {
         if backends.isEmpty { throw .invalidInput("no backend to sweep") }
+        let catalog = Backends.catalog
+        if let unknown = backends.first(where: { catalog.named($0) == nil }) {
+            throw .invalidInput("unknown backend '\(unknown)': choose one of \(catalog.names.map(\.rawValue).joined(separator: ", "))")
+        }
         if memory.isEmpty { throw .invalidInput("no memory kind to sweep") }
         if sizes.isEmpty { throw .invalidInput("no size to sweep") }
         if threads.isEmpty || threads.contains(where: { $0 < 1 }) { throw .invalidInput("thread counts must be at least 1") }

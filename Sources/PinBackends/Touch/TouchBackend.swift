@@ -1,3 +1,4 @@
+import PinContract
 import PinCore
 import PinSystem
 
@@ -5,7 +6,6 @@ import PinSystem
 /// page fault per 4 KiB page for anon, THP and memfd, one per huge page for hugetlb.
 /// Released with `MADV_DONTNEED`, as `populate`.
 public struct TouchBackend: PinBackend, ReleasedByDontNeed {
-    public var kind: BackendKind { .touch }
 
     public init() {}
 

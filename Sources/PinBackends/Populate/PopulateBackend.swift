@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CPinSys
+import PinContract
 import PinCore
 import PinSystem
 
@@ -16,7 +17,6 @@ public struct PopulateBackend: PinBackend, ReleasedByDontNeed {
     }
 
     public let advice: Advice
-    public var kind: BackendKind { .populate }
 
     public init(advice: Advice = .write) {
         self.advice = advice

@@ -19,20 +19,3 @@ public protocol SplitPinBackend: PinBackend {
     /// One call undoing `pinSplit`, split the same way.
     func unpinSplit(_ region: Region, workers: Int, split: (@escaping ChunkWork) -> Void) throws(SystemError)
 }
-
-/// Figures a backend reports about one run beside the engine's timings (map calls, lock
-/// time, physical runs, ...), carried into the run record.
-public struct BackendMetrics: Sendable, Equatable, Codable {
-    /// Named counts and durations (seconds).
-    public var values: [String: Double]
-    /// Named facts ("mapper": "shim", "locked-vm": "shared").
-    public var notes: [String: String]
-    /// The kernel's own times of every call and worker (the `kmod` backend); nil elsewhere.
-    public var inKernel: InKernelTimes?
-
-    public init(values: [String: Double] = [:], notes: [String: String] = [:], inKernel: InKernelTimes? = nil) {
-        self.values = values
-        self.notes = notes
-        self.inKernel = inKernel
-    }
-}

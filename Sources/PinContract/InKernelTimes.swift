@@ -26,6 +26,12 @@ public struct InKernelTimes: Sendable, Equatable, Codable {
     /// The longest call of a phase: the whole phase for one call, the slowest slice for many.
     public static func longestSeconds(_ calls: [Call]) -> Double { calls.map(\.call.totalSeconds).max() ?? 0 }
 
+    /// The kernel's time of the pin phase: its longest call.
+    public var pinSeconds: Double { Self.longestSeconds(pin) }
+
+    /// The kernel's time of the unpin phase: its longest call.
+    public var unpinSeconds: Double { Self.longestSeconds(unpin) }
+
     /// Every worker of a phase in order: a per-chunk call's one worker is the slice's thread.
     public static func workers(_ calls: [Call]) -> [PinBenchModule.Worker] { calls.flatMap(\.call.workers) }
 }

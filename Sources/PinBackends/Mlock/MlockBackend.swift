@@ -1,13 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PinContract
 import PinCore
 import PinSystem
 
 /// `mlock` / `munlock`. `mlock` takes `mmap_lock` for writing (it splits the mapping), so
 /// threads locking parts of one region serialise: the strategies show it.
 public struct MlockBackend: PinBackend {
-    public var kind: BackendKind { .mlock }
 
     public init() {}
 

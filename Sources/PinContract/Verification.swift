@@ -32,7 +32,7 @@ extension Verification {
     /// how much the kernel backed with huge folios (the process's `AnonHugePages`; only
     /// `MADV_HUGEPAGE` regions get THPs in `madvise` mode), since a fragmented machine can
     /// quietly turn a THP run into a 4 KiB one.
-    static func allResident(_ region: Region) -> Verification {
+    public static func allResident(_ region: Region) -> Verification {
         do {
             let resident = try Residency.residentBasePages(region.base, length: region.size.bytes)
             var detail = "\(resident)/\(region.basePages) base pages resident (mincore)"
@@ -49,7 +49,7 @@ extension Verification {
     /// hugetlbfs count per page they hold): residency for pins taken through the file
     /// (`memfd_pin_folios`), which fills the page cache without mapping anything, so `mincore`
     /// on a hugetlb mapping sees none of it.
-    static func fileAllocated(_ region: Region) -> Verification {
+    public static func fileAllocated(_ region: Region) -> Verification {
         guard let fd = region.fileDescriptor else { return .failed("\(region.kind) has no file") }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return .failed("\(SystemError.last("fstat(\(region.kind) file)"))") }
@@ -59,7 +59,7 @@ extension Verification {
     }
 
     /// No base page of the region is mapped any more (`/proc/self/pagemap`).
-    static func noneMapped(_ region: Region) -> Verification {
+    public static func noneMapped(_ region: Region) -> Verification {
         do {
             let mapped = try Residency.mappedBasePages(region.base, length: region.size.bytes)
             return Verification(passed: mapped == 0, detail: "\(mapped)/\(region.basePages) base pages still mapped (pagemap)")
@@ -69,13 +69,13 @@ extension Verification {
     }
 
     /// `VmLck` differs from `baseline` by exactly `expectedDelta` bytes.
-    static func lockedDelta(_ expectedDelta: Int, since baseline: ProcStatus) -> Verification {
+    public static func lockedDelta(_ expectedDelta: Int, since baseline: ProcStatus) -> Verification {
         statusDelta(\.lockedBytes, named: "VmLck", expected: expectedDelta, since: baseline)
     }
 
     /// A `/proc/self/status` counter (`VmLck`, `VmPin`) differs from `baseline` by exactly
     /// `expectedDelta` bytes.
-    static func statusDelta(
+    public static func statusDelta(
         _ counter: KeyPath<ProcStatus, Int>, named name: String, expected expectedDelta: Int, since baseline: ProcStatus
     ) -> Verification {
         do {

@@ -1,0 +1,92 @@
+import PinContract
+import PinCore
+import PinSystem
+
+extension BackendID {
+    public static let vfio = BackendID(rawValue: "vfio")
+}
+
+extension BackendOption {
+    /// Which mapper: shim, type1:<group> or iommufd:<device>.
+    public static let vfio = BackendOption("--vfio")
+    /// The shim's `locked_vm` model: shared or cached:<pages>.
+    public static let lockedVM = BackendOption("--locked-vm")
+    /// The shim's container lock model: type1 or iommufd.
+    public static let containerLock = BackendOption("--container-lock")
+}
+
+/// The figures a `vfio` run reports.
+public enum VFIOMetric {
+    public static let mapCalls = Metric("mapCalls", heading: "map calls")
+    public static let unmapCalls = Metric("unmapCalls", heading: "unmap calls")
+    public static let peakIOVAEntries = Metric("peakIOVAEntries", heading: "peak IOVA entries")
+    public static let rings = Metric("rings", heading: "rings")
+    public static let lockedVMUpdates = Metric("lockedVMUpdates", heading: "locked_vm updates")
+    public static let containerLock = Metric("containerLockSeconds", unit: .seconds, heading: "container lock held")
+    public static let pinnedUnderContainerLock = Metric("pinnedUnderContainerLockBytes", unit: .bytes, heading: "pinned under lock")
+    public static let maxConcurrentPinners = Metric("maxConcurrentPinners", heading: "max concurrent pinners")
+    public static let physicalRuns = Metric("physicalRuns", heading: "physical runs")
+    public static let longestPhysicalRun = Metric("longestPhysicalRunBytes", unit: .bytes, heading: "longest run")
+
+    public static let mapper = BackendFact("mapper")
+}
+
+extension VFIOOptions: BackendOptions {
+    public static let backend = BackendID.vfio
+    public static let summary = "DMA map / unmap with VFIO semantics (--vfio shim|type1:<group>|iommufd:<device>)"
+    public static var metrics: [Metric] {
+        [VFIOMetric.mapCalls, VFIOMetric.unmapCalls, VFIOMetric.peakIOVAEntries, VFIOMetric.rings, VFIOMetric.lockedVMUpdates,
+         VFIOMetric.containerLock, VFIOMetric.pinnedUnderContainerLock, VFIOMetric.maxConcurrentPinners,
+         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun]
+    }
+    public static var accepts: [(option: BackendOption, values: BackendOption.Values)] {
+        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any)]
+    }
+    public static let specificationKey: String? = "vfio"
+
+    public init(arguments: BackendArguments) throws(BackendOptionError) {
+        do throws(PlanError) {
+            let path = try Self.value(of: .vfio, in: arguments).map { text throws(PlanError) in try Path(parsing: text) } ?? .shim
+            let lockedVM = try Self.value(of: .lockedVM, in: arguments).map { text throws(PlanError) in try LockedVM(parsing: text) }
+            var containerLock: ContainerLock?
+            if let text = Self.value(of: .containerLock, in: arguments) {
+                guard let lock = ContainerLock(rawValue: text.lowercased()) else {
+                    throw .invalidParameter("unknown container lock '\(text)': choose one of "
+                        + ContainerLock.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                containerLock = lock
+            }
+            if path != .shim, lockedVM != nil || containerLock != nil {
+                throw .invalidParameter("--locked-vm and --container-lock model the shim; a real \(path) container has the kernel's own")
+            }
+            self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1)
+        } catch {
+            throw BackendOptionError(error.description)
+        }
+    }
+
+    /// type1 charges `locked_vm` (`vfio_lock_acct`); iommufd and the shim's io_uring
+    /// registration charge `pinned_vm`.
+    public var charges: ChargedCounter {
+        switch path {
+        case .type1: .lockedVM
+        case .shim, .iommufd: .pinnedVM
+        }
+    }
+
+    /// Only the shim can split one map call across helpers: a real kernel pins a `MAP_DMA` on its caller.
+    public var capabilities: BackendCapabilities {
+        path == .shim ? [.prefault, .pins, .realMemory, .splitsCalls] : [.prefault, .pins, .realMemory]
+    }
+
+    public var label: String { "vfio \(path)" }
+    public var recorded: String? { description }
+
+    public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
+        guard strategies.contains(.kernel), !capabilities.contains(.splitsCalls) else { return nil }
+        return "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
+            + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim"
+    }
+
+    public func makeBackend() throws(SystemError) -> any PinBackend { try VFIOBackend(options: self) }
+}
