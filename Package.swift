@@ -63,14 +63,20 @@ let package = Package(
         .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
         // What the test targets share: the lock that orders their use of the hugetlb pool.
         .target(name: "PinTestSupport", path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
+        // A backend that lives outside Sources/ (its own folder, one registration line), used by
+        // the tests to show that a new backend reaches every table and the JSON.
+        .target(
+            name: "PinTestBackend", dependencies: ["PinBackends", "PinContract", "PinSystem", "PinCore"], path: "Tests/PinTestBackend",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PinSystemTests", dependencies: ["PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinContract", "PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PinHarnessTests", dependencies: ["PinHarness", "PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore"],
+            name: "PinHarnessTests", dependencies: ["PinHarness", "PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore", "PinTestBackend"],
             // Golden/: the expected output of every report in every --format (GoldenTests).
             resources: [.copy("Golden")], swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinCLI", "PinSystem", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinbenchTests", dependencies: ["pinbench", "PinCLI", "PinContract", "PinSystem", "PinTestSupport", "PinTestBackend"], swiftSettings: swiftSettings),
     ]
 )

@@ -48,13 +48,16 @@ let package = Package(
             name: "BenchmarkSupport",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore"),
+                pinBench("PinEngine"), pinBench("PinContract"), pinBench("PinSystem"), pinBench("PinCore"),
             ],
             swiftSettings: swiftSettings
         ),
         benchmarkTarget("PlannerBenchmarks", [pinBench("PinCore")]),
         benchmarkTarget("EngineBenchmarks", ["BenchmarkSupport", pinBench("PinEngine"), pinBench("PinSystem"), pinBench("PinCore")]),
-        benchmarkTarget("BackendBenchmarks", ["BenchmarkSupport", pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]),
+        benchmarkTarget(
+            "BackendBenchmarks",
+            ["BenchmarkSupport", pinBench("PinBackends"), pinBench("PinContract"), pinBench("PinSystem"), pinBench("PinCore")]
+        ),
         benchmarkTarget(
             "HarnessOverheadBenchmarks",
             ["BenchmarkSupport", "CPlainJob", pinBench("PinEngine"), pinBench("PinBackends"), pinBench("PinSystem"), pinBench("PinCore")]

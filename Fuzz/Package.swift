@@ -15,6 +15,7 @@ let package = Package(
         .executableTarget(
             name: "PinBenchFuzz",
             dependencies: [
+                .product(name: "PinCLI", package: pinBenchPackage),
                 .product(name: "PinCore", package: pinBenchPackage),
                 .product(name: "PinHarness", package: pinBenchPackage),
             ],

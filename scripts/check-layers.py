@@ -34,7 +34,9 @@ LAYERS = {
     "PinHarness": 5,
     "PinCLI": 6,
     "pinbench": 7,
-    "PinTestSupport": 0,
+    # Test support: above everything, so it may use any layer.
+    "PinTestSupport": 8,
+    "PinTestBackend": 8,
 }
 
 # Modules of the toolchain and the C library, which need no declaration.

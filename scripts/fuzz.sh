@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # PinBench's fuzz targets (Fuzz/, libFuzzer with AddressSanitizer): the command line's text
 # parsers (sizes, thread counts, CPU lists, --topology), the planners on arbitrary numbers,
-# and what report and --resume read (runs.jsonl lines, sweep.json, machine.json).
+# what report and --resume read (runs.jsonl lines, sweep.json, machine.json), and every
+# subcommand's real argument parsing and validation, in process (commands).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     each target for SECONDS (default 60)
 #
-# Targets: parsers planners records sets. Each starts from Fuzz/Corpus/<target> and keeps what
+# Targets: parsers planners records sets commands. Each starts from Fuzz/Corpus/<target> and keeps what
 # it found in .fuzz/corpus/<target>; a crash is saved in .fuzz/artifacts/ and ends the script
 # with exit 1 (reproduce: PINBENCH_FUZZ_TARGET=<target> Fuzz/.build/debug/PinBenchFuzz FILE).
 set -euo pipefail
@@ -17,7 +18,7 @@ seconds="${1:-60}"
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz: SECONDS must be a whole number, not '$seconds'" >&2; exit 64; }
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parsers planners records sets)
+[ ${#targets[@]} -gt 0 ] || targets=(parsers planners records sets commands)
 
 echo "fuzz: building Fuzz/ with -sanitize=fuzzer,address"
 swift build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address >/dev/null
@@ -26,7 +27,7 @@ mkdir -p .fuzz/artifacts
 
 failed=0
 for target in "${targets[@]}"; do
-    [ -d "Fuzz/Corpus/$target" ] || { echo "fuzz: unknown target $target (parsers planners records sets)" >&2; exit 64; }
+    [ -d "Fuzz/Corpus/$target" ] || { echo "fuzz: unknown target $target (parsers planners records sets commands)" >&2; exit 64; }
     corpus=".fuzz/corpus/$target"
     mkdir -p "$corpus"
     log=".fuzz/$target.log"

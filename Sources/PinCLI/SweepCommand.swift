@@ -91,6 +91,15 @@ struct SweepCommand: ParsableCommand {
         if output != nil && (label != nil || results != "results") {
             throw ValidationError("--output names the set's folder exactly; drop --label and --results, or drop --output")
         }
+        // Backend options no swept backend takes are refused while parsing (a resume takes its
+        // options from the set, and refuses any given).
+        if resume == nil { _ = try sweptBackendOptions() }
+    }
+
+    /// The swept backends (`--backends`, or the defaults) and each one's options.
+    func sweptBackendOptions() throws -> (backends: [BackendID], options: [any BackendOptions]) {
+        let list: [BackendID] = try backends.map { try Self.list($0, "--backends").map(parseBackend) } ?? SweepDefaults.backends
+        return (list, try backendOptions.options(for: list, bind: numa.options.bind) { "\($0) in --backends" })
     }
 
     func run() throws {
@@ -261,10 +270,9 @@ struct SweepCommand: ParsableCommand {
         }
         if let repetitions, repetitions < 1 { throw ValidationError("--reps must be at least 1") }
         if let warmups, warmups < 0 { throw ValidationError("--warmup cannot be negative") }
-        let backendList: [BackendID] = try backends.map { try Self.list($0, "--backends").map(parseBackend) }
-            ?? SweepDefaults.backends
+        let swept = try sweptBackendOptions()
         return SweepSpecification(
-            backends: backendList,
+            backends: swept.backends,
             memory: try memory.map { try Self.list($0, "--memory").map { try parseChoice($0, "memory kind") } }
                 ?? SweepDefaults.memory,
             sizes: sizeList, threads: threadCounts.values,
@@ -275,7 +283,7 @@ struct SweepCommand: ParsableCommand {
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
             minChunk: try minChunk.map(parseSize) ?? .mib(128),
             prefault: prefault,
-            backendOptions: try backendOptions.options(for: backendList, bind: numa.options.bind) { "\($0) in --backends" },
+            backendOptions: swept.options,
             numa: numa.given ? numa.options : nil, hostWarm: hostWarm ?? .auto, reserveHugepages: reserveHugepages,
             commandLine: Self.commandLine())
     }

@@ -1,6 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 

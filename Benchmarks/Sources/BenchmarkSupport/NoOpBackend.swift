@@ -1,4 +1,4 @@
-import PinBackends
+import PinContract
 import PinCore
 import PinSystem
 
@@ -9,8 +9,6 @@ import PinSystem
 public struct NoOpBackend: PinBackend {
     public init() {}
 
-    /// The engine never reads a backend's kind; `touch` is the nearest real one (no system call).
-    public var kind: BackendKind { .touch }
     public var regionBacking: Region.Backing { .addressSpace }
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {}

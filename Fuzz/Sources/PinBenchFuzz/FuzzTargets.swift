@@ -1,4 +1,5 @@
 import Foundation
+import PinCLI
 import PinCore
 import PinHarness
 
@@ -99,6 +100,14 @@ struct ByteReader {
     }
 }
 
+/// The real commands' parsing and validation, in process (`PinBenchCommand.parseAsRoot`): the
+/// input is an argument list, one argument per line. Whatever is typed, parsing either yields a
+/// command or throws (an error, `--help`, `--version`); it never crashes. Nothing is run.
+func fuzzCommands(_ data: Data) {
+    let arguments = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    _ = try? PinBenchCommand.parseAsRoot(arguments)
+}
+
 /// One input, to the target PINBENCH_FUZZ_TARGET names (libFuzzer's callback).
 func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
@@ -107,6 +116,7 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case "planners": fuzzPlanners(data)
     case "records": fuzzRecords(data)
     case "sets": fuzzSets(data)
+    case "commands": fuzzCommands(data)
     default: fuzzParsers(data)
     }
     return 0

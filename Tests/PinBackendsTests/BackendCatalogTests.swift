@@ -1,0 +1,83 @@
+import PinBackends
+import PinContract
+import PinCore
+import Testing
+
+/// The catalog turns what was typed into each backend's options, refusing options no chosen
+/// backend takes with the message the CLI prints.
+@Suite("The backend catalog: names, option ownership and each backend's options")
+struct BackendCatalogTests {
+    static func arguments(_ pairs: [(BackendOption, String)], bind: BindPolicy = .none) -> BackendArguments {
+        var arguments = BackendArguments(bind: bind)
+        for (option, value) in pairs { arguments.set(option, value) }
+        return arguments
+    }
+
+    static func refusal(_ pairs: [(BackendOption, String)], _ backends: [BackendID]) -> String? {
+        do {
+            try Backends.catalog.check(arguments(pairs), selected: backends) { "--backend \($0)" }
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("standard backends in table order; an unknown name lists them all")
+    func names() {
+        #expect(Backends.standard.map { $0.backend.rawValue } == ["populate", "mlock", "touch", "vfio", "foliosim", "kmod"])
+        #expect { try Backends.catalog.parse("dma") } throws: { error in
+            (error as? BackendOptionError)?.description == "unknown backend 'dma': choose one of "
+                + Backends.catalog.names.map(\.rawValue).joined(separator: ", ")
+        }
+    }
+
+    @Test("an option is refused naming its owner; a shared option's value naming what the other takes")
+    func ownership() {
+        #expect(Self.refusal([(.gupBatch, "64")], [.populate]) == "--gup-batch needs --backend kmod")
+        #expect(Self.refusal([(.lockedVM, "shared")], [.mlock]) == "--vfio, --locked-vm and --container-lock need --backend vfio")
+        #expect(Self.refusal([(.unpin, "folio")], [.mlock]) == "--unpin needs --backend foliosim or --backend kmod")
+        #expect(Self.refusal([(.gup, "remote")], [.foliosim])
+            == "--gup remote is kmod's and needs --backend kmod; foliosim takes per-page or folio")
+        #expect(Self.refusal([(.gup, "per-page")], [.kmod])
+            == "--gup per-page is foliosim's and needs --backend foliosim; kmod takes remote, fast or memfd")
+        #expect(Self.refusal([(.gup, "sideways")], [.kmod])?.hasPrefix("unknown --gup value 'sideways'") == true)
+        #expect(Self.refusal([(.populateRead, "")], [.touch]) == "--populate-read needs --backend populate")
+        // Taken by one of several chosen backends: fine.
+        #expect(Self.refusal([(.gup, "fast"), (.unpin, "per-page")], [.foliosim, .kmod]) == nil)
+    }
+
+    @Test("each backend reads only its own values, and checks them")
+    func options() throws {
+        let catalog = Backends.catalog
+        let shared = Self.arguments([(.gup, "memfd"), (.gupBatch, "64")], bind: .roundrobin)
+        let kmod = try #require(try catalog.options(for: .kmod, arguments: shared) as? KmodOptions)
+        #expect(kmod == KmodOptions(pin: .memfd, gupBatch: 64, unpin: .folio, numaAware: true))
+        // foliosim ignores kmod's --gup value and keeps its default.
+        let folioSim = try #require(try catalog.options(for: .foliosim, arguments: shared) as? FolioSimOptions)
+        #expect(folioSim == FolioSimOptions())
+        #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gupBatch, "5000")])) } throws: { error in
+            "\(error)" == "--gup-batch 5000: the module pins 1 to 4096 pages per call"
+        }
+        #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gup, "memfd"), (.unpin, "per-page")])) } throws: { error in
+            "\(error)".contains("drop --unpin per-page")
+        }
+        #expect { try catalog.options(for: .vfio, arguments: Self.arguments([(.vfio, "type1:3"), (.lockedVM, "shared")])) } throws: { error in
+            "\(error)".contains("model the shim")
+        }
+        let populate = try #require(try catalog.options(for: .populate, arguments: Self.arguments([(.populateRead, "")])) as? PopulateOptions)
+        #expect(populate.advice == .read)
+    }
+
+    @Test("capabilities and C twins as each backend declares them")
+    func selfDescription() {
+        #expect(PopulateOptions().cTwin != nil && MlockOptions().cTwin != nil && TouchOptions().cTwin != nil)
+        #expect(VFIOOptions().cTwin == nil && FolioSimOptions().cTwin == nil && KmodOptions().cTwin == nil)
+        #expect(VFIOOptions(path: .shim).capabilities.contains(.splitsCalls))
+        #expect(!VFIOOptions(path: .type1(group: "/dev/vfio/3")).capabilities.contains(.splitsCalls))
+        #expect(VFIOOptions(path: .type1(group: "/dev/vfio/3")).refusal(prefault: false, strategies: [.kernel]) != nil)
+        #expect(FolioSimOptions().refusal(prefault: true, strategies: [.single])?.contains("--prefault does not apply to foliosim") == true)
+        #expect(KmodOptions().capabilities.contains(.inKernel))
+        #expect(FolioSimOptions(layout: .mixed(seed: 1)).regionBacking == .addressSpace)
+        #expect(FolioSimOptions(layout: .pagemap).regionBacking == .memory)
+    }
+}
