@@ -16,14 +16,6 @@ public struct BackendMetrics: Sendable, Equatable, Codable {
         self.inKernel = inKernel
     }
 
-    /// Metrics as a record holds them by name: what decoding a record gives, for fixtures that
-    /// stand in for one. Backends set their values through their declarations instead.
-    public init(recorded values: [String: Double], notes: [String: String] = [:], inKernel: InKernelTimes? = nil) {
-        self.values = values
-        self.notes = notes
-        self.inKernel = inKernel
-    }
-
     public subscript(metric: Metric) -> Double? {
         get { values[metric.name] }
         set { values[metric.name] = newValue }

@@ -1,5 +1,3 @@
-import PinCore
-
 /// A command-line option that shapes backends (`--vfio`, `--gup`, `--populate-read`),
 /// declared by the backends that take it. The CLI hands what was typed to the backends as
 /// `BackendArguments`; each backend parses the values it owns.
@@ -23,44 +21,4 @@ public struct BackendOption: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
-}
-
-/// The backend options given on a command line, for the backends to read: each value as typed.
-public struct BackendArguments: Sendable, Equatable {
-    /// In the order given.
-    public private(set) var given: [(option: BackendOption, value: String)] = []
-    /// `--bind`, which the kernel module also reads (its helpers' node placement).
-    public var bind: BindPolicy
-
-    public init(bind: BindPolicy = .none) {
-        self.bind = bind
-    }
-
-    /// Records `option` (a flag's value is empty); a later value of the same option replaces it.
-    public mutating func set(_ option: BackendOption, _ value: String = "") {
-        given.removeAll { $0.option == option }
-        given.append((option, value))
-    }
-
-    public subscript(option: BackendOption) -> String? { given.first { $0.option == option }?.value }
-
-    public func has(_ option: BackendOption) -> Bool { self[option] != nil }
-
-    /// The options as typed, for a command line to be replayed.
-    public var commandLine: [String] {
-        given.flatMap { $0.option.takesValue ? [$0.option.name, $0.value] : [$0.option.name] }
-    }
-
-    public static func == (lhs: BackendArguments, rhs: BackendArguments) -> Bool {
-        lhs.bind == rhs.bind && lhs.given.map(\.option) == rhs.given.map(\.option) && lhs.given.map(\.value) == rhs.given.map(\.value)
-    }
-}
-
-/// A backend option that cannot be used as given: one line that says what would work.
-public struct BackendOptionError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
 }

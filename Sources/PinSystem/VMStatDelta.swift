@@ -1,3 +1,5 @@
+import PinCore
+
 /// How much `/proc/vmstat` counters moved between two snapshots (`VMStat.delta(since:)`), to be
 /// kept in a result record.
 ///
@@ -44,25 +46,18 @@ public struct VMStatDelta: Sendable, Codable, Equatable {
 // MARK: - Codable as one JSON object
 
 extension VMStatDelta {
-    /// A counter name as a coding key: the names are not known in advance.
-    private struct CounterKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
+    // The counter names are the keys: not known in advance.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CounterKey.self)
+        let container = try decoder.container(keyedBy: NamedCodingKey.self)
         // A keyed container's order is unspecified: name order makes decoding deterministic.
         let keys = container.allKeys.sorted { $0.stringValue < $1.stringValue }
         self.init(try keys.map { Entry(name: $0.stringValue, delta: try container.decode(Int.self, forKey: $0)) })
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CounterKey.self)
+        var container = encoder.container(keyedBy: NamedCodingKey.self)
         for entry in entries {
-            try container.encode(entry.delta, forKey: CounterKey(stringValue: entry.name))
+            try container.encode(entry.delta, forKey: NamedCodingKey(stringValue: entry.name))
         }
     }
 }

@@ -9,14 +9,6 @@ extension RunRecord {
         case implementation, strategy, backend, memory, threads, workers, sizeBytes, pages, rep, warmup, prefault, pinSeconds, unpinSeconds, threadStartSeconds, poolStartSeconds, chunks, chunkBytes, cutAlignBytes, cutsInsideFolio, minChunkBytes, maxThreads, verified, pinnedCheck, unpinnedCheck, error, perThread, oversubscribed, hostWarmSeconds, backendMetrics, numa, cell, round, seed
     }
 
-    /// The key of the backend's recorded options: the backend's own name (`"vfio": "shim, ..."`).
-    struct BackendKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         implementation = try container.decode(Implementation.self, forKey: .implementation)
@@ -54,8 +46,9 @@ extension RunRecord {
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
         // A backend named like one of the fields above would read that field back: none is.
         guard CodingKeys(rawValue: backend.rawValue) == nil else { return }
-        let options = try decoder.container(keyedBy: BackendKey.self)
-        backendOptions = try options.decodeIfPresent(String.self, forKey: BackendKey(stringValue: backend.rawValue))
+        // The backend's recorded options are kept under its own name (`"vfio": "shim, ..."`).
+        let options = try decoder.container(keyedBy: NamedCodingKey.self)
+        backendOptions = try options.decodeIfPresent(String.self, forKey: NamedCodingKey(backend.rawValue))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,8 +87,8 @@ extension RunRecord {
         try container.encodeIfPresent(round, forKey: .round)
         try container.encodeIfPresent(seed, forKey: .seed)
         if let backendOptions, CodingKeys(rawValue: backend.rawValue) == nil {
-            var options = encoder.container(keyedBy: BackendKey.self)
-            try options.encode(backendOptions, forKey: BackendKey(stringValue: backend.rawValue))
+            var options = encoder.container(keyedBy: NamedCodingKey.self)
+            try options.encode(backendOptions, forKey: NamedCodingKey(backend.rawValue))
         }
     }
 }

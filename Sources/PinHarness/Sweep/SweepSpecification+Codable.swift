@@ -11,13 +11,6 @@ extension SweepSpecification: Codable {
         case backends, memory, sizes, threads, strategies, repetitions, warmups, seed, cutAlign, kernelAlign, minChunkBytes, prefault, numa, hostWarm, reserveHugepages, commandLine
     }
 
-    struct OptionsKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         backends = try container.decode([BackendID].self, forKey: .backends)
@@ -36,7 +29,7 @@ extension SweepSpecification: Codable {
         hostWarm = try container.decodeIfPresent(HostWarm.self, forKey: .hostWarm)
         reserveHugepages = try container.decode(Bool.self, forKey: .reserveHugepages)
         commandLine = try container.decode(String.self, forKey: .commandLine)
-        let stored = try decoder.container(keyedBy: OptionsKey.self)
+        let stored = try decoder.container(keyedBy: NamedCodingKey.self)
         let catalog = Backends.catalog
         var options: [any BackendOptions] = []
         for backend in backends {
@@ -68,7 +61,7 @@ extension SweepSpecification: Codable {
         try container.encodeIfPresent(hostWarm, forKey: .hostWarm)
         try container.encode(reserveHugepages, forKey: .reserveHugepages)
         try container.encode(commandLine, forKey: .commandLine)
-        var stored = encoder.container(keyedBy: OptionsKey.self)
+        var stored = encoder.container(keyedBy: NamedCodingKey.self)
         for backend in backends {
             guard let options = options(for: backend) else { continue }
             try Self.encode(options, into: &stored)
@@ -77,9 +70,9 @@ extension SweepSpecification: Codable {
 
     /// One backend's options, or its defaults when the set has none kept for it.
     static func decodeOptions<Options: BackendOptions>(
-        _ type: Options.Type, from container: KeyedDecodingContainer<OptionsKey>
+        _ type: Options.Type, from container: KeyedDecodingContainer<NamedCodingKey>
     ) throws -> Options {
-        if let key = Options.specificationKey, let options = try container.decodeIfPresent(Options.self, forKey: OptionsKey(stringValue: key)) {
+        if let key = Options.specificationKey, let options = try container.decodeIfPresent(Options.self, forKey: NamedCodingKey(key)) {
             return options
         }
         do { return try Options.defaults() } catch {
@@ -87,8 +80,8 @@ extension SweepSpecification: Codable {
         }
     }
 
-    static func encode<Options: BackendOptions>(_ options: Options, into container: inout KeyedEncodingContainer<OptionsKey>) throws {
+    static func encode<Options: BackendOptions>(_ options: Options, into container: inout KeyedEncodingContainer<NamedCodingKey>) throws {
         guard let key = Options.specificationKey else { return }
-        try container.encode(options, forKey: OptionsKey(stringValue: key))
+        try container.encode(options, forKey: NamedCodingKey(key))
     }
 }
