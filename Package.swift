@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "pinbench", dependencies: ["PinCLI"], swiftSettings: swiftSettings),
         .testTarget(name: "PinCoreTests", dependencies: ["PinCore"], swiftSettings: swiftSettings),
         // What the test targets share: the lock that orders their use of the hugetlb pool.
-        .target(name: "PinTestSupport", path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
+        .target(name: "PinTestSupport", dependencies: ["PinSystem"], path: "Tests/PinTestSupport", swiftSettings: swiftSettings),
         // A backend that lives outside Sources/ (its own folder, one registration line), used by
         // the tests to show that a new backend reaches every table and the JSON.
         .target(

@@ -14,11 +14,10 @@ extension ReleasedByDontNeed {
     /// `MADV_DONTNEED`: unmaps the pages (frees them for private memory; shared memory stays
     /// in its memfd or hugetlbfs file until the region is unmapped).
     public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        guard madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED) == 0 else {
-            let error = errno
-            let hint = error == EINVAL && region.kind.isHugetlb
+        try Syscall.madvise(region.pointer(at: chunk.offset), chunk.length, CPINSYS_MADV_DONTNEED,
+                            "madvise(MADV_DONTNEED) on \(chunk)") { error in
+            error == EINVAL && region.kind.isHugetlb
                 ? "hugetlb ranges must start on a huge page boundary: use --cut-align folio or --align folio" : nil
-            throw SystemError("madvise(MADV_DONTNEED) on \(chunk)", errno: error, hint: hint)
         }
     }
 

@@ -50,9 +50,9 @@ extension Verification {
     /// (`memfd_pin_folios`), which fills the page cache without mapping anything, so `mincore`
     /// on a hugetlb mapping sees none of it.
     public static func fileAllocated(_ region: Region) -> Verification {
-        guard let fd = region.fileDescriptor else { return .failed("\(region.kind) has no file") }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failed("\(SystemError.last("fstat(\(region.kind) file)"))") }
+        guard let file = region.file else { return .failed("\(region.kind) has no file") }
+        let info: stat
+        do { info = try file.status() } catch { return .failed("\(error)") }
         let allocated = Int(info.st_blocks) * 512
         return Verification(passed: allocated == region.size.bytes,
                             detail: "\(ByteSize(allocated)) of \(region.size) allocated in the file (st_blocks)")

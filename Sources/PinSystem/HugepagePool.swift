@@ -47,11 +47,8 @@ public struct HugepagePool: Sendable, Equatable {
     /// the write that follows from it are one step against other PinBench processes (and
     /// threads). Without the lock file (no right to create it) `body` runs unlocked.
     static func withResizeLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
-        let descriptor = open(resizeLockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return try body() }
-        defer { close(descriptor) }
-        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
-        return try body()
+        let lock = try? FileLock.acquire(resizeLockPath)
+        return try withExtendedLifetime(lock) { () throws(E) -> T in try body() }
     }
 
     /// Sets `nr_hugepages` (root only) and returns the pool as the kernel then reports it:

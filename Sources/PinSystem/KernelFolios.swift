@@ -68,20 +68,22 @@ public enum KernelFolios {
 
     /// `/proc/kpageflags` for each frame, read one `pread` per physically contiguous run.
     static func pageFlags(frames: [UInt64]) throws(SystemError) -> [UInt64] {
-        let fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .last("open(/proc/kpageflags)", hint: rootHint) }
-        defer { close(fd) }
+        let file = try FileDescriptor(opening: "/proc/kpageflags", O_RDONLY) { _ in rootHint }
         var flags = [UInt64](repeating: 0, count: frames.count)
         var start = 0
         while start < frames.count {
             var end = start + 1
             while end < frames.count, end - start < Residency.windowPages, frames[end] == frames[end - 1] + 1 { end += 1 }
             let bytes = (end - start) * MemoryLayout<UInt64>.stride
-            let got = flags.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress! + start * MemoryLayout<UInt64>.stride, bytes,
-                      off_t(frames[start] * UInt64(MemoryLayout<UInt64>.stride)))
+            let got = try flags.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) -> Int in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[(start * MemoryLayout<UInt64>.stride)...].prefix(bytes)),
+                                  at: Int(frames[start]) * MemoryLayout<UInt64>.stride)
+                }
+            }.get()
+            guard got == bytes else {
+                throw SystemError("pread(/proc/kpageflags)", errno: EIO, hint: "\(got) of \(bytes) bytes read; " + rootHint)
             }
-            guard got == bytes else { throw .last("pread(/proc/kpageflags)", hint: rootHint) }
             start = end
         }
         return flags

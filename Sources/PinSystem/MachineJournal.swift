@@ -51,20 +51,21 @@ public enum MachineJournal {
 
     static func update(_ entry: Entry, at path: String) throws(SystemError) { try write(entry, to: path) }
 
-    static func remove(_ path: String) { unlink(path) }
+    static func remove(_ path: String) { Syscall.unlink(path) }
 
     private static func write(_ entry: Entry, to path: String) throws(SystemError) {
         let data: Data
         do { data = try JSONEncoder().encode(entry) } catch { throw SystemError("encoding a journal entry", errno: EINVAL) }
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .last("open(\(temporary))") }
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == data.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw .last("writing the journal entry \(path)")
+        do throws(SystemError) {
+            // Written and on disk before the rename makes it the entry: a crash leaves the old one or the new one.
+            let file = try FileDescriptor(opening: temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+            try data.withUnsafeBytes { bytes in Result { () throws(SystemError) in try file.writeAll(bytes) } }.get()
+            try file.sync()
+            try Syscall.rename(temporary, path)
+        } catch {
+            Syscall.unlink(temporary)
+            throw SystemError("writing the journal entry \(path): \(error.operation)", errno: error.errno, hint: error.hint)
         }
     }
 

@@ -53,18 +53,15 @@ extension PinBenchModule {
     /// One open `/dev/pinbench` file: at most one pinned range, unpinned by the module when the
     /// file is closed (also when the process dies). Calls on one file are serialized by the module.
     public final class File: @unchecked Sendable {
-        let descriptor: Int32
+        /// Closed when the last holder lets go, which makes the module unpin what it holds.
+        let file: FileDescriptor
 
         /// Opens `path` (`open(2)`); a missing device says how to load the module.
         public init(path: String = PinBenchModule.devicePath) throws(SystemError) {
-            let fd = cpinsys_kmod_open(path)
-            guard fd >= 0 else {
-                throw SystemError("open(\(path))", errno: -fd, hint: PinBenchModule.openHint(errno: -fd))
-            }
-            descriptor = fd
+            file = try FileDescriptor(opening: path, O_RDWR) { PinBenchModule.openHint(errno: $0) }
         }
 
-        deinit { close(descriptor) }
+        var descriptor: Int32 { file.rawValue }
 
         public func status() throws(SystemError) -> FileStatus {
             var status = cpinsys_kmod_status()

@@ -2,26 +2,12 @@
 import Glibc
 #endif
 
-/// Small readers for `/proc` and `/sys` text files, with plain POSIX calls so they stay
-/// cheap enough to call around every timed phase.
+/// Small readers for `/proc` and `/sys` text files, through `FileDescriptor` and `Syscall` so
+/// they stay cheap enough to call around every timed phase.
 public enum ProcFile {
     /// Reads a whole (small) text file.
     public static func read(_ path: String) throws(SystemError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .last("open(\(path))") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .last("read(\(path))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: try FileDescriptor(opening: path, O_RDONLY).readToEnd(), as: UTF8.self)
     }
 
     /// Reads a file holding one integer (sysfs style), or nil when absent or unreadable.
@@ -32,13 +18,15 @@ public enum ProcFile {
 
     /// Writes `text` to a file (sysfs style), replacing its content.
     public static func write(_ path: String, _ text: String) throws(SystemError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .last("open(\(path))") }
-        defer { close(fd) }
-        let written = text.utf8CString.withUnsafeBufferPointer { buffer in
-            Glibc.write(fd, buffer.baseAddress, buffer.count - 1)
+        let file = try FileDescriptor(opening: path, O_WRONLY)
+        var text = text
+        // One write(2): a sysfs file takes its value in one piece or not at all.
+        let written = try text.withUTF8 { buffer in
+            Result { () throws(SystemError) -> Int in try Syscall.write(file.rawValue, UnsafeRawBufferPointer(buffer), "write(\(path))") }
+        }.get()
+        guard written == text.utf8.count else {
+            throw SystemError("write(\(path))", errno: EIO, hint: "the kernel took \(written) of \(text.utf8.count) bytes")
         }
-        guard written == text.utf8.count else { throw .last("write(\(path))") }
     }
 
     /// Parses `Key:   value kB` lines (`/proc/meminfo`, `/proc/self/status`) into bytes.

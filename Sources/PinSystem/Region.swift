@@ -24,21 +24,22 @@ public final class Region: @unchecked Sendable {
     /// The file behind a shared kind (its memfd or unlinked hugetlbfs file), mapped from offset
     /// 0 and kept open while the region lives, so a backend can pin it by file
     /// (`memfd_pin_folios`); nil for private mappings.
-    public let fileDescriptor: Int32?
+    public let file: FileDescriptor?
+
+    /// The raw descriptor of `file`, for a system call or ioctl that takes one.
+    public var fileDescriptor: Int32? { file?.rawValue }
 
     init(base: UnsafeMutableRawPointer, size: ByteSize, kind: MemoryKind, backing: Backing = .memory,
-         fileDescriptor: Int32? = nil) {
+         file: FileDescriptor? = nil) {
         self.base = base
         self.size = size
         self.kind = kind
         self.backing = backing
-        self.fileDescriptor = fileDescriptor
+        self.file = file
     }
 
-    deinit {
-        munmap(base, size.bytes)
-        if let fileDescriptor { close(fileDescriptor) }
-    }
+    // The file (if any) closes itself after the mapping is gone.
+    deinit { Syscall.munmap(base, size.bytes) }
 
     /// The region's address as an integer, for alignment checks and reports.
     public var address: Int { Int(bitPattern: base) }
@@ -116,87 +117,91 @@ extension Region {
     /// `MAP_FIXED` over an aligned address-space reservation of exactly its size.
     static func mapUnchecked(kind: MemoryKind, size: ByteSize) throws(RegionError) -> Region {
         let reservation = try reserveAddressSpace(size.bytes, alignment: kind.folioSize.bytes)
-        let mapping: (base: UnsafeMutableRawPointer, file: Int32?)
+        let mapping: (base: UnsafeMutableRawPointer, file: FileDescriptor?)
         do {
             mapping = try mapFixed(kind: kind, at: reservation, size: size)
         } catch {
-            munmap(reservation, size.bytes)
+            Syscall.munmap(reservation, size.bytes)
             throw error
         }
-        return Region(base: mapping.base, size: size, kind: kind, fileDescriptor: mapping.file)
+        return Region(base: mapping.base, size: size, kind: kind, file: mapping.file)
     }
 
     /// `length` bytes of `PROT_NONE`, `MAP_NORESERVE` address space starting at a multiple of
     /// `alignment`: `length + alignment` is reserved and its unaligned head and tail given back.
     private static func reserveAddressSpace(_ length: Int, alignment: Int) throws(RegionError) -> UnsafeMutableRawPointer {
         let span = length + (alignment > PageSize.base.bytes ? alignment : 0)
-        guard let reservation = mmap(nil, span, PROT_NONE,
-                                     MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE, -1, 0),
-              reservation != MAP_FAILED
-        else { throw .system(.last("mmap(\(ByteSize(span)) of address space)")) }
+        let reservation: UnsafeMutableRawPointer
+        do {
+            reservation = try Syscall.mmap(nil, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | CPINSYS_MAP_NORESERVE,
+                                           -1, "mmap(\(ByteSize(span)) of address space)")
+        } catch {
+            throw .system(error)
+        }
         let start = Int(bitPattern: reservation)
         let aligned = roundUp(start, toMultipleOf: alignment)
-        if aligned > start { munmap(reservation, aligned - start) }
+        if aligned > start { Syscall.munmap(reservation, aligned - start) }
         let tail = start + span - (aligned + length)
-        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + length)!, tail) }
+        if tail > 0 { Syscall.munmap(UnsafeMutableRawPointer(bitPattern: aligned + length)!, tail) }
         return UnsafeMutableRawPointer(bitPattern: aligned)!
     }
 
     /// The mapping and, for a shared kind, its file, which the caller then owns.
     private static func mapFixed(kind: MemoryKind, at address: UnsafeMutableRawPointer,
-                                 size: ByteSize) throws(RegionError) -> (base: UnsafeMutableRawPointer, file: Int32?) {
+                                 size: ByteSize) throws(RegionError) -> (base: UnsafeMutableRawPointer, file: FileDescriptor?) {
         let protection = PROT_READ | PROT_WRITE
         let hugeFlag: Int32 = kind.hugetlbPageSize.map {
             Int32($0.bytes.trailingZeroBitCount) << CPINSYS_HUGE_SHIFT
         } ?? 0
-        var fd: Int32 = -1
-        var keepFile = false
-        defer { if fd >= 0, !keepFile { close(fd) } }
+        // Closed on every way out but success, when the region takes it.
+        var file: FileDescriptor?
         var flags = CPINSYS_MAP_FIXED
         if kind.mapsHugetlbfsFile, let hugePage = kind.hugetlbPageSize {
             // An unlinked file on the mount libhugetlbfs found (not get_huge_pages, which
             // would fault the pages in itself, outside the timed phase's control).
-            fd = cpinsys_hugetlbfs_unlinked_fd(hugePage.bytes)
+            let fd = cpinsys_hugetlbfs_unlinked_fd(hugePage.bytes)
             guard fd >= 0 else {
                 guard let path = HugetlbfsMount.path(forPageSize: hugePage.bytes) else {
                     throw .noHugetlbfsMount(kind: kind, mountedSinceStart: nil)
                 }
                 throw .system(.last("creating an unlinked file on the hugetlbfs at \(path)"))
             }
+            file = FileDescriptor(adopting: fd, path: "hugetlbfs file")
             // Sized explicitly as the memfd is (a writable mmap would also grow a hugetlbfs file).
-            guard ftruncate(fd, off_t(size.bytes)) == 0 else {
-                throw .system(.last("ftruncate(hugetlbfs file, \(size))"))
-            }
+            do { try Syscall.ftruncate(fd, to: size.bytes, "ftruncate(hugetlbfs file, \(size))") } catch { throw .system(error) }
             flags |= MAP_SHARED
         } else if kind.isShared {
             var memfdFlags = CPINSYS_MFD_CLOEXEC
             if kind.isHugetlb { memfdFlags |= CPINSYS_MFD_HUGETLB | UInt32(hugeFlag) }
-            fd = cpinsys_memfd_create("pinbench-\(kind)", memfdFlags)
+            let fd = cpinsys_memfd_create("pinbench-\(kind)", memfdFlags)
             guard fd >= 0 else { throw .system(.last("memfd_create(\(kind))")) }
-            guard ftruncate(fd, off_t(size.bytes)) == 0 else {
-                throw .system(.last("ftruncate(memfd, \(size))"))
-            }
+            file = FileDescriptor(adopting: fd, path: "memfd")
+            do { try Syscall.ftruncate(fd, to: size.bytes, "ftruncate(memfd, \(size))") } catch { throw .system(error) }
             flags |= MAP_SHARED
         } else {
             flags |= MAP_PRIVATE | MAP_ANONYMOUS
             if kind.isHugetlb { flags |= CPINSYS_MAP_HUGETLB | hugeFlag }
         }
-        guard let mapped = mmap(address, size.bytes, protection, flags, fd, 0), mapped != MAP_FAILED else {
-            let hint = kind.mapsHugetlbfsFile
-                ? "the hugetlb pool may have been taken by another process, or the hugetlbfs mount's size= limit is below \(size)"
-                : kind.isHugetlb ? "the hugetlb pool may have been taken by another process" : nil
-            throw .system(.last("mmap(\(size) \(kind))", hint: hint))
+        let hint = kind.mapsHugetlbfsFile
+            ? "the hugetlb pool may have been taken by another process, or the hugetlbfs mount's size= limit is below \(size)"
+            : kind.isHugetlb ? "the hugetlb pool may have been taken by another process" : nil
+        let mapped: UnsafeMutableRawPointer
+        do {
+            mapped = try Syscall.mmap(address, size.bytes, protection, flags, file?.rawValue ?? -1, "mmap(\(size) \(kind))") { _ in hint }
+        } catch {
+            throw .system(error)
         }
         // THP policy: only `thp` may get huge folios; `anon` and `memfd` stay at 4 KiB
         // even when THP is in `always` mode.
         if !kind.isHugetlb {
             let advice = kind == .thp ? CPINSYS_MADV_HUGEPAGE : CPINSYS_MADV_NOHUGEPAGE
-            guard madvise(mapped, size.bytes, advice) == 0 else {
-                munmap(mapped, size.bytes)
-                throw .system(.last("madvise(\(kind == .thp ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE"))"))
+            do {
+                try Syscall.madvise(mapped, size.bytes, advice, "madvise(\(kind == .thp ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE"))")
+            } catch {
+                Syscall.munmap(mapped, size.bytes)
+                throw .system(error)
             }
         }
-        keepFile = fd >= 0
-        return (mapped, keepFile ? fd : nil)
+        return (mapped, file)
     }
 }

@@ -48,9 +48,7 @@ public enum Residency {
     static func forEachPagemapEntry(
         _ address: UnsafeRawPointer, length: Int, _ body: (UInt64) -> Void
     ) throws(SystemError) {
-        let fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .last("open(/proc/self/pagemap)") }
-        defer { close(fd) }
+        let file = try FileDescriptor(opening: "/proc/self/pagemap", O_RDONLY)
         let pageBytes = PageSize.base.bytes
         let firstPage = Int(bitPattern: address) / pageBytes
         let totalPages = (length + pageBytes - 1) / pageBytes
@@ -59,10 +57,13 @@ public enum Residency {
         while done < totalPages {
             let count = min(totalPages - done, windowPages)
             let bytes = count * MemoryLayout<UInt64>.stride
-            let got = entries.withUnsafeMutableBytes { buffer in
-                pread(fd, buffer.baseAddress, bytes, off_t((firstPage + done) * MemoryLayout<UInt64>.stride))
-            }
-            guard got == bytes else { throw .last("pread(/proc/self/pagemap)") }
+            let got = try entries.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) -> Int in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(bytes)),
+                                  at: (firstPage + done) * MemoryLayout<UInt64>.stride)
+                }
+            }.get()
+            guard got == bytes else { throw SystemError("pread(/proc/self/pagemap)", errno: EIO, hint: "\(got) of \(bytes) bytes read") }
             for index in 0..<count { body(entries[index]) }
             done += count
         }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import PinSystem
 
 /// Keeps the tests that use the 2 MiB hugetlb pool out of each other's way, across suites and
 /// test targets (one test process runs them all, in parallel).
@@ -12,16 +10,14 @@ import Glibc
 public enum HugepageTestLock {
     static let path = "/tmp/pinbench-tests-hugepages.lock"
 
-    public static func shared<T>(_ body: () throws -> T) rethrows -> T { try locked(LOCK_SH, body) }
+    public static func shared<T>(_ body: () throws -> T) rethrows -> T { try locked(.shared, body) }
 
-    public static func exclusive<T>(_ body: () throws -> T) rethrows -> T { try locked(LOCK_EX, body) }
+    public static func exclusive<T>(_ body: () throws -> T) rethrows -> T { try locked(.exclusive, body) }
 
-    static func locked<T>(_ operation: Int32, _ body: () throws -> T) rethrows -> T {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+    static func locked<T>(_ mode: FileLock.Mode, _ body: () throws -> T) rethrows -> T {
         // Without the file the tests still run, only unordered (as before this lock).
-        guard descriptor >= 0 else { return try body() }
-        defer { close(descriptor) }
-        while flock(descriptor, operation) != 0 && errno == EINTR {}
-        return try body()
+        // Anyone may create it: tests as root and as a user share it.
+        let lock = try? FileLock.acquire(path, mode, permissions: 0o666)
+        return try withExtendedLifetime(lock) { try body() }
     }
 }

@@ -17,15 +17,14 @@ final class SimulationBuffer: @unchecked Sendable {
     init(bytes: Int, what: String, reserveOnly: Bool = false) throws(SystemError) {
         let length = roundUp(max(bytes, 1), toMultipleOf: PageSize.pmd.bytes)
         let flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? CPINSYS_MAP_NORESERVE : 0)
-        guard let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, flags, -1, 0), mapped != MAP_FAILED else {
-            throw .last("mmap(\(ByteSize(length)) for the simulated \(what))")
-        }
-        _ = madvise(mapped, length, CPINSYS_MADV_HUGEPAGE)  // a hint: without THP it still works
+        let mapped = try Syscall.mmap(nil, length, PROT_READ | PROT_WRITE, flags, -1,
+                                      "mmap(\(ByteSize(length)) for the simulated \(what))")
+        try? Syscall.madvise(mapped, length, CPINSYS_MADV_HUGEPAGE, "madvise(MADV_HUGEPAGE)")  // a hint: without THP it still works
         base = mapped
         self.bytes = length
     }
 
     deinit {
-        munmap(base, bytes)
+        Syscall.munmap(base, bytes)
     }
 }

@@ -12,18 +12,14 @@ public struct MlockBackend: PinBackend {
     public init() {}
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        guard mlock(region.pointer(at: chunk.offset), chunk.length) == 0 else {
-            let error = errno
-            let hint = (error == ENOMEM || error == EPERM)
+        try Syscall.mlock(region.pointer(at: chunk.offset), chunk.length, "mlock on \(chunk)") { error in
+            error == ENOMEM || error == EPERM
                 ? "RLIMIT_MEMLOCK is too low for this size: run as root or raise it (ulimit -l unlimited)" : nil
-            throw SystemError("mlock on \(chunk)", errno: error, hint: hint)
         }
     }
 
     public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        guard munlock(region.pointer(at: chunk.offset), chunk.length) == 0 else {
-            throw .last("munlock on \(chunk)")
-        }
+        try Syscall.munlock(region.pointer(at: chunk.offset), chunk.length, "munlock on \(chunk)")
     }
 
     /// The kernel does not set `VM_LOCKED` on hugetlb mappings (they are never swapped), so

@@ -23,14 +23,12 @@ public struct PopulateBackend: PinBackend, ReleasedByDontNeed {
     }
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        guard madvise(region.pointer(at: chunk.offset), chunk.length, advice.value) == 0 else {
-            let error = errno
-            throw SystemError("madvise(\(advice.name)) on \(chunk)", errno: error, hint: Self.hint(errno: error))
-        }
+        try Syscall.madvise(region.pointer(at: chunk.offset), chunk.length, advice.value,
+                            "madvise(\(advice.name)) on \(chunk)", hint: Self.hint)
     }
 
 
-    static func hint(errno: Int32) -> String? {
+    static func hint(_ errno: Int32) -> String? {
         switch errno {
         case EINVAL: return "this kernel may predate MADV_POPULATE_(READ|WRITE) (Linux 5.14); try --backend touch"
         case ENOMEM: return "out of memory, or the hugetlb pool ran dry"

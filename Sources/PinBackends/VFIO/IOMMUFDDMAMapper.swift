@@ -16,18 +16,18 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
     public var entryLimit: Int { Int.max }
     public var containerLock: VFIOOptions.ContainerLock { .iommufd }
 
-    private let iommu: VFIODeviceFile
-    private let device: VFIODeviceFile
+    private let iommu: FileDescriptor
+    private let device: FileDescriptor
     private let ioasID: UInt32
     private let accounting = RealMapperAccounting(entryLimit: Int.max)
 
     /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and attaches.
     public init(device devicePath: String) throws(SystemError) {
-        iommu = try VFIODeviceFile(
+        iommu = try VFIODeviceFile.open(
             "/dev/iommu",
             missing: "no /dev/iommu: this kernel lacks CONFIG_IOMMUFD or the module is not loaded (modprobe iommufd); "
                 + "or measure with --vfio shim")
-        device = try VFIODeviceFile(
+        device = try VFIODeviceFile.open(
             devicePath,
             missing: "no VFIO device cdev at \(devicePath): it needs CONFIG_VFIO_DEVICE_CDEV and a device bound to vfio-pci; "
                 + "ls /dev/vfio/devices lists them")
@@ -35,7 +35,7 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         try iommu.ioctl("IOMMU_IOAS_ALLOC", CPINSYS_IOMMU_IOAS_ALLOC, &alloc)
         ioasID = alloc.out_ioas_id
         var bind = cpinsys_vfio_device_bind_iommufd(
-            argsz: UInt32(MemoryLayout<cpinsys_vfio_device_bind_iommufd>.size), flags: 0, iommufd: iommu.fd, out_devid: 0)
+            argsz: UInt32(MemoryLayout<cpinsys_vfio_device_bind_iommufd>.size), flags: 0, iommufd: iommu.rawValue, out_devid: 0)
         try device.ioctl("VFIO_DEVICE_BIND_IOMMUFD", CPINSYS_VFIO_DEVICE_BIND_IOMMUFD, &bind) { error in
             error == EBUSY ? "the device is bound already (another process, or its group is open through type1)" : nil
         }

@@ -34,12 +34,14 @@ public final class LockedMemoryAccount: @unchecked Sendable {
         self.model = model
         self.limit = limit
         self.startingPages = (startingBytes ?? (try? ProcStatus.current().lockedBytes) ?? 0) / PageSize.base.bytes
-        let page = cyclesMmapLock ? mmap(nil, PageSize.base.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : nil
-        self.mmapLockPage = page == MAP_FAILED ? nil : page
+        // Without the page (no memory for one) the model skips its mmap_lock cycle.
+        self.mmapLockPage = cyclesMmapLock
+            ? try? Syscall.mmap(nil, PageSize.base.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, "mmap(a page)")
+            : nil
     }
 
     deinit {
-        if let mmapLockPage { munmap(mmapLockPage, PageSize.base.bytes) }
+        if let mmapLockPage { Syscall.munmap(mmapLockPage, PageSize.base.bytes) }
     }
 
     /// Pages charged now.

@@ -14,14 +14,14 @@ public final class Type1DMAMapper: DMAMapper, @unchecked Sendable {
     public let entryLimit: Int
     public var containerLock: VFIOOptions.ContainerLock { .type1 }
 
-    private let container: VFIODeviceFile
-    private let group: VFIODeviceFile
+    private let container: FileDescriptor
+    private let group: FileDescriptor
     private let accounting: RealMapperAccounting
 
     /// Opens the container and the group at `groupPath`, checks the API version, the type1v2
     /// extension and the group's viability, and sets the IOMMU model.
     public init(group groupPath: String) throws(SystemError) {
-        container = try VFIODeviceFile(
+        container = try VFIODeviceFile.open(
             "/dev/vfio/vfio",
             missing: "no VFIO here: load it (modprobe vfio-pci), bind a device to vfio-pci "
                 + "(e.g. driverctl set-override 0000:01:00.0 vfio-pci), or measure with --vfio shim")
@@ -36,7 +36,7 @@ public final class Type1DMAMapper: DMAMapper, @unchecked Sendable {
             throw SystemError("VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU)", errno: ENODEV,
                               hint: "no type1v2 IOMMU backend: is vfio_iommu_type1 loaded and an IOMMU enabled (intel_iommu=on / amd_iommu=on)?")
         }
-        group = try VFIODeviceFile(
+        group = try VFIODeviceFile.open(
             groupPath,
             missing: "no VFIO group at \(groupPath): find a device's group with readlink /sys/bus/pci/devices/<BDF>/iommu_group "
                 + "and bind the device to vfio-pci; ls /dev/vfio lists the groups there are")
@@ -46,7 +46,7 @@ public final class Type1DMAMapper: DMAMapper, @unchecked Sendable {
             throw SystemError("VFIO_GROUP_GET_STATUS on \(groupPath)", errno: EBUSY,
                               hint: "the group is not viable: every device in it must be bound to vfio-pci or have no driver")
         }
-        var containerFD = container.fd
+        var containerFD = container.rawValue
         try group.ioctl("VFIO_GROUP_SET_CONTAINER", CPINSYS_VFIO_GROUP_SET_CONTAINER, &containerFD)
         try container.ioctl("VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)", CPINSYS_VFIO_SET_IOMMU, value: UInt(CPINSYS_VFIO_TYPE1v2_IOMMU))
         entryLimit = ProcFile.readInt("/sys/module/vfio_iommu_type1/parameters/dma_entry_limit") ?? IOVATable.defaultEntryLimit

@@ -2,16 +2,18 @@
 import Glibc
 #endif
 import Foundation
+import PinSystem
 
 /// Appends lines to a file with one `write(2)` each on an `O_APPEND` descriptor, so a line is
 /// on disk as soon as its repetition finishes and an interrupted run leaves no half line.
 public final class JSONLinesAppender {
-    private let fd: Int32
+    private let file: FileDescriptor
 
     /// Opens (creating if needed) `path` for appending; `open(2)` with `O_APPEND`.
     public init(path: String) throws {
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AppendError(message: String(cString: strerror(errno))) }
+        do { file = try FileDescriptor(opening: path, O_WRONLY | O_CREAT | O_APPEND, mode: 0o644) } catch {
+            throw AppendError(message: error.errnoName)
+        }
     }
 
     public struct AppendError: Error, CustomStringConvertible {
@@ -22,21 +24,9 @@ public final class JSONLinesAppender {
     /// Writes `line` and a newline in one `write(2)` (looping only if the kernel writes less,
     /// as on a nearly full disk); throws when the line could not be written whole.
     public func append(_ line: String) throws(AppendError) {
-        let text = line + "\n"
-        let failure: Int32? = text.utf8CString.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            let count = buffer.count - 1
-            while offset < count {
-                let written = write(fd, buffer.baseAddress! + offset, count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw AppendError(message: String(cString: strerror(failure))) }
+        // One write(2) on O_APPEND; writeAll writes again only what a short write (a nearly
+        // full disk) left.
+        do { try file.writeAll(line + "\n") } catch { throw AppendError(message: error.errnoName) }
     }
 
     /// Encodes `value` as one line (`line(_:)`) and appends it.
@@ -53,5 +43,4 @@ public final class JSONLinesAppender {
         }
     }
 
-    deinit { close(fd) }
 }

@@ -80,9 +80,9 @@ public struct ResultSet: Sendable {
         let temporary = target + ".tmp"
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, target) != 0 { throw SystemError("rename(\(target))", errno: errno) }
+            try Syscall.rename(temporary, target)
         } catch {
-            unlink(temporary)  // a full disk must not leave a half-written file behind
+            Syscall.unlink(temporary)  // a full disk must not leave a half-written file behind
             throw .failed("cannot write \(target): \(error)")
         }
     }

@@ -99,7 +99,7 @@ extension VFIORules {
     static func probeTrial(_ mapper: any DMAMapper, long: Region, small: Region, longIOVA: UInt64, smallIOVA: UInt64,
                            delay: Double) throws(SystemError) -> (startedInside: Bool, waitedShare: Double, smallSeconds: Double) {
         let page = PageSize.base.bytes
-        madvise(long.base, probeLongBytes, MADV_DONTNEED)
+        try? Syscall.madvise(long.base, probeLongBytes, MADV_DONTNEED, "madvise(MADV_DONTNEED)")  // only a fresh start for the next trial
         let go = ThreadEvent()
         // (start and end of the small call, its error) from the helper.
         let helperResult = Mutex<(UInt64, UInt64, SystemError?)>((0, 0, nil))
