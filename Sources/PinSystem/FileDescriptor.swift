@@ -44,7 +44,10 @@ public final class FileDescriptor: @unchecked Sendable {
     public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            offset += try Syscall.write(rawValue, UnsafeRawBufferPointer(rebasing: bytes[offset...]), "write(\(path))")
+            let written = try Syscall.write(rawValue, UnsafeRawBufferPointer(rebasing: bytes[offset...]), "write(\(path))")
+            // A write that takes nothing would loop forever: say so instead.
+            guard written > 0 else { throw SystemError("write(\(path))", errno: EIO, hint: "the kernel took 0 bytes") }
+            offset += written
         }
     }
 
