@@ -5,17 +5,7 @@ import PinContract
 // meaning what it means to the backend that takes it.
 extension BackendOption {
     /// foliosim: per-page or folio; kmod: remote, fast or memfd.
-    public static let gup = BackendOption("--gup")
+    public static let gup = BackendOption("--gup", valueName: "gup mode")
     /// foliosim and kmod: per-page or folio.
-    public static let unpin = BackendOption("--unpin")
-}
-
-extension GUPMode {
-    /// `--unpin`'s value, or an error naming the choices.
-    static func parse(_ text: String, option: BackendOption) throws(BackendOptionError) -> GUPMode {
-        guard let mode = GUPMode(rawValue: text.lowercased()) else {
-            throw BackendOptionError("unknown \(option) value '\(text)': choose one of \(GUPMode.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return mode
-    }
+    public static let unpin = BackendOption("--unpin", valueName: "unpin mode")
 }

@@ -24,7 +24,7 @@ struct HoldCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A backend that pins real memory: vfio, mlock, populate, touch or kmod (default: vfio, the shim unless --vfio says otherwise).",
+    @Option(help: "A backend that pins real memory: \(Backends.catalog.names(with: .realMemory).map(\.rawValue).joined(separator: ", ")) (default: vfio, the shim unless --vfio says otherwise).",
             transform: parseBackend)
     var backend: BackendID = .vfio
 

@@ -82,8 +82,7 @@ struct RunCommand: ParsableCommand {
         do { experiment = try Experiment(configuration) } catch { throw reportFailure(error) }
 
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
-        let population = options.regionBacking == .addressSpace || !options.capabilities.contains(.realMemory)
-            ? "simulated" : prefault ? "prefaulted" : "unpopulated"
+        let population = !options.capabilities.contains(.realMemory) ? "simulated" : prefault ? "prefaulted" : "unpopulated"
         let title = "pinbench run: \(options.titled) on \(size) of \(memory), threads \(threads), "
             + "\(repetitions) reps + \(warmups) warm-up, " + population
             + (numa.given ? ", \(numa.options)" : "")

@@ -1,7 +1,7 @@
 import PinCore
 
 /// The backend options given on a command line, for the backends to read: each value as typed.
-public struct BackendArguments: Sendable, Equatable {
+public struct BackendArguments: Sendable {
     /// In the order given.
     public private(set) var given: [(option: BackendOption, value: String)] = []
     /// `--bind`, which the kernel module also reads (its helpers' node placement).
@@ -18,15 +18,4 @@ public struct BackendArguments: Sendable, Equatable {
     }
 
     public subscript(option: BackendOption) -> String? { given.first { $0.option == option }?.value }
-
-    public func has(_ option: BackendOption) -> Bool { self[option] != nil }
-
-    /// The options as typed, for a command line to be replayed.
-    public var commandLine: [String] {
-        given.flatMap { $0.option.takesValue ? [$0.option.name, $0.value] : [$0.option.name] }
-    }
-
-    public static func == (lhs: BackendArguments, rhs: BackendArguments) -> Bool {
-        lhs.bind == rhs.bind && lhs.given.map(\.option) == rhs.given.map(\.option) && lhs.given.map(\.value) == rhs.given.map(\.value)
-    }
 }

@@ -16,15 +16,30 @@ public struct BackendCatalog: Sendable {
 
     /// The backend called `text` (any case), or an error listing every name.
     public func parse(_ text: String) throws(BackendOptionError) -> any BackendOptions.Type {
-        guard let type = named(BackendID(rawValue: text.lowercased())) else {
-            throw BackendOptionError("unknown backend '\(text)': choose one of \(names.map(\.rawValue).joined(separator: ", "))")
+        try require(BackendID(rawValue: text.lowercased()), as: text)
+    }
+
+    /// The backend `id` names exactly, or an error listing every name (`as`: the name as the
+    /// user or the file wrote it).
+    public func require(_ id: BackendID, as written: String? = nil) throws(BackendOptionError) -> any BackendOptions.Type {
+        guard let type = named(id) else {
+            throw BackendOptionError("unknown backend '\(written ?? id.rawValue)': choose one of \(names.map(\.rawValue).joined(separator: ", "))")
         }
         return type
     }
 
-    /// Where a backend's tables go: in catalog order, unknown names (records of a backend not
-    /// registered here) last.
-    public func order(of id: BackendID) -> Int { all.firstIndex { $0.backend == id } ?? all.count }
+    /// The backends whose default options have `capability`, in catalog order.
+    public func names(with capability: BackendCapabilities) -> [BackendID] {
+        all.filter { type in (try? type.defaults())?.capabilities.contains(capability) == true }.map { $0.backend }
+    }
+
+    /// Table order of two backends: catalog order, and backends it does not know (records of a
+    /// backend not registered here) after it, by name.
+    public func precedes(_ lhs: BackendID, _ rhs: BackendID) -> Bool {
+        let left = all.firstIndex { $0.backend == lhs } ?? all.count
+        let right = all.firstIndex { $0.backend == rhs } ?? all.count
+        return left != right ? left < right : lhs.rawValue < rhs.rawValue
+    }
 
     /// Every declared metric in column order: backends in catalog order, each in its own order;
     /// a name two backends declare comes once.
@@ -68,9 +83,7 @@ public struct BackendCatalog: Sendable {
         let restricted = owners.filter { Self.accepted(option, by: $0) != .any }
         if !restricted.isEmpty {
             let valueOwners = owners.filter { Self.takes($0, option, value) }
-            guard let first = valueOwners.first else {
-                return "unknown \(option) value '\(value)': choose one of \((values(of: option) ?? []).joined(separator: ", "))"
-            }
+            guard let first = valueOwners.first else { return option.unknown(value, choices: values(of: option) ?? []).description }
             var message = "\(option) \(value) is \(valueOwners.map { $0.backend.rawValue }.joined(separator: " and "))'s "
                 + "and needs \(needs(first.backend))"
             for other in restricted where !Self.takes(other, option, value) {
@@ -95,11 +108,7 @@ public struct BackendCatalog: Sendable {
     /// Whether `type` takes `option` with `value` (here rather than through the existential, which
     /// Swift 6.3's SIL generation crashes on).
     static func takes(_ type: any BackendOptions.Type, _ option: BackendOption, _ value: String) -> Bool {
-        switch accepted(option, by: type) {
-        case nil: false
-        case .any?: true
-        case .only(let values)?: values.contains(value)
-        }
+        accepted(option, by: type)?.admits(value) ?? false
     }
 
     /// What `type` takes of `option`, nil when it does not take it.
@@ -109,8 +118,7 @@ public struct BackendCatalog: Sendable {
 
     /// The options of backend `id` from what was given (every option checked by `check` first).
     public func options(for id: BackendID, arguments: BackendArguments) throws(BackendOptionError) -> any BackendOptions {
-        guard let type = named(id) else { throw BackendOptionError("unknown backend '\(id)'") }
-        return try type.init(arguments: arguments)
+        try require(id).init(arguments: arguments)
     }
 
     /// "a, b or c".

@@ -51,16 +51,17 @@ extension BackendOptions {
     public var regionBacking: Region.Backing { .memory }
     public var label: String { Self.backend.rawValue }
     public var recorded: String? { nil }
-    public func refusal(prefault: Bool, strategies: [Strategy]) -> String? { nil }
+    /// By default only a backend that cannot be prefaulted refuses anything: `--prefault`.
+    public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
+        prefault && !capabilities.contains(.prefault) ? "--prefault does not apply to \(Self.backend)" : nil
+    }
 
     /// The options with nothing given: each backend's defaults.
     public static func defaults() throws(BackendOptionError) -> Self { try Self(arguments: BackendArguments()) }
 
     /// Whether this backend takes `option` with `value`.
     public static func takes(_ option: BackendOption, _ value: String) -> Bool {
-        guard let values = accepts.first(where: { $0.option == option })?.values else { return false }
-        if case .only(let allowed) = values { return allowed.contains(value) }
-        return true
+        accepts.first { $0.option == option }?.values.admits(value) ?? false
     }
 
     /// The value of `option` in `arguments` when this backend takes it (a shared option's

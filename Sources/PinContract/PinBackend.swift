@@ -4,7 +4,6 @@ import PinSystem
 /// What is done to a chunk of a region. Implementations must be safe to call concurrently
 /// on disjoint chunks of one region: the engine's threads share the backend.
 public protocol PinBackend: Sendable {
-
     /// Makes `chunk` of `region` resident and, where the backend does so, locked or pinned.
     func pin(_ region: Region, _ chunk: Chunk) throws(SystemError)
 

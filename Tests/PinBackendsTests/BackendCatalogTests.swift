@@ -40,7 +40,8 @@ struct BackendCatalogTests {
             == "--gup remote is kmod's and needs --backend kmod; foliosim takes per-page or folio")
         #expect(Self.refusal([(.gup, "per-page")], [.kmod])
             == "--gup per-page is foliosim's and needs --backend foliosim; kmod takes remote, fast or memfd")
-        #expect(Self.refusal([(.gup, "sideways")], [.kmod])?.hasPrefix("unknown --gup value 'sideways'") == true)
+        // Named as before the catalog: "gup mode", "unpin mode", "container lock".
+        #expect(Self.refusal([(.gup, "sideways")], [.kmod]) == "unknown gup mode 'sideways': choose one of per-page, folio, remote, fast, memfd")
         #expect(Self.refusal([(.populateRead, "")], [.touch]) == "--populate-read needs --backend populate")
         // Taken by one of several chosen backends: fine.
         #expect(Self.refusal([(.gup, "fast"), (.unpin, "per-page")], [.foliosim, .kmod]) == nil)
@@ -64,6 +65,12 @@ struct BackendCatalogTests {
         #expect { try catalog.options(for: .vfio, arguments: Self.arguments([(.vfio, "type1:3"), (.lockedVM, "shared")])) } throws: { error in
             "\(error)".contains("model the shim")
         }
+        #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.unpin, "sideways")])) } throws: { error in
+            "\(error)" == "unknown unpin mode 'sideways': choose one of per-page, folio"
+        }
+        #expect { try catalog.options(for: .vfio, arguments: Self.arguments([(.containerLock, "none")])) } throws: { error in
+            "\(error)" == "unknown container lock 'none': choose one of type1, iommufd"
+        }
         let populate = try #require(try catalog.options(for: .populate, arguments: Self.arguments([(.populateRead, "")])) as? PopulateOptions)
         #expect(populate.advice == .read)
     }
@@ -76,7 +83,11 @@ struct BackendCatalogTests {
         #expect(!VFIOOptions(path: .type1(group: "/dev/vfio/3")).capabilities.contains(.splitsCalls))
         #expect(VFIOOptions(path: .type1(group: "/dev/vfio/3")).refusal(prefault: false, strategies: [.kernel]) != nil)
         #expect(FolioSimOptions().refusal(prefault: true, strategies: [.single])?.contains("--prefault does not apply to foliosim") == true)
-        #expect(KmodOptions().capabilities.contains(.inKernel))
+        // Working in the kernel is declared by conforming to InKernelSplitBackend, which the engine dispatches on.
+        #expect(KmodBackend.self is any InKernelSplitBackend.Type)
+        #expect(!(VFIOBackend.self is any InKernelSplitBackend.Type))
+        // A backend that can be prefaulted refuses nothing by default.
+        #expect(MlockOptions().refusal(prefault: true, strategies: Strategy.allCases) == nil)
         #expect(FolioSimOptions(layout: .mixed(seed: 1)).regionBacking == .addressSpace)
         #expect(FolioSimOptions(layout: .pagemap).regionBacking == .memory)
     }

@@ -97,9 +97,9 @@ struct HostWarmTests {
         var specification = SweepSpecification(backends: [.populate], memory: [.anon], sizes: [.mib(8)], threads: [1],
                                                seed: 1, commandLine: "pinbench sweep")
         #expect(specification.hostWarm == .auto)
-        #expect(specification.configuration(for: specification.cells[0]).hostWarm == .auto)
+        #expect(try specification.configuration(for: specification.cells[0]).hostWarm == .auto)
         specification.hostWarm = nil
-        #expect(specification.configuration(for: specification.cells[0]).hostWarm == .off)
+        #expect(try specification.configuration(for: specification.cells[0]).hostWarm == .off)
     }
 
     @Test("summary.md says how much warming the set's repetitions took, or that none was done")

@@ -19,7 +19,8 @@ struct RegisteredBackendTests {
     func catalog() throws {
         let catalog = Backends.catalog
         #expect(catalog.names.last == .probe)
-        #expect(catalog.order(of: .probe) == Backends.standard.count)
+        #expect(Backends.standard.allSatisfy { catalog.precedes($0.backend, .probe) })
+        #expect(!catalog.precedes(.probe, .populate))
         #expect(try catalog.parse("probe").backend == .probe)
         #expect(catalog.metric(named: "probeTouchedBytes") == ProbeMetric.touched)
         #expect(catalog.metrics.suffix(2) == [ProbeMetric.minorFaults, ProbeMetric.touched])

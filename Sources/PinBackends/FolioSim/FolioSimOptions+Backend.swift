@@ -38,7 +38,7 @@ extension FolioSimOptions: BackendOptions {
 
     public init(arguments: BackendArguments) throws(BackendOptionError) {
         let pin = Self.value(of: .gup, in: arguments).flatMap { GUPMode(rawValue: $0) } ?? .folio
-        let unpin = try Self.value(of: .unpin, in: arguments).map { text throws(BackendOptionError) in try GUPMode.parse(text, option: .unpin) }
+        let unpin = try Self.value(of: .unpin, in: arguments).map { text throws(BackendOptionError) in try BackendOption.unpin.choice(text, as: GUPMode.self) }
         var layout = FolioLayout.memory
         if let text = Self.value(of: .folios, in: arguments) {
             do { layout = try FolioLayout(parsing: text) } catch { throw BackendOptionError(error.description) }
@@ -53,7 +53,7 @@ extension FolioSimOptions: BackendOptions {
     public var recorded: String? { description }
 
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
-        guard prefault else { return nil }
+        guard prefault, !capabilities.contains(.prefault) else { return nil }
         return "--prefault does not apply to foliosim: its memmap is built before every pin phase, and with "
             + "--folios pagemap the real region is populated anyway"
     }

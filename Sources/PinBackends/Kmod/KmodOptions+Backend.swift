@@ -16,7 +16,8 @@ public enum KmodMetric {
     public static let kernelCalls = Metric("kernelCalls", heading: "module calls")
     public static let inKernelPin = Metric("inKernelPinSeconds", unit: .seconds, heading: "in-kernel pin")
     public static let inKernelUnpin = Metric("inKernelUnpinSeconds", unit: .seconds, heading: "in-kernel unpin")
-    public static let folios = Metric("folios", heading: "folios")
+    /// The same figure foliosim reports, so one column holds both.
+    public static let folios = FolioSimMetric.folios
 
     public static let options = BackendFact("kmod")
 }
@@ -33,7 +34,7 @@ extension KmodOptions: BackendOptions {
     /// `--bind roundrobin` places the module's helpers on nodes, as padata does.
     public init(arguments: BackendArguments) throws(BackendOptionError) {
         let pin = Self.value(of: .gup, in: arguments).flatMap { PinBenchModule.PinPath(rawValue: $0) } ?? .remote
-        let unpin = try Self.value(of: .unpin, in: arguments).map { text throws(BackendOptionError) in try GUPMode.parse(text, option: .unpin) }
+        let unpin = try Self.value(of: .unpin, in: arguments).map { text throws(BackendOptionError) in try BackendOption.unpin.choice(text, as: GUPMode.self) }
         var batch = Self.defaultBatch
         if let text = Self.value(of: .gupBatch, in: arguments) {
             guard let value = Int(text), (1...Self.maxBatch).contains(value) else {
@@ -48,7 +49,7 @@ extension KmodOptions: BackendOptions {
     }
 
     public var charges: ChargedCounter { .pinnedVM }
-    public var capabilities: BackendCapabilities { [.prefault, .pins, .realMemory, .inKernel] }
+    public var capabilities: BackendCapabilities { [.prefault, .pins, .realMemory] }
     public var recorded: String? { description }
 
     public func makeBackend() throws(SystemError) -> any PinBackend { try KmodBackend(options: self) }

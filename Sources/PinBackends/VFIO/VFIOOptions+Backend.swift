@@ -12,7 +12,7 @@ extension BackendOption {
     /// The shim's `locked_vm` model: shared or cached:<pages>.
     public static let lockedVM = BackendOption("--locked-vm")
     /// The shim's container lock model: type1 or iommufd.
-    public static let containerLock = BackendOption("--container-lock")
+    public static let containerLock = BackendOption("--container-lock", valueName: "container lock")
 }
 
 /// The figures a `vfio` run reports.
@@ -45,24 +45,21 @@ extension VFIOOptions: BackendOptions {
     public static let specificationKey: String? = "vfio"
 
     public init(arguments: BackendArguments) throws(BackendOptionError) {
+        let path: Path
+        let lockedVM: LockedVM?
         do throws(PlanError) {
-            let path = try Self.value(of: .vfio, in: arguments).map { text throws(PlanError) in try Path(parsing: text) } ?? .shim
-            let lockedVM = try Self.value(of: .lockedVM, in: arguments).map { text throws(PlanError) in try LockedVM(parsing: text) }
-            var containerLock: ContainerLock?
-            if let text = Self.value(of: .containerLock, in: arguments) {
-                guard let lock = ContainerLock(rawValue: text.lowercased()) else {
-                    throw .invalidParameter("unknown container lock '\(text)': choose one of "
-                        + ContainerLock.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                containerLock = lock
-            }
-            if path != .shim, lockedVM != nil || containerLock != nil {
-                throw .invalidParameter("--locked-vm and --container-lock model the shim; a real \(path) container has the kernel's own")
-            }
-            self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1)
+            path = try Self.value(of: .vfio, in: arguments).map { text throws(PlanError) in try Path(parsing: text) } ?? .shim
+            lockedVM = try Self.value(of: .lockedVM, in: arguments).map { text throws(PlanError) in try LockedVM(parsing: text) }
         } catch {
             throw BackendOptionError(error.description)
         }
+        let containerLock = try Self.value(of: .containerLock, in: arguments).map { text throws(BackendOptionError) in
+            try BackendOption.containerLock.choice(text, as: ContainerLock.self)
+        }
+        if path != .shim, lockedVM != nil || containerLock != nil {
+            throw BackendOptionError("--locked-vm and --container-lock model the shim; a real \(path) container has the kernel's own")
+        }
+        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1)
     }
 
     /// type1 charges `locked_vm` (`vfio_lock_acct`); iommufd and the shim's io_uring

@@ -34,11 +34,10 @@ public struct Forecast: Sendable, Codable {
         public func name(threads: Int) -> String { "\(self)/\(strategy == .single ? 1 : threads)" }
 
         public static func < (lhs: Series, rhs: Series) -> Bool {
+            if lhs.backend != rhs.backend { return Backends.catalog.precedes(lhs.backend, rhs.backend) }
             func order(_ series: Series) -> [Int] {
-                [Backends.catalog.order(of: series.backend), MemoryKind.allCases.firstIndex(of: series.memory)!,
-                 Strategy.allCases.firstIndex(of: series.strategy)!]
+                [MemoryKind.allCases.firstIndex(of: series.memory)!, Strategy.allCases.firstIndex(of: series.strategy)!]
             }
-            if lhs.backend != rhs.backend, order(lhs)[0] == order(rhs)[0] { return lhs.backend.rawValue < rhs.backend.rawValue }
             return order(lhs).lexicographicallyPrecedes(order(rhs))
         }
     }

@@ -38,9 +38,7 @@ public final class Hold {
     /// pool, `RLIMIT_MEMLOCK`), before any memory is used.
     public convenience init(_ configuration: HoldConfiguration) throws(HarnessError) {
         guard configuration.backendOptions.capabilities.contains(.realMemory) else {
-            let real = Backends.catalog.all.filter { type in
-                (try? type.defaults())?.capabilities.contains(.realMemory) == true
-            }.map { $0.backend.rawValue }
+            let real = Backends.catalog.names(with: .realMemory).map(\.rawValue)
             throw .invalidInput(
                 "hold needs a backend that pins real memory: \(configuration.backend) only simulates its pins, "
                     + "which NUMA balancing never scans; use \(real.joined(separator: ", "))")

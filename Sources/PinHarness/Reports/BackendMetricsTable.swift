@@ -45,9 +45,12 @@ public struct BackendMetricsTable: Sendable {
     /// The table, then a line per note; empty when no run reported metrics.
     func document() -> ReportDocument {
         guard !isEmpty else { return ReportDocument() }
-        var table = TextTable(columns: [.init("backend (median)", .left)] + columns.map { .init(Self.heading($0)) })
+        // Each column's declaration looked up once: the heading and the unit come from it.
+        let catalog = Backends.catalog
+        let metrics = columns.map { catalog.metric(named: $0) }
+        var table = TextTable(columns: [.init("backend (median)", .left)] + metrics.map { .init($0.heading) })
         for row in rows {
-            table.append([row.variant] + columns.map { name in row.medians[name].map { Self.format($0, name: name) } ?? "-" })
+            table.append([row.variant] + metrics.map { metric in row.medians[metric.name].map { Self.format($0, unit: metric.unit) } ?? "-" })
         }
         var document = ReportDocument([.table(table)])
         for key in notes.keys.sorted() { document += [.blank, .line("\(key): \(notes[key]!)")] }
@@ -57,13 +60,10 @@ public struct BackendMetricsTable: Sendable {
     /// A Markdown table (empty string when no run reported metrics), then the notes.
     public func markdown() -> String { document().markdown() }
 
-    /// The column heading: the declaring backend's, else the name.
-    static func heading(_ name: String) -> String { Backends.catalog.metric(named: name).heading }
-
     /// Seconds as a duration, bytes as a size, counts as whole numbers, as the metric is declared.
-    static func format(_ value: Double, name: String) -> String {
+    static func format(_ value: Double, unit: Metric.Unit) -> String {
         if value == 0 { return "0" }
-        switch Backends.catalog.metric(named: name).unit {
+        switch unit {
         case .seconds: return DurationFormat.seconds(value)
         case .bytes: return ByteSize(Int(value.rounded())).description
         case .count: return value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)

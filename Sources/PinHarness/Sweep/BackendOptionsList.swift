@@ -15,10 +15,11 @@ public struct BackendOptionsList: Sendable, Equatable {
         self.all = all
     }
 
-    /// The options given for `backend`, else its defaults; nil for a backend this pinbench lacks.
-    public func options(for backend: BackendID) -> (any BackendOptions)? {
+    /// The options given for `backend`, else its defaults; an error naming every backend for
+    /// one this pinbench lacks.
+    public func options(for backend: BackendID) throws(BackendOptionError) -> any BackendOptions {
         if let given = all.first(where: { $0.backend == backend }) { return given }
-        return try? Backends.catalog.named(backend)?.defaults()
+        return try Backends.catalog.require(backend).defaults()
     }
 
     public static func == (lhs: BackendOptionsList, rhs: BackendOptionsList) -> Bool {

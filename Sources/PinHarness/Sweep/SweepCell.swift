@@ -55,12 +55,10 @@ public struct SweepGroup: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var fileStem: String { "\(backend)-\(memory)-\(size)" }
 
     public static func < (lhs: SweepGroup, rhs: SweepGroup) -> Bool {
-        let catalog = Backends.catalog
-        let left = (catalog.order(of: lhs.backend), MemoryKind.allCases.firstIndex(of: lhs.memory)!)
-        let right = (catalog.order(of: rhs.backend), MemoryKind.allCases.firstIndex(of: rhs.memory)!)
-        if left != right { return left < right }
-        // Two backends the catalog does not know sort by name.
-        if lhs.backend != rhs.backend { return lhs.backend.rawValue < rhs.backend.rawValue }
+        if lhs.backend != rhs.backend { return Backends.catalog.precedes(lhs.backend, rhs.backend) }
+        if lhs.memory != rhs.memory {
+            return MemoryKind.allCases.firstIndex(of: lhs.memory)! < MemoryKind.allCases.firstIndex(of: rhs.memory)!
+        }
         return lhs.size < rhs.size
     }
 }

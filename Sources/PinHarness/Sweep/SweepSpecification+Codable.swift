@@ -33,10 +33,9 @@ extension SweepSpecification: Codable {
         let catalog = Backends.catalog
         var options: [any BackendOptions] = []
         for backend in backends {
-            guard let type = catalog.named(backend) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .backends, in: container,
-                    debugDescription: "unknown backend '\(backend)': choose one of \(catalog.names.map(\.rawValue).joined(separator: ", "))")
+            let type: any BackendOptions.Type
+            do { type = try catalog.require(backend) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .backends, in: container, debugDescription: error.description)
             }
             options.append(try Self.decodeOptions(type, from: stored))
         }
@@ -63,7 +62,7 @@ extension SweepSpecification: Codable {
         try container.encode(commandLine, forKey: .commandLine)
         var stored = encoder.container(keyedBy: NamedCodingKey.self)
         for backend in backends {
-            guard let options = options(for: backend) else { continue }
+            guard let options = try? options(for: backend) else { continue }
             try Self.encode(options, into: &stored)
         }
     }

@@ -59,7 +59,7 @@ public struct SweepSpecification: Sendable, Equatable {
         // Every backend's options resolved now (its defaults where none were given), so a
         // specification equals itself read back from sweep.json.
         let given = BackendOptionsList(backendOptions)
-        self.backendOptions = BackendOptionsList(backends.compactMap { given.options(for: $0) })
+        self.backendOptions = BackendOptionsList(backends.compactMap { try? given.options(for: $0) })
         self.numa = numa
         self.hostWarm = hostWarm
         self.reserveHugepages = reserveHugepages
@@ -105,16 +105,18 @@ public struct SweepSpecification: Sendable, Equatable {
         var largest: [Int: Int] = [:]
         for cell in cells {
             guard let page = cell.memory.hugetlbPageSize, cell.size.bytes % page.bytes == 0 else { continue }
-            if options(for: cell.backend)?.regionBacking == .addressSpace { continue }
+            if (try? options(for: cell.backend))?.regionBacking == .addressSpace { continue }
             largest[page.bytes] = max(largest[page.bytes] ?? 0, cell.size.bytes)
         }
         return largest.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The `pinbench run` configuration of one cell (one strategy, one repetition at a time).
-    public func configuration(for cell: SweepCell) -> RunConfiguration {
-        RunConfiguration(
-            backendOptions: options(for: cell.backend) ?? PopulateOptions(),
+    public func configuration(for cell: SweepCell) throws(HarnessError) -> RunConfiguration {
+        let options: any BackendOptions
+        do { options = try self.options(for: cell.backend) } catch { throw .invalidInput(error.description) }
+        return RunConfiguration(
+            backendOptions: options,
             strategies: [cell.strategy], threads: cell.threads, size: cell.size, memory: cell.memory,
             cutAlign: cutAlign,
             kernel: KernelPlanParameters(align: kernelAlign, minChunk: ByteSize(minChunkBytes), maxThreads: cell.threads),
@@ -122,10 +124,10 @@ public struct SweepSpecification: Sendable, Equatable {
             hostWarm: hostWarm ?? .off)
     }
 
-    /// The options of `backend`: as given, else its defaults; nil for a backend this pinbench
-    /// does not have (`validate` refuses a specification naming one).
-    public func options(for backend: BackendID) -> (any BackendOptions)? {
-        backendOptions.options(for: backend)
+    /// The options of `backend`: as given, else its defaults; an error for a backend this
+    /// pinbench does not have (`validate` refuses a specification naming one).
+    public func options(for backend: BackendID) throws(BackendOptionError) -> any BackendOptions {
+        try backendOptions.options(for: backend)
     }
 
     /// An `Experiment` for every cell the machine can run, and the others grouped by their
@@ -139,7 +141,7 @@ public struct SweepSpecification: Sendable, Equatable {
         let host = HostWarm.Machine.current()
         for cell in cells {
             do {
-                runnable[cell] = try Experiment(configuration(for: cell), machine: machine, host: host)
+                runnable[cell] = try Experiment(try configuration(for: cell), machine: machine, host: host)
             } catch {
                 if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
                     skipped[skipped.count - 1].cells.append(cell)
@@ -155,8 +157,8 @@ public struct SweepSpecification: Sendable, Equatable {
     public func validate() throws(HarnessError) {
         if backends.isEmpty { throw .invalidInput("no backend to sweep") }
         let catalog = Backends.catalog
-        if let unknown = backends.first(where: { catalog.named($0) == nil }) {
-            throw .invalidInput("unknown backend '\(unknown)': choose one of \(catalog.names.map(\.rawValue).joined(separator: ", "))")
+        for backend in backends {
+            do { _ = try catalog.require(backend) } catch { throw .invalidInput(error.description) }
         }
         if memory.isEmpty { throw .invalidInput("no memory kind to sweep") }
         if sizes.isEmpty { throw .invalidInput("no size to sweep") }
