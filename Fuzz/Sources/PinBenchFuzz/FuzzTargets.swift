@@ -77,7 +77,7 @@ func fuzzSets(_ data: Data) {
           (try? specification.validate()) != nil else { return }
     let cells = specification.cells
     for cell in cells.prefix(64) {
-        _ = specification.configuration(for: cell)
+        _ = try? specification.configuration(for: cell)
         _ = specification.rounds
     }
     _ = specification.largestHugetlbRegions(in: cells)
