@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PinSystemTests", dependencies: ["PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinContract", "PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PinBackendsTests", dependencies: ["PinBackends", "PinEngine", "PinContract", "PinSystem", "PinCore", "CPinSys", "PinTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PinEngineTests", dependencies: ["PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PinHarnessTests", dependencies: ["PinHarness", "PinEngine", "PinContract", "PinBackends", "PinSystem", "PinCore", "PinTestBackend"],

@@ -11,7 +11,8 @@ public protocol InKernelSplitBackend: PinBackend {
     /// (too many workers, chunks it would cut elsewhere).
     func checkPlan(_ plan: CutPlan) throws(SystemError)
 
-    /// Pins the whole region with `plan` in one call; what each of its workers did.
+    /// Pins the whole region with `plan` in one call; what each of its workers did. A call that
+    /// throws must first release whatever its workers pinned: the engine then undoes nothing.
     func pinInKernel(_ region: Region, plan: CutPlan) throws(SystemError) -> [WorkerRecord]
 
     /// Undoes `pinInKernel` in one call with the same plan shape.

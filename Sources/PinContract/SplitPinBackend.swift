@@ -13,7 +13,9 @@ public protocol SplitPinBackend: PinBackend {
     var splitsCalls: Bool { get }
 
     /// One call over the whole region; `split(work)` must run `work` on every chunk of the
-    /// plan on up to `workers` threads and return when all are done.
+    /// plan on up to `workers` threads and return when all are done. A call that throws must
+    /// first release what its chunks pinned (as type1's `vfio_pin_map_dma` unwinds): the
+    /// engine then undoes nothing. A call that returns has pinned every chunk.
     func pinSplit(_ region: Region, workers: Int, split: (@escaping ChunkWork) -> Void) throws(SystemError)
 
     /// One call undoing `pinSplit`, split the same way.

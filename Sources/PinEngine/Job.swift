@@ -63,37 +63,56 @@ public struct Job: Sendable {
     // MARK: - Phases
 
     /// Reads the baseline, times the pin phase, verifies, times the unpin phase, verifies.
-    /// Both phases always run, so threads waiting at a barrier are always let through; after a
-    /// failure they skip their chunks, and unmapping the region releases whatever was pinned.
+    /// Both phases always run, so threads waiting at a barrier are always let through. After a
+    /// failed pin phase the unpin phase is an undo, not a measurement: each chunk whose pin
+    /// succeeded is released by the work that pinned it (a DMA mapping or an io_uring
+    /// registration outlives `munmap`), and the region is checked to be clean again.
     private func measure(
         _ region: Region, work: PhaseWork, threadStartSeconds: Double, phase: (PhaseWork.Phase) -> Void
     ) -> JobResult {
         var result = JobResult(
             plan: plan, threadStartSeconds: threadStartSeconds, pinSeconds: 0, unpinSeconds: 0,
             threads: [], pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: nil)
-        var baseline = ProcStatus(residentBytes: 0, lockedBytes: 0, pinnedBytes: 0)
+        var baseline: ProcStatus?
         do { baseline = try ProcStatus.current() } catch { work.fail(error.description) }
         let pinStart = MonotonicClock.now()
         phase(.pin)
         result.pinSeconds = MonotonicClock.seconds(from: pinStart, to: MonotonicClock.now())
         result.error = work.firstError
-        if result.error == nil, placementSample > 0, region.backing == .memory {
+        let pinFailed = result.error != nil
+        if !pinFailed, placementSample > 0, region.backing == .memory {
             do throws(SystemError) {
                 result.pageNodes = try region.samplePageNodes(limit: placementSample)
             } catch {
                 result.error = "placement check: \(error)"
             }
         }
-        result.pinnedCheck = result.error == nil
-            ? backend.verifyPinned(region, baseline: baseline) : .failed("pin failed")
+        if let baseline, !pinFailed {
+            result.pinnedCheck = result.error == nil ? backend.verifyPinned(region, baseline: baseline) : .failed("pin failed")
+        } else {
+            result.pinnedCheck = .failed("pin failed")
+        }
 
-        work.reset()
+        work.beginUnpin(undo: pinFailed)
         let unpinStart = MonotonicClock.now()
         phase(.unpin)
-        result.unpinSeconds = MonotonicClock.seconds(from: unpinStart, to: MonotonicClock.now())
-        if result.error == nil { result.error = work.firstError }
-        result.unpinnedCheck = result.error == nil
-            ? backend.verifyUnpinned(region, baseline: baseline) : .failed("a phase failed")
+        let unpinSeconds = MonotonicClock.seconds(from: unpinStart, to: MonotonicClock.now())
+        if pinFailed {
+            // Not a measurement: the unpin phase only released what the failure left.
+            result.undo = work.undo
+            if let baseline {
+                let clean = backend.verifyUnpinned(region, baseline: baseline)
+                result.unpinnedCheck = Verification(
+                    passed: false, detail: "undo: \(work.undo.summary); \(clean.passed ? "region clean" : "NOT clean: \(clean.detail)")")
+            } else {
+                result.unpinnedCheck = .failed("undo: \(work.undo.summary)")
+            }
+        } else {
+            result.unpinSeconds = unpinSeconds
+            if result.error == nil { result.error = work.firstError }
+            result.unpinnedCheck = result.error == nil && baseline != nil
+                ? backend.verifyUnpinned(region, baseline: baseline!) : .failed("a phase failed")
+        }
         result.threads = Array(work.stats)
         result.backendMetrics = backend.takeRunMetrics()
         return result
@@ -162,7 +181,9 @@ public struct Job: Sendable {
         guard let split = backend as? any SplitPinBackend, split.splitsCalls else {
             return measure(region, work: work, threadStartSeconds: 0, phase: dispatch)
         }
-        // One backend call per phase; inside it the same workers take the same chunks.
+        // One backend call per phase; inside it the same workers take the same chunks. A pin
+        // call that throws has released its own work (SplitPinBackend's contract): no undo call.
+        var pinCallReturned = false
         return measure(region, work: work, threadStartSeconds: 0) { phase in
             let runChunks = { (chunkWork: @escaping ChunkWork) in
                 work.chunkWork = chunkWork
@@ -171,8 +192,12 @@ public struct Job: Sendable {
             }
             do throws(SystemError) {
                 switch phase {
-                case .pin: try split.pinSplit(region, workers: count, split: runChunks)
-                case .unpin: try split.unpinSplit(region, workers: count, split: runChunks)
+                case .pin:
+                    try split.pinSplit(region, workers: count, split: runChunks)
+                    pinCallReturned = true
+                case .unpin:
+                    guard !work.undoing || pinCallReturned else { return work.undoneByFailedCall() }
+                    try split.unpinSplit(region, workers: count, split: runChunks)
                 }
             } catch {
                 work.fail(error.description)
@@ -186,11 +211,20 @@ public struct Job: Sendable {
         let work = PhaseWork(region: region, backend: backend, plan: plan, threadSlots: 1)
         var pinned: [WorkerRecord] = []
         var unpinned: [WorkerRecord] = []
+        // A pin call that throws has released its own work (the module unpins what its
+        // workers pinned before it fails): after it there is nothing to undo.
+        var pinCallReturned = false
         var result = measure(region, work: work, threadStartSeconds: 0) { phase in
             do throws(SystemError) {
                 switch phase {
-                case .pin: pinned = try backend.pinInKernel(region, plan: plan)
-                case .unpin: unpinned = try backend.unpinInKernel(region, plan: plan)
+                case .pin:
+                    guard work.firstError == nil else { return }
+                    pinned = try backend.pinInKernel(region, plan: plan)
+                    pinCallReturned = true
+                case .unpin:
+                    guard !work.undoing || pinCallReturned else { return work.undoneByFailedCall() }
+                    unpinned = try backend.unpinInKernel(region, plan: plan)
+                    if work.undoing { work.undoneWholeCall() }
                 }
             } catch {
                 work.fail(error.description)

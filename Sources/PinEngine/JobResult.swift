@@ -19,6 +19,8 @@ public struct JobResult: Sendable {
     public var backendMetrics: BackendMetrics? = nil
     /// Where a sample of the pages was after the pin phase (`Job.placementSample` > 0).
     public var pageNodes: PageNodeSample? = nil
+    /// After a failed pin phase: what was released again (nil when the pin phase did not fail).
+    public var undo: JobUndo? = nil
 
     public init(plan: CutPlan, threadStartSeconds: Double, pinSeconds: Double, unpinSeconds: Double,
                 threads: [ThreadStats], pinnedCheck: Verification, unpinnedCheck: Verification, error: String?,

@@ -6,7 +6,7 @@ import PinEngine
 
 extension RunRecord {
     enum CodingKeys: String, CodingKey {
-        case implementation, strategy, backend, memory, threads, workers, sizeBytes, pages, rep, warmup, prefault, pinSeconds, unpinSeconds, threadStartSeconds, poolStartSeconds, chunks, chunkBytes, cutAlignBytes, cutsInsideFolio, minChunkBytes, maxThreads, verified, pinnedCheck, unpinnedCheck, error, perThread, oversubscribed, hostWarmSeconds, backendMetrics, numa, cell, round, seed
+        case implementation, strategy, backend, memory, threads, workers, sizeBytes, pages, rep, warmup, prefault, pinSeconds, unpinSeconds, threadStartSeconds, poolStartSeconds, chunks, chunkBytes, cutAlignBytes, cutsInsideFolio, minChunkBytes, maxThreads, verified, pinnedCheck, unpinnedCheck, error, perThread, oversubscribed, hostWarmSeconds, backendMetrics, numa, undo, cell, round, seed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +41,7 @@ extension RunRecord {
         hostWarmSeconds = try container.decodeIfPresent(Double.self, forKey: .hostWarmSeconds)
         backendMetrics = try container.decodeIfPresent(BackendMetrics.self, forKey: .backendMetrics)
         numa = try container.decodeIfPresent(NUMARecord.self, forKey: .numa)
+        undo = try container.decodeIfPresent(JobUndo.self, forKey: .undo)
         cell = try container.decodeIfPresent(String.self, forKey: .cell)
         round = try container.decodeIfPresent(Int.self, forKey: .round)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
@@ -83,6 +84,7 @@ extension RunRecord {
         try container.encodeIfPresent(hostWarmSeconds, forKey: .hostWarmSeconds)
         try container.encodeIfPresent(backendMetrics, forKey: .backendMetrics)
         try container.encodeIfPresent(numa, forKey: .numa)
+        try container.encodeIfPresent(undo, forKey: .undo)
         try container.encodeIfPresent(cell, forKey: .cell)
         try container.encodeIfPresent(round, forKey: .round)
         try container.encodeIfPresent(seed, forKey: .seed)

@@ -70,6 +70,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var backendMetrics: BackendMetrics? = nil
     /// Where memory and threads were (placement asked and found, binding, `sched_getcpu`).
     public var numa: NUMARecord? = nil
+    /// After a failed pin phase: what the job released again, so the cell's next repetition
+    /// starts clean (absent when the pin phase did not fail).
+    public var undo: JobUndo? = nil
     /// Sweeps only: the cell (`SweepCell.id`), the round (warm-up rounds first) and the sweep's
     /// seed. Absent from `pinbench run` output.
     public var cell: String?
@@ -114,5 +117,6 @@ extension RunRecord {
         error = job.error
         perThread = job.threads
         backendMetrics = job.backendMetrics
+        undo = job.undo
     }
 }
