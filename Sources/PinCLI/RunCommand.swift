@@ -145,7 +145,7 @@ struct RunCommand: ParsableCommand {
 
     static func progressLine(_ record: RunRecord, done: Int, total: Int) -> String {
         let status = record.verified
-            ? "verified" : (record.error.map { "FAILED: \($0)" } ?? "\(record.pinnedCheck); \(record.unpinnedCheck)")
+            ? "verified" : (record.error.map { "FAILED: \($0); \(record.unpinnedCheck)" } ?? "\(record.pinnedCheck); \(record.unpinnedCheck)")
         return "[\(done)/\(total)] \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") \(record.variant): "
             + "pin \(DurationFormat.seconds(record.pinSeconds)) (\(formatDecimal(record.pinGiBPerSecond, digits: 2)) GiB/s), "
             + "unpin \(DurationFormat.seconds(record.unpinSeconds)), \(status)"

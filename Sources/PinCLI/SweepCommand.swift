@@ -145,6 +145,11 @@ struct SweepCommand: ParsableCommand {
         if outcome.skippedCells > 0 {
             printError("pinbench: \(outcome.skippedCells) cells were skipped; their reasons are in summary.md")
         }
+        if outcome.notRun > 0 {
+            printError("pinbench: \(outcome.notRun) repetitions could not run on this machine (see above) and were not "
+                + "recorded; run them with: pinbench sweep --resume \(set.directory)")
+            throw ExitCode(1)
+        }
         if outcome.failed > 0 {
             printError("pinbench: \(outcome.failed) runs failed verification; they are excluded from the times")
             throw ExitCode(3)

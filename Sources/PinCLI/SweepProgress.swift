@@ -42,9 +42,11 @@ final class SweepProgress {
                 + DurationFormat.seconds(record.pinSeconds)
             if !record.verified {
                 say("pinbench: FAILED \(record.cell ?? record.variant.description) round \(record.round ?? 0): "
-                    + (record.error ?? "\(record.pinnedCheck); \(record.unpinnedCheck)"))
+                    + (record.error.map { "\($0); \(record.unpinnedCheck)" } ?? "\(record.pinnedCheck); \(record.unpinnedCheck)"))
             }
             update()
+        case .notRun(let cell, let round, let reason):
+            say("pinbench: could not run \(cell.id) round \(round) (not recorded; --resume retries it): \(reason)")
         case .discarded(let cell, let round):
             say("pinbench: discarded the interrupted repetition of \(cell.id) (round \(round)); everything before it is on disk")
         }

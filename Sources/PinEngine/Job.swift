@@ -56,8 +56,10 @@ public struct Job: Sendable {
 
     /// The result of a job that failed before its pin phase.
     private func notRun(error: String) -> JobResult {
-        JobResult(plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
-                  pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: error)
+        var result = JobResult(plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: [],
+                               pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: error)
+        result.notRun = true
+        return result
     }
 
     // MARK: - Phases
@@ -148,9 +150,7 @@ public struct Job: Sendable {
                 work.fail("starting \(count) threads failed after \(threads.count): \(error)")
                 barrier.open()
                 for thread in threads { thread.join() }
-                return JobResult(
-                    plan: plan, threadStartSeconds: 0, pinSeconds: 0, unpinSeconds: 0, threads: Array(work.stats),
-                    pinnedCheck: .failed("not run"), unpinnedCheck: .failed("not run"), error: work.firstError)
+                return notRun(error: work.firstError ?? "starting threads failed")
             }
         }
         barrier.waitForArrivals()

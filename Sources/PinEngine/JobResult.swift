@@ -15,6 +15,9 @@ public struct JobResult: Sendable {
     public var unpinnedCheck: Verification
     /// The first backend or system error, if any phase failed.
     public var error: String?
+    /// Whether the job failed before its pin phase (binding the caller, the backend's prepare,
+    /// starting threads): the machine failed a step, nothing was measured, so it is no result.
+    public var notRun = false
     /// What the backend reported about this run beside the timings (vfio: map calls, lock time, ...).
     public var backendMetrics: BackendMetrics? = nil
     /// Where a sample of the pages was after the pin phase (`Job.placementSample` > 0).

@@ -13,6 +13,13 @@ import Synchronization
 final class ProbeBackend: PinBackend, ReleasedByDontNeed {
     private let faults = Atomic<Int>(0)
     private let touched = Atomic<Int>(0)
+    private let failsPrepareWhileExists: String?
+
+    init(failsPrepareWhileExists: String? = nil) { self.failsPrepareWhileExists = failsPrepareWhileExists }
+
+    func prepare(_ region: Region) throws(SystemError) {
+        if let path = failsPrepareWhileExists, access(path, F_OK) == 0 { throw SystemError("prepare (test: \(path) exists)", errno: ENOMEM) }
+    }
 
     func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
         let before = Self.minorFaults()

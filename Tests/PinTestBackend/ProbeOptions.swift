@@ -22,7 +22,11 @@ public struct ProbeOptions: BackendOptions {
     public static let summary = "one written byte per base page, counting the minor faults taken (a test backend)"
     public static var metrics: [Metric] { [ProbeMetric.minorFaults, ProbeMetric.touched] }
 
-    public init() {}
+    /// While a file is at this path, every `prepare` fails as a machine failing a step would
+    /// (not a command-line option: the tests of failures that are not results set it).
+    public var failsPrepareWhileExists: String?
+
+    public init(failsPrepareWhileExists: String? = nil) { self.failsPrepareWhileExists = failsPrepareWhileExists }
 
     public init(arguments: BackendArguments) {}
 
@@ -30,5 +34,5 @@ public struct ProbeOptions: BackendOptions {
     public var capabilities: BackendCapabilities { [.prefault, .realMemory] }
     public var description: String { "probe" }
 
-    public func makeBackend() -> any PinBackend { ProbeBackend() }
+    public func makeBackend() -> any PinBackend { ProbeBackend(failsPrepareWhileExists: failsPrepareWhileExists) }
 }

@@ -171,7 +171,9 @@ public final class Experiment {
     }
 
     /// One repetition of `strategy` on a fresh region; `pool` must have the helpers a kernel
-    /// plan needs. Sweeps call this per cell.
+    /// plan needs. Sweeps call this per cell. A repetition the machine could not run (no
+    /// region, a placement that did not take, a job that never reached its pin phase) throws
+    /// `.failed`: it is no result, and a resumed sweep runs it again.
     func measure(_ strategy: Strategy, rep: Int, warmup: Bool, pool: HelperPool?) throws(HarnessError) -> RunRecord {
         let balancing = NUMABalancing.current()
         let warmSeconds = try warmHost()
@@ -182,6 +184,7 @@ public final class Experiment {
                       workerCPUs: { binding.appliedCPUs(forWorker: $0) },
                       placementSample: region.backing == .memory ? Self.placementSample : 0)
         let result = job.run(on: region)
+        if result.notRun { throw .failed(result.error ?? "the job did not start") }
         var record = RunRecord(job: result, configuration: configuration, rep: rep, warmup: warmup,
                                poolStartSeconds: pool?.startSeconds)
         record.hostWarmSeconds = warmSeconds

@@ -22,6 +22,9 @@ public final class Sweep {
         case finished(RunRecord, done: Int, toRun: Int)
         /// An interrupt arrived during this repetition; its record was thrown away.
         case discarded(SweepCell, round: Int)
+        /// The machine failed a step before this repetition measured anything (no memory, a
+        /// placement that did not take): nothing was recorded, and `--resume` runs it again.
+        case notRun(SweepCell, round: Int, reason: String)
     }
 
     /// How a sweep ended.
@@ -29,6 +32,8 @@ public final class Sweep {
         /// Repetitions recorded by this run, and how many of them failed verification.
         public var recorded = 0
         public var failed = 0
+        /// Repetitions the machine could not run (not recorded; a resume retries them).
+        public var notRun = 0
         public var skippedCells = 0
         public var runnableCells = 0
         public var interrupted = false
@@ -111,10 +116,11 @@ public final class Sweep {
                 do {
                     record = try experiment.measure(cell.strategy, rep: rep, warmup: warmup, pool: pool)
                 } catch {
-                    // The memory went away between the check and this repetition: a failed run.
-                    record = RunRecord(implementation: .pinbench, plan: experiment.plans[cell.strategy]!,
-                                       configuration: experiment.configuration, rep: rep, warmup: warmup)
-                    record.error = error.description
+                    // The memory went away between the check and this repetition, or a placement did
+                    // not take: no result, so nothing is recorded and a resume runs it again.
+                    outcome.notRun += 1
+                    onEvent(.notRun(cell, round: round, reason: error.description))
+                    continue
                 }
                 if shouldStop() {
                     // The signal landed inside this repetition: its times are not trustworthy.
@@ -135,7 +141,7 @@ public final class Sweep {
                 onEvent(.finished(record, done: outcome.recorded, toRun: toRun))
             }
         }
-        outcome.complete = true
+        outcome.complete = outcome.notRun == 0
         return outcome
     }
 
