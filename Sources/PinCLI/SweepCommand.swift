@@ -176,7 +176,8 @@ struct SweepCommand: ParsableCommand {
                     throw HarnessError.invalidInput("\(resume) was measured on \(original.hostname) (Linux \(original.kernelRelease)); this is \(machine.hostname) (Linux \(machine.kernelRelease)): start a new sweep instead of mixing machines in one set")
                 }
                 if dryRun {
-                    describe(specification, directory: set.directory)
+                    let finished = Sweep.finishedPairs(try set.readRecords())
+                    try describe(specification, directory: set.directory, finished: finished)
                     return nil
                 }
                 return (specification, set)
@@ -192,7 +193,15 @@ struct SweepCommand: ParsableCommand {
             throw reportFailure(error)
         }
         if dryRun {
-            describe(specification, directory: output ?? "\(results)/\(machine.hostname)-\(Self.today())" + (label.map { "-\($0)" } ?? ""))
+            // The same refusals the real sweep makes before it writes anything.
+            do throws(HarnessError) {
+                try ResultSet.checkLabel(label)
+                if let output { _ = try ResultSet.checkOutput(output) }
+                try describe(specification, directory: output ?? "\(results)/\(machine.hostname)-\(Self.today())" + (label.map { "-\($0)" } ?? ""),
+                             finished: [])
+            } catch {
+                throw reportFailure(error)
+            }
             return nil
         }
         do throws(HarnessError) {
@@ -209,11 +218,15 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// `--dry-run`: the cells, the hugepages they need, and what this machine would skip.
-    func describe(_ specification: SweepSpecification, directory: String) {
+    /// `--dry-run`: the cells, the repetitions left, the hugepages they need, and what this
+    /// machine would skip, from the plan the real sweep makes (`SweepPlan`); exits 2, as the
+    /// sweep would, when no cell could run.
+    func describe(_ specification: SweepSpecification, directory: String, finished: Set<String>) throws(HarnessError) {
         let cells = specification.cells
+        let plan = try SweepPlan(specification, finished: finished, assumingReservation: true)
         print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) rounds "
-            + "(\(specification.repetitions) measured + \(specification.warmups) warm-up) = \(cells.count * specification.rounds) repetitions")
+            + "(\(specification.repetitions) measured + \(specification.warmups) warm-up) = \(cells.count * specification.rounds) repetitions"
+            + (plan.alreadyDone > 0 ? "; \(plan.alreadyDone) already on disk" : "") + "; \(plan.toRun) to run here")
         print("  backends \(specification.backends.map(\.rawValue).joined(separator: ",")); "
             + "memory \(specification.memory.map(\.rawValue).joined(separator: ",")); "
             + "sizes \(specification.sizes.map { ByteSize($0).description }.joined(separator: ",")); "
@@ -225,13 +238,16 @@ struct SweepCommand: ParsableCommand {
             ? "each repetition's memory is touched untimed first (a VM with free page reporting)"
             : "repetitions are not warmed"))
         print("  one region at a time, the largest \(ByteSize(specification.sizes.max() ?? 0)); results in \(directory)")
-        for (page, bytes) in specification.largestHugetlbRegions(in: cells) {
-            let available = HugepagePool.read(pageSize: page)?.available ?? 0
-            print("  hugetlb \(ByteSize(page)): needs \(bytes / page) pages, \(available) available"
-                + (specification.reserveHugepages ? " (--reserve-hugepages grows the pool for the sweep)" : ""))
+        for (page, needed, available) in plan.hugepages {
+            print("  hugetlb \(ByteSize(page)): needs \(needed) pages, \(available) available"
+                + (specification.reserveHugepages && available < needed
+                    ? " (--reserve-hugepages would reserve \(needed - available) for the sweep, if the kernel grants them)" : ""))
         }
-        for skip in specification.experiments(for: cells).skipped {
+        for skip in plan.skipped {
             print("  would skip \(skip.cells[0].group) (\(skip.cells.count) cells): \(skip.reason)")
+        }
+        if plan.runnable.isEmpty && !plan.skipped.isEmpty {
+            throw .unavailable("no cell could run on this machine (see 'would skip' above)")
         }
     }
 

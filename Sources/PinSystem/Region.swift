@@ -72,7 +72,9 @@ extension Region {
 
     /// Fails with an actionable message when the memory is not there to be had, or, for the
     /// hugetlbfs kinds, when libhugetlbfs found no hugetlbfs of that page size at start.
-    public static func checkCapacity(kind: MemoryKind, size: ByteSize) throws(RegionError) {
+    /// `assumedHugepages` (page size in bytes to pages) are counted as available beside the
+    /// pool's own: what a sweep's `--reserve-hugepages` would add, for its dry run.
+    public static func checkCapacity(kind: MemoryKind, size: ByteSize, assumedHugepages: [Int: Int] = [:]) throws(RegionError) {
         guard !kind.isSimulatedOnly else { throw .simulatedOnly(kind: kind) }
         if let hugePage = kind.hugetlbPageSize {
             guard let pool = HugepagePool.read(pageSize: hugePage.bytes) else {
@@ -80,7 +82,7 @@ extension Region {
             }
             if kind.mapsHugetlbfsFile { try checkHugetlbfsMount(kind: kind, pageSize: hugePage.bytes) }
             let needed = size.bytes / hugePage.bytes
-            guard pool.available >= needed else {
+            guard max(pool.available, assumedHugepages[hugePage.bytes] ?? 0) >= needed else {
                 throw .hugepagePoolTooSmall(kind: kind, needed: needed, pool: pool)
             }
         } else {

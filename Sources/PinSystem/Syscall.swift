@@ -93,6 +93,12 @@ public enum Syscall {
         _ = try check(Glibc.rename(from, to), "rename(\(from), \(to))")
     }
 
+    /// `mkdir(2)` with mode 0755: fails with `EEXIST` when `path` exists, so of two callers
+    /// creating one name, exactly one succeeds.
+    public static func makeDirectory(_ path: String) throws(SystemError) {
+        _ = try check(Glibc.mkdir(path, 0o755), "mkdir(\(path))")
+    }
+
     /// `unlink(2)`, for a file that may already be gone: false when it was not there to remove.
     @discardableResult
     public static func unlink(_ path: String) -> Bool { Glibc.unlink(path) == 0 }

@@ -38,14 +38,30 @@ struct SweepCommandTests {
         try #require(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
         let pid = "\(getpid())\n"
         #expect(pwrite(fd, pid, pid.utf8.count, 0) == pid.utf8.count)
+        let before = try Self.snapshot(set)
         let second = try PinbenchProcess.run(["sweep", "--resume", set])
         close(fd)
         #expect(second.status == 2, "stderr: \(second.stderr)")
+        // Refused before it touched anything: no summary re-rendered from a partial snapshot.
+        #expect(try Self.snapshot(set) == before)
+        #expect(second.stdout.isEmpty, "\(second.stdout)")
         #expect(second.stderr.contains("is in use by another pinbench sweep (pid \(getpid()))"), "\(second.stderr)")
         let records = try Self.records(in: set)
         #expect(records.count == 1)
         let third = try PinbenchProcess.run(["sweep", "--resume", set])
         #expect(third.status == 0, "once released the set resumes: \(third.stderr)")
+    }
+
+    /// Every file under `folder` (recursively) with its size and modification time, in ns.
+    static func snapshot(_ folder: String) throws -> [String: [Int]] {
+        var files: [String: [Int]] = [:]
+        let enumerator = try #require(FileManager.default.enumerator(atPath: folder))
+        for case let path as String in enumerator {
+            var info = stat()
+            guard stat("\(folder)/\(path)", &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            files[path] = [Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        }
+        return files
     }
 
     @Test("SIGINT ends a sweep cleanly: exit 130, only whole lines on disk, and --resume finishes exactly the rest")

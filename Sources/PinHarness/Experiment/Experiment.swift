@@ -27,8 +27,10 @@ public final class Experiment {
     /// Validates the configuration and checks the machine can run it, before any memory is used.
     /// `machine` is the topology to place and bind on (a sweep reads it once for all its cells).
     /// `host` is what `--host-warm auto` decides from.
+    /// `assumedHugepages`: hugetlb pages (by page size) a sweep's `--reserve-hugepages` would
+    /// reserve, counted as there for a dry run's checks.
     public init(_ configuration: RunConfiguration, machine: MachineTopology = .current(),
-                host: HostWarm.Machine = .current()) throws(HarnessError) {
+                host: HostWarm.Machine = .current(), assumedHugepages: [Int: Int] = [:]) throws(HarnessError) {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
@@ -72,7 +74,7 @@ public final class Experiment {
         } catch {
             throw .unavailable(error.description)
         }
-        try Self.preflight(configuration, backend: backend)
+        try Self.preflight(configuration, backend: backend, assumedHugepages: assumedHugepages)
         if backend.regionBacking == .addressSpace && configuration.numa.placement != .firstTouch {
             throw .invalidInput(
                 "--node \(configuration.numa.placement) places real memory, and this foliosim range is address space "
@@ -87,10 +89,11 @@ public final class Experiment {
     }
 
     /// The checks that turn a doomed run into a clear message: memory, hugepages, memlock.
-    static func preflight(_ configuration: RunConfiguration, backend: any PinBackend) throws(HarnessError) {
+    static func preflight(_ configuration: RunConfiguration, backend: any PinBackend,
+                          assumedHugepages: [Int: Int] = [:]) throws(HarnessError) {
         if backend.regionBacking == .memory {
             do {
-                try Region.checkCapacity(kind: configuration.memory, size: configuration.size)
+                try Region.checkCapacity(kind: configuration.memory, size: configuration.size, assumedHugepages: assumedHugepages)
             } catch {
                 throw HarnessError(error)
             }

@@ -24,31 +24,87 @@ public struct ResultSet: Sendable {
     /// Creates `<parent>/<host>-<date>[-<label>]`, or with `-2`, `-3`, ... appended when that
     /// exists already, so a second sweep on the same day never mixes into the first.
     public static func create(parent: String, host: String, date: String, label: String?) throws(HarnessError) -> ResultSet {
-        if let label, label.isEmpty || label.contains(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
-            throw .invalidInput("--label '\(label)' must be letters, digits, '-', '_' or '.'")
-        }
+        try checkLabel(label)
         let stem = "\(parent)/\(host)-\(date)" + (label.map { "-\($0)" } ?? "")
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw .invalidInput("cannot create \(parent): \(Self.reason(error)); choose a writable folder with --results")
+        }
         var candidate = stem
         var suffix = 2
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(stem)-\(suffix)"
-            suffix += 1
+        // mkdir(2) fails on an existing name, so two sweeps started at once never share a set.
+        while true {
+            do {
+                try Syscall.makeDirectory(candidate)
+                return ResultSet(directory: candidate)
+            } catch where error.errno == EEXIST {
+                candidate = "\(stem)-\(suffix)"
+                suffix += 1
+            } catch {
+                throw .invalidInput("cannot create \(candidate): \(error); choose a writable folder with --results")
+            }
         }
-        return try create(at: candidate)
     }
 
-    /// Creates exactly `directory` (and its parents); refuses one that already holds records.
-    public static func create(at directory: String) throws(HarnessError) -> ResultSet {
-        let set = ResultSet(directory: directory)
-        if FileManager.default.fileExists(atPath: set.path(runsFile)) {
-            throw .invalidInput("\(directory) already holds a sweep; finish it with `pinbench sweep --resume \(directory)` or choose another --output")
+    /// Refuses a `--label` that would not be one plain part of a folder name.
+    public static func checkLabel(_ label: String?) throws(HarnessError) {
+        guard let label else { return }
+        if label.isEmpty || label.count > 64 || label.hasPrefix(".")
+            || label.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0))) }) {
+            throw .invalidInput("--label '\(label)' must be 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'")
         }
+    }
+
+    /// Creates exactly `directory` (and its parents), or takes it when it exists and is empty
+    /// (`checkOutput`).
+    public static func create(at directory: String) throws(HarnessError) -> ResultSet {
+        if try checkOutput(directory) { return ResultSet(directory: directory) }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .invalidInput("cannot create \(directory): \(error.localizedDescription)")
+            throw .invalidInput("cannot create \(directory): \(Self.reason(error)); choose a writable folder with --output")
         }
-        return set
+        return ResultSet(directory: directory)
+    }
+
+    /// Whether `directory` exists, after refusing it unless it is an empty folder: one that
+    /// holds a sweep is resumed, not written over, and one that holds anything else is the
+    /// user's, and PinBench never overwrites a file it did not write. Writes nothing.
+    public static func checkOutput(_ directory: String) throws(HarnessError) -> Bool {
+        let set = ResultSet(directory: directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return false }
+        guard isDirectory.boolValue else {
+            throw .invalidInput("--output \(directory) is a file, not a folder: choose a new or empty folder")
+        }
+        if set.exists(runsFile) || set.exists(specificationFile) {
+            throw .invalidInput("\(directory) already holds a sweep; finish it with `pinbench sweep --resume \(directory)` or choose another --output")
+        }
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw .invalidInput("cannot read \(directory): \(Self.reason(error)); choose a new or empty folder with --output")
+        }
+        guard entries.isEmpty else {
+            let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", ..." : "")
+            throw .invalidInput("--output \(directory) is not empty (it holds \(shown)) and is not a result set: "
+                + "choose a new or empty folder, so nothing there is overwritten")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw .invalidInput("--output \(directory) is not writable: \(String(cString: strerror(errno))); choose a writable folder")
+        }
+        return true
+    }
+
+    /// The system's reason for a Foundation file error (its POSIX error's text), in one line.
+    static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = underlying, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        return nsError.localizedDescription.split(separator: "\n").first.map(String.init) ?? "failed"
     }
 
     /// Opens an existing set; it must at least hold `runs.jsonl` or `sweep.json`.

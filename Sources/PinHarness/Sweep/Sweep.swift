@@ -45,15 +45,19 @@ public final class Sweep {
 
     public let specification: SweepSpecification
     public let resultSet: ResultSet
+    /// One sweep at a time per set, held from here to the sweep's end: two would measure the
+    /// same rounds twice, and a refused second sweep must touch nothing (not even re-render).
+    private let lock: ResultSetLock
 
     public init(_ specification: SweepSpecification, resultSet: ResultSet) throws(HarnessError) {
         try specification.validate()
         self.specification = specification
         self.resultSet = resultSet
+        lock = try ResultSetLock(resultSet)
     }
 
     /// The (cell, round) pairs `records` already holds, as `pairKey`s.
-    static func finishedPairs(_ records: [RunRecord]) -> Set<String> {
+    public static func finishedPairs(_ records: [RunRecord]) -> Set<String> {
         Set(records.compactMap { record in record.cell.flatMap { cell in record.round.map { pairKey(cell, round: $0) } } })
     }
 
@@ -65,29 +69,28 @@ public final class Sweep {
     public func run(
         stopWhen shouldStop: () -> Bool = { InterruptFlag.isRaised }, onEvent: (Event) -> Void = { _ in }
     ) throws(HarnessError) -> Outcome {
-        // One sweep at a time per set, held to the end: two would measure the same rounds twice.
-        let lock = try ResultSetLock(resultSet)
         defer { withExtendedLifetime(lock) {} }
         try resultSet.truncateUnfinishedLine()
         let finished = Self.finishedPairs(try resultSet.readRecords())
         let rounds = specification.rounds
-        let pending = specification.cells.filter { !specification.missingRounds(of: $0, finished: finished).isEmpty }
         var outcome = Outcome()
 
-        let reservations = try reserveHugepages(for: pending, onEvent: onEvent)
+        let pendingCells = specification.cells.filter { !specification.missingRounds(of: $0, finished: finished).isEmpty }
+        let reservations = try reserveHugepages(for: pendingCells, onEvent: onEvent)
         defer { reservations.forEach { $0.release() } }
 
         // Cells the machine cannot run are skipped, with the reason, and the sweep goes on.
-        let (experiments, skipped) = specification.experiments(for: pending)
+        let plan = try SweepPlan(specification, finished: finished)
+        let experiments = plan.experiments
         let skippedLog = try resultSet.appender(for: ResultSet.skippedFile)
-        for skip in skipped {
+        for skip in plan.skipped {
             for cell in skip.cells {
                 outcome.skippedCells += 1
                 try append(SkippedCell(cell: cell.id, reason: skip.reason), to: skippedLog)
             }
             onEvent(.skipped(skip.cells, reason: skip.reason))
         }
-        let runnable = pending.filter { experiments[$0] != nil }
+        let runnable = plan.runnable
         outcome.runnableCells = runnable.count
 
         var pool: HelperPool?
@@ -99,8 +102,8 @@ public final class Sweep {
         }
         defer { pool?.shutdown() }
 
-        let toRun = runnable.reduce(0) { $0 + specification.missingRounds(of: $1, finished: finished).count }
-        onEvent(.started(toRun: toRun, alreadyDone: finished.count))
+        let toRun = plan.toRun
+        onEvent(.started(toRun: toRun, alreadyDone: plan.alreadyDone))
         let runsLog = try resultSet.appender()
 
         for round in 0..<rounds {
@@ -159,9 +162,7 @@ public final class Sweep {
         guard specification.reserveHugepages else { return [] }
         let largest = specification.largestHugetlbRegions(in: cells)
         guard !largest.isEmpty else { return [] }
-        guard geteuid() == 0 else {
-            throw .unavailable("--reserve-hugepages needs root (it writes /sys/kernel/mm/hugepages/*/nr_hugepages); run as root or reserve with scripts/reserve-hugepages.sh first")
-        }
+        try SweepPlan.checkCanReserve()
         var reservations: [HugepageReservation] = []
         for (pageSize, bytes) in largest {
             let needed = bytes / pageSize

@@ -132,7 +132,8 @@ public struct SweepSpecification: Sendable, Equatable {
 
     /// An `Experiment` for every cell the machine can run, and the others grouped by their
     /// group and the reason they cannot (one line per group and reason when reported).
-    public func experiments(for cells: [SweepCell]) -> (
+    /// `assumedHugepages` counts pages a `--reserve-hugepages` would add as there (dry run).
+    public func experiments(for cells: [SweepCell], assumedHugepages: [Int: Int] = [:]) -> (
         runnable: [SweepCell: Experiment], skipped: [(cells: [SweepCell], reason: String)]
     ) {
         var runnable: [SweepCell: Experiment] = [:]
@@ -141,7 +142,8 @@ public struct SweepSpecification: Sendable, Equatable {
         let host = HostWarm.Machine.current()
         for cell in cells {
             do {
-                runnable[cell] = try Experiment(try configuration(for: cell), machine: machine, host: host)
+                runnable[cell] = try Experiment(try configuration(for: cell), machine: machine, host: host,
+                                                assumedHugepages: assumedHugepages)
             } catch {
                 if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
                     skipped[skipped.count - 1].cells.append(cell)
