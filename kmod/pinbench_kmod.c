@@ -74,6 +74,7 @@ struct pb_file {
 	struct pb_chunk *chunks;
 	unsigned long pages;	/* charged to mm->pinned_vm */
 	unsigned long folios;
+	unsigned long run_bytes;	/* of the chunks' run arrays */
 	bool folio_pins;	/* memfd_pin_folios: one pin per folio, not per page */
 };
 
@@ -99,6 +100,7 @@ struct pb_worker {
 	struct pb_job *job;
 	bool pin;		/* pin or unpin */
 	unsigned int index;
+	unsigned long run_bytes;	/* run arrays of the chunks it pinned */
 	struct pinbench_kmod_worker out;
 };
 
@@ -242,6 +244,7 @@ static int pb_pin_chunk(struct pb_job *job, unsigned long index, struct page **p
 		cond_resched();
 	}
 	out->chunks++;
+	worker->run_bytes += chunk->max_runs * sizeof(*chunk->runs);
 	return 0;
 }
 
@@ -301,6 +304,7 @@ static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct fo
 		cond_resched();
 	}
 	out->chunks++;
+	worker->run_bytes += chunk->max_runs * sizeof(*chunk->runs);
 	return 0;
 #else
 	return -EOPNOTSUPP;
@@ -437,6 +441,17 @@ static void pb_collect(const struct pb_job *job, const struct pb_worker *workers
 	}
 }
 
+/* The bytes of run arrays the workers' chunks hold: what the range's pins cost the kernel. */
+static unsigned long pb_run_bytes(const struct pb_worker *workers, unsigned int nr)
+{
+	unsigned long bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		bytes += workers[i].run_bytes;
+	return bytes;
+}
+
 /* -------------------------------------------------------------------------------------- */
 /* Unpin, shared by the ioctl and release */
 
@@ -451,6 +466,7 @@ static void pb_forget(struct pb_file *file, unsigned long charged)
 	file->nr_chunks = 0;
 	file->pages = 0;
 	file->folios = 0;
+	file->run_bytes = 0;
 	file->folio_pins = false;
 }
 
@@ -563,6 +579,8 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 
 	file->pages = pages;
 	file->folios = req->folios;
+	file->run_bytes = pb_run_bytes(workers, req->workers);
+	req->run_bytes = file->run_bytes;
 	atomic_long_add(pages, &pb_pinned_all);
 	if (copy_to_user(arg, req, sizeof(*req))) {
 		/* The pins stand; the caller learns of them through STATUS and unpins them. */
@@ -624,6 +642,7 @@ static long pb_ioctl_status(struct pb_file *file, void __user *arg)
 	status.pages = file->pages;
 	status.folios = file->folios;
 	status.chunks = file->nr_chunks;
+	status.run_bytes = file->run_bytes;
 	status.files = atomic_long_read(&pb_files);
 	status.pinned_pages_all = atomic_long_read(&pb_pinned_all);
 	return copy_to_user(arg, &status, sizeof(status)) ? -EFAULT : 0;
