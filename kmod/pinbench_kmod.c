@@ -123,7 +123,8 @@ static int pb_grow_runs(struct pb_chunk *chunk, unsigned long limit)
 		return 0;
 	if (WARN_ON_ONCE(chunk->nr_runs >= limit))
 		return -EINVAL;
-	max_runs = clamp(chunk->max_runs * 2, (unsigned long)PB_MIN_RUNS, limit);
+	/* Not clamp(): a chunk of fewer pages than PB_MIN_RUNS has limit < PB_MIN_RUNS. */
+	max_runs = min(max(chunk->max_runs * 2, (unsigned long)PB_MIN_RUNS), limit);
 	runs = kvmalloc_array(max_runs, sizeof(*runs), GFP_KERNEL);
 	if (!runs)
 		return -ENOMEM;
