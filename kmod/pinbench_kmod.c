@@ -35,6 +35,8 @@
 
 #define PB_DEFAULT_BATCH 512
 #define PB_MAX_BATCH 4096
+/* A chunk's first run array: 1 KiB, which holds 64 folios. */
+#define PB_MIN_RUNS 64
 
 /*
  * memfd_pin_folios() and unpin_folio() arrived in 6.11: Kbuild looks for them in the tree's
@@ -50,10 +52,14 @@ struct pb_run {
 	unsigned int count;
 };
 
-/* The pins of one chunk. */
+/*
+ * The pins of one chunk. Its run array grows geometrically as runs are added, so it takes
+ * about one record per folio, not one per page: a chunk of 2 MiB folios needs 1/512 of it.
+ */
 struct pb_chunk {
 	struct pb_run *runs;
 	unsigned long nr_runs;
+	unsigned long max_runs;	/* the array's capacity */
 	unsigned long pages;
 };
 
@@ -68,6 +74,7 @@ struct pb_file {
 	struct pb_chunk *chunks;
 	unsigned long pages;	/* charged to mm->pinned_vm */
 	unsigned long folios;
+	unsigned long run_bytes;	/* of the chunks' run arrays */
 	bool folio_pins;	/* memfd_pin_folios: one pin per folio, not per page */
 };
 
@@ -93,6 +100,7 @@ struct pb_worker {
 	struct pb_job *job;
 	bool pin;		/* pin or unpin */
 	unsigned int index;
+	unsigned long run_bytes;	/* run arrays of the chunks it pinned */
 	struct pinbench_kmod_worker out;
 };
 
@@ -102,10 +110,42 @@ static atomic_long_t pb_pinned_all = ATOMIC_LONG_INIT(0);
 /* -------------------------------------------------------------------------------------- */
 /* Pinning one chunk */
 
-/* Appends pages[0..n) to the chunk's runs, merging pages that follow on in one folio. */
-static void pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n, u64 *folios)
+/*
+ * Makes room for one more run in the chunk's array, doubling it (from PB_MIN_RUNS, at most to
+ * `limit`, the chunk's pages: no chunk has more runs than pages).
+ */
+static int pb_grow_runs(struct pb_chunk *chunk, unsigned long limit)
+{
+	unsigned long max_runs;
+	struct pb_run *runs;
+
+	if (chunk->nr_runs < chunk->max_runs)
+		return 0;
+	if (WARN_ON_ONCE(chunk->nr_runs >= limit))
+		return -EINVAL;
+	/* Not clamp(): a chunk of fewer pages than PB_MIN_RUNS has limit < PB_MIN_RUNS. */
+	max_runs = min(max(chunk->max_runs * 2, (unsigned long)PB_MIN_RUNS), limit);
+	runs = kvmalloc_array(max_runs, sizeof(*runs), GFP_KERNEL);
+	if (!runs)
+		return -ENOMEM;
+	if (chunk->nr_runs)
+		memcpy(runs, chunk->runs, chunk->nr_runs * sizeof(*runs));
+	kvfree(chunk->runs);
+	chunk->runs = runs;
+	chunk->max_runs = max_runs;
+	return 0;
+}
+
+/*
+ * Appends pages[0..n) to the chunk's runs, merging pages that follow on in one folio. If the
+ * array cannot grow, the pages not yet recorded are unpinned here (the recorded ones are the
+ * caller's to unpin with the chunk), so nothing pinned is lost.
+ */
+static int pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n,
+			unsigned long limit, u64 *folios)
 {
 	long i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		struct pb_run *last = chunk->nr_runs ? &chunk->runs[chunk->nr_runs - 1] : NULL;
@@ -113,14 +153,21 @@ static void pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n, u6
 		if (last && page_folio(pages[i]) == page_folio(last->first) &&
 		    pages[i] == nth_page(last->first, last->count)) {
 			last->count++;
-		} else {
-			chunk->runs[chunk->nr_runs].first = pages[i];
-			chunk->runs[chunk->nr_runs].count = 1;
-			chunk->nr_runs++;
-			(*folios)++;
+			continue;
 		}
+		rc = pb_grow_runs(chunk, limit);
+		if (rc) {
+			unpin_user_pages(pages + i, n - i);
+			chunk->pages += i;
+			return rc;
+		}
+		chunk->runs[chunk->nr_runs].first = pages[i];
+		chunk->runs[chunk->nr_runs].count = 1;
+		chunk->nr_runs++;
+		(*folios)++;
 	}
 	chunk->pages += n;
+	return 0;
 }
 
 /*
@@ -151,23 +198,26 @@ static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, bool folio_pi
 	kvfree(chunk->runs);
 	chunk->runs = NULL;
 	chunk->nr_runs = 0;
+	chunk->max_runs = 0;
 	chunk->pages = 0;
 }
 
-/* Pins chunk `index` in batches; mmap_lock is taken per batch, never across chunks. */
+/*
+ * Pins chunk `index` in batches; mmap_lock is taken per batch, never across chunks. On failure
+ * every page pinned is in the chunk's runs, for the caller to unpin.
+ */
 static int pb_pin_chunk(struct pb_job *job, unsigned long index, struct page **pages,
-			bool fast, struct pinbench_kmod_worker *out)
+			bool fast, struct pb_worker *worker)
 {
+	struct pinbench_kmod_worker *out = &worker->out;
 	struct pb_file *file = job->file;
 	struct pb_chunk *chunk = &file->chunks[index];
 	unsigned long start = file->addr + index * file->chunk_bytes;
 	unsigned long end = min(start + file->chunk_bytes, file->addr + file->length);
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	unsigned long done = 0;
+	int rc;
 
-	chunk->runs = kvmalloc_array(npages, sizeof(*chunk->runs), GFP_KERNEL);
-	if (!chunk->runs)
-		return -ENOMEM;
 	while (done < npages) {
 		unsigned long want = min_t(unsigned long, npages - done, job->batch);
 		unsigned long at = start + (done << PAGE_SHIFT);
@@ -187,36 +237,40 @@ static int pb_pin_chunk(struct pb_job *job, unsigned long index, struct page **p
 		}
 		if (got <= 0)
 			return got ? (int)got : -EFAULT;
-		pb_add_pages(chunk, pages, got, &out->folios);
+		rc = pb_add_pages(chunk, pages, got, npages, &out->folios);
+		if (rc)
+			return rc;
 		done += got;
 		out->pages += got;
 		cond_resched();
 	}
 	out->chunks++;
+	worker->run_bytes += chunk->max_runs * sizeof(*chunk->runs);
 	return 0;
 }
 
 /*
  * Pins chunk `index` of a memfd range, up to job->batch folios per memfd_pin_folios() call:
- * one pin per folio, and one run per folio for the pages of it the chunk covers.
+ * one pin per folio, and one run per folio for the pages of it the chunk covers. On failure
+ * every folio pinned is in the chunk's runs, for the caller to unpin.
  */
 static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct folio **folios,
-			      struct pinbench_kmod_worker *out)
+			      struct pb_worker *worker)
 {
 #if PB_HAVE_MEMFD_PIN
+	struct pinbench_kmod_worker *out = &worker->out;
 	struct pb_file *file = job->file;
 	struct pb_chunk *chunk = &file->chunks[index];
 	unsigned long start = index * file->chunk_bytes;
 	unsigned long end = min(start + file->chunk_bytes, file->length);
-	unsigned long left = (end - start) >> PAGE_SHIFT;
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	unsigned long left = npages;
 	loff_t pos = job->memfd_offset + start;
 
-	chunk->runs = kvmalloc_array(left, sizeof(*chunk->runs), GFP_KERNEL);
-	if (!chunk->runs)
-		return -ENOMEM;
 	while (left) {
 		pgoff_t skip_bytes;
 		long got, i;
+		int rc;
 
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -232,6 +286,13 @@ static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct fo
 				unpin_folio(folios[i]);
 				continue;
 			}
+			rc = pb_grow_runs(chunk, npages);
+			if (rc) {
+				/* Unpin what is not recorded; the runs go with the chunk. */
+				while (i < got)
+					unpin_folio(folios[i++]);
+				return rc;
+			}
 			chunk->runs[chunk->nr_runs].first = folio_page(folios[i], skip);
 			chunk->runs[chunk->nr_runs].count = count;
 			chunk->nr_runs++;
@@ -244,6 +305,7 @@ static int pb_pin_memfd_chunk(struct pb_job *job, unsigned long index, struct fo
 		cond_resched();
 	}
 	out->chunks++;
+	worker->run_bytes += chunk->max_runs * sizeof(*chunk->runs);
 	return 0;
 #else
 	return -EOPNOTSUPP;
@@ -279,10 +341,10 @@ static void pb_work(struct pb_job *job, struct pb_worker *worker)
 
 			/* Only the caller's own thread may take the fast path: it walks current->mm. */
 			if (job->memfd)
-				rc = pb_pin_memfd_chunk(job, index, (struct folio **)batch, &worker->out);
+				rc = pb_pin_memfd_chunk(job, index, (struct folio **)batch, worker);
 			else
 				rc = pb_pin_chunk(job, index, (struct page **)batch,
-						  job->fast && worker->index == 0, &worker->out);
+						  job->fast && worker->index == 0, worker);
 			if (rc)
 				atomic_cmpxchg(&job->error, 0, rc);
 		} else {
@@ -380,6 +442,17 @@ static void pb_collect(const struct pb_job *job, const struct pb_worker *workers
 	}
 }
 
+/* The bytes of run arrays the workers' chunks hold: what the range's pins cost the kernel. */
+static unsigned long pb_run_bytes(const struct pb_worker *workers, unsigned int nr)
+{
+	unsigned long bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		bytes += workers[i].run_bytes;
+	return bytes;
+}
+
 /* -------------------------------------------------------------------------------------- */
 /* Unpin, shared by the ioctl and release */
 
@@ -394,6 +467,7 @@ static void pb_forget(struct pb_file *file, unsigned long charged)
 	file->nr_chunks = 0;
 	file->pages = 0;
 	file->folios = 0;
+	file->run_bytes = 0;
 	file->folio_pins = false;
 }
 
@@ -506,6 +580,8 @@ static long pb_ioctl_pin(struct pb_file *file, void __user *arg)
 
 	file->pages = pages;
 	file->folios = req->folios;
+	file->run_bytes = pb_run_bytes(workers, req->workers);
+	req->run_bytes = file->run_bytes;
 	atomic_long_add(pages, &pb_pinned_all);
 	if (copy_to_user(arg, req, sizeof(*req))) {
 		/* The pins stand; the caller learns of them through STATUS and unpins them. */
@@ -567,6 +643,7 @@ static long pb_ioctl_status(struct pb_file *file, void __user *arg)
 	status.pages = file->pages;
 	status.folios = file->folios;
 	status.chunks = file->nr_chunks;
+	status.run_bytes = file->run_bytes;
 	status.files = atomic_long_read(&pb_files);
 	status.pinned_pages_all = atomic_long_read(&pb_pinned_all);
 	return copy_to_user(arg, &status, sizeof(status)) ? -EFAULT : 0;

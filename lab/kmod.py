@@ -10,18 +10,18 @@ import mmap
 import os
 import struct
 
-API_VERSION = 2
+API_VERSION = 3
 MAX_WORKERS = 64
 PIN_LONGTERM, PIN_WRITE, PIN_FAST, PIN_NUMA, PIN_MEMFD = 1, 2, 4, 8, 16
 UNPIN_FOLIO = 1
 
 WORKER = struct.Struct("<QQQQQii")                # 48 bytes
-PIN_HEAD = struct.Struct("<IIQQQIIiIQQQQ")        # 80 bytes
+PIN_HEAD = struct.Struct("<IIQQQIIiIQQQQQ")       # 88 bytes
 UNPIN_HEAD = struct.Struct("<IIIIQQQ")            # 40 bytes
-STATUS = struct.Struct("<IIQQQQQ")                # 48 bytes
+STATUS = struct.Struct("<IIQQQQQQ")               # 56 bytes
 PIN_SIZE = PIN_HEAD.size + WORKER.size * MAX_WORKERS
 UNPIN_SIZE = UNPIN_HEAD.size + WORKER.size * MAX_WORKERS
-assert (WORKER.size, PIN_HEAD.size, UNPIN_HEAD.size, STATUS.size) == (48, 80, 40, 48)
+assert (WORKER.size, PIN_HEAD.size, UNPIN_HEAD.size, STATUS.size) == (48, 88, 40, 56)
 
 
 def _iowr(number, size):
@@ -54,19 +54,19 @@ class Device:
         self.close()
 
     def status(self):
-        buffer = bytearray(STATUS.pack(STATUS.size, 0, 0, 0, 0, 0, 0))
+        buffer = bytearray(STATUS.pack(STATUS.size, 0, 0, 0, 0, 0, 0, 0))
         fcntl.ioctl(self.fd, IOCTL_STATUS, buffer, True)
-        keys = ("size", "version", "pages", "folios", "chunks", "files", "pinned_pages_all")
+        keys = ("size", "version", "pages", "folios", "chunks", "files", "pinned_pages_all", "run_bytes")
         return dict(zip(keys, STATUS.unpack_from(buffer)))
 
     def pin(self, addr, length, chunk_bytes, workers=1, flags=PIN_LONGTERM | PIN_WRITE, gup_batch=0,
             memfd=-1, memfd_offset=0):
         buffer = bytearray(PIN_SIZE)
         PIN_HEAD.pack_into(buffer, 0, PIN_SIZE, flags, addr, length, chunk_bytes, workers, gup_batch,
-                           memfd, 0, memfd_offset, 0, 0, 0)
+                           memfd, 0, memfd_offset, 0, 0, 0, 0)
         fcntl.ioctl(self.fd, IOCTL_PIN, buffer, True)
         head = PIN_HEAD.unpack_from(buffer)
-        return {"total_ns": head[10], "pages": head[11], "folios": head[12],
+        return {"total_ns": head[10], "pages": head[11], "folios": head[12], "run_bytes": head[13],
                 "workers": _workers(buffer, PIN_HEAD.size, workers)}
 
     def unpin(self, workers=1, folio=False):

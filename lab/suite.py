@@ -456,13 +456,18 @@ def lsmod_has_module():
         return any(line.split()[0] == "pinbench_kmod" for line in modules)
 
 
-@check("kmod: the module loads and /dev/pinbench answers with its uAPI version")
-def kmod_load():
+def load_module():
+    """Loads the lab's build of the module unless it is loaded (a check run alone needs it too)."""
     expect(os.path.exists(KMOD), f"{KMOD} was not built (scripts/lab.sh test builds it against the lab kernel)")
     if not lsmod_has_module():
         done = subprocess.run(["insmod", KMOD], capture_output=True, text=True)
         expect(done.returncode == 0, f"insmod: {done.stderr.strip()}")
     expect(os.path.exists("/dev/pinbench"), "no /dev/pinbench after insmod")
+
+
+@check("kmod: the module loads and /dev/pinbench answers with its uAPI version")
+def kmod_load():
+    load_module()
     with kmod.Device() as device:
         status = device.status()
     expect(status["version"] == kmod.API_VERSION and status["pages"] == 0 and status["files"] == 1, f"status {status}")
@@ -678,6 +683,50 @@ def kmod_paths():
         rows.append(f"| {memory} | remote / fast | per-page / folio | {fast:.2f}x | | {folio:.2f}x |")
     publish("kmod-paths.md", "kmod, single, 64M prefaulted, medians of 5: pin paths and unpin modes (TCG)",
             markdown_table(["memory", "gup", "unpin", "pin (kernel)", "pin (user wall)", "unpin (kernel)"], rows))
+
+
+def meminfo_mib(key):
+    with open("/proc/meminfo") as info:
+        for line in info:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) // 1024
+    raise CheckFailed(f"no {key} in /proc/meminfo")
+
+
+@check("kmod run-arrays: a single pin of the largest hugetlbfs-2m region the guest allows keeps its run arrays "
+       "in kilobytes (16 bytes per 2 MiB folio, not per 4 KiB page)")
+def kmod_run_arrays():
+    load_module()
+    # Every 2 MiB page the guest can spare, leaving 768 MiB for the kernel, Python and pinbench.
+    asked = (meminfo_mib("MemAvailable") - 768) // 2
+    expect(asked >= 512, f"the guest has {meminfo_mib('MemAvailable')} MiB available: too little to pin 1G of 2 MiB pages")
+    path = f"{HUGEPAGES}/nr_hugepages"
+    before = read_int(path)
+    write(path, before + asked)
+    try:
+        folios = read_int(path) - before
+        expect(folios >= 512, f"the pool grew by {folios} of {asked} 2 MiB pages asked")
+        stdout, stderr, _ = pinbench("run", "--backend", "kmod", "--strategy", "single", "--memory", "hugetlbfs-2m",
+                                     "--size", f"{folios * 2}M", "--reps", 1, "--warmup", 0, "--json", timeout=1200)
+    finally:
+        write(path, before)
+    records = records_of(stdout)
+    expect(len(records) == 1 and records[0]["verified"],
+           f"{[(r['pinnedCheck'], r['unpinnedCheck']) for r in records]}")
+    metrics = records[0]["backendMetrics"]["values"]
+    calls = records[0]["backendMetrics"]["inKernel"]["pin"]
+    held = metrics.get("runArrayBytes")
+    expect(held is not None, f"no runArrayBytes in the record's metrics: {sorted(metrics)}")
+    expect(len(calls) == 1 and calls[0]["call"].get("runBytes") == held and metrics["folios"] == folios,
+           f"{len(calls)} pin calls, run bytes {[c['call'].get('runBytes') for c in calls]}, {metrics['folios']} folio runs")
+    # One 16-byte run per folio, in an array that at most doubled past it (from 1 KiB).
+    per_page = folios * 512 * 16
+    expect(16 * folios <= held <= max(1024, 32 * folios) and held < 64 * 1024,
+           f"{held} bytes of run arrays for {folios} folios (a record per 4 KiB page would be {per_page})")
+    publish("kmod-run-arrays.md", "kmod, single, the largest hugetlbfs-2m region the guest allows: the module's run arrays",
+            markdown_table(["region", "folio runs", "run arrays", "one record per 4 KiB page", "ratio"],
+                           [f"| {folios * 2} MiB | {folios} | {held / 1024:.0f} KiB | {per_page / MIB:.1f} MiB | "
+                            f"1/{per_page // held} |"]))
 
 
 @check("run --backend kmod --strategy all --memory thp --size 1G --threads 2: verified rows with in-kernel per-worker times")

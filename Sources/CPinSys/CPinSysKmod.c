@@ -33,6 +33,7 @@ int cpinsys_kmod_file_status(int fd, struct cpinsys_kmod_status *out) {
     out->chunks = status.chunks;
     out->files = status.files;
     out->pinned_pages_all = status.pinned_pages_all;
+    out->run_bytes = status.run_bytes;
     return 0;
 }
 
@@ -68,6 +69,7 @@ int cpinsys_kmod_pin(int fd, const struct cpinsys_kmod_pin_request *request, str
     call->total_ns = pin.total_ns;
     call->pages = pin.pages;
     call->folios = pin.folios;
+    call->run_bytes = pin.run_bytes;
     copy_workers(workers, pin.worker, request->workers);
     return 0;
 }
@@ -79,6 +81,7 @@ int cpinsys_kmod_unpin(int fd, uint32_t flags, uint32_t workers, struct cpinsys_
     call->total_ns = unpin.total_ns;
     call->pages = unpin.pages;
     call->folios = unpin.folios;
+    call->run_bytes = 0;
     copy_workers(out_workers, unpin.worker, workers);
     return 0;
 }

@@ -32,6 +32,13 @@ public struct InKernelTimes: Sendable, Equatable, Codable {
     /// The kernel's time of the unpin phase: its longest call.
     public var unpinSeconds: Double { Self.longestSeconds(unpin) }
 
+    /// The bytes of run arrays the module held the pins in: every pin call's, since all of a
+    /// run's pins are held at once before any unpin. Nil when no call says (a module before uAPI 3).
+    public var pinRunBytes: Int? {
+        let known = pin.compactMap(\.call.runBytes)
+        return known.isEmpty ? nil : known.reduce(0, +)
+    }
+
     /// Every worker of a phase in order: a per-chunk call's one worker is the slice's thread.
     public static func workers(_ calls: [Call]) -> [PinBenchModule.Worker] { calls.flatMap(\.call.workers) }
 }

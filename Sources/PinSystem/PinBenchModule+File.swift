@@ -48,6 +48,8 @@ extension PinBenchModule {
         public var pages: Int
         public var folios: Int
         public var chunks: Int
+        /// The bytes of run arrays holding the pins, as the PIN call returned it.
+        public var runBytes: Int
     }
 
     /// One open `/dev/pinbench` file: at most one pinned range, unpinned by the module when the
@@ -67,7 +69,8 @@ extension PinBenchModule {
             var status = cpinsys_kmod_status()
             let rc = cpinsys_kmod_file_status(descriptor, &status)
             guard rc == 0 else { throw SystemError("PINBENCH_KMOD_STATUS", errno: -rc) }
-            return FileStatus(pages: Int(status.pages), folios: Int(status.folios), chunks: Int(status.chunks))
+            return FileStatus(pages: Int(status.pages), folios: Int(status.folios), chunks: Int(status.chunks),
+                              runBytes: Int(status.run_bytes))
         }
 
         /// `PINBENCH_KMOD_PIN` (long-term, for write) of `request` (`cpinsys_kmod_pin`).
@@ -87,7 +90,9 @@ extension PinBenchModule {
                 throw SystemError("PINBENCH_KMOD_PIN(\(request.length) bytes, \(request.workers) workers, \(request.path))",
                                   errno: -rc, hint: Self.hint(errno: -rc, pin: true))
             }
-            return Self.call(call, workers)
+            var answer = Self.call(call, workers)
+            answer.runBytes = Int(call.run_bytes)
+            return answer
         }
 
         /// `PINBENCH_KMOD_UNPIN` with `workers` workers, one unpin per folio run or per page.

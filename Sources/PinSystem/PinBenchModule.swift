@@ -72,12 +72,16 @@ public enum PinBenchModule {
         public var pages: Int
         public var folios: Int
         public var workers: [Worker]
+        /// PIN: the bytes of the run arrays (one 16-byte record per folio run) the module holds
+        /// the pins in (`run_bytes`); nil for UNPIN, and in records from a module before uAPI 3.
+        public var runBytes: Int?
 
-        public init(totalSeconds: Double, pages: Int, folios: Int, workers: [Worker]) {
+        public init(totalSeconds: Double, pages: Int, folios: Int, workers: [Worker], runBytes: Int? = nil) {
             self.totalSeconds = totalSeconds
             self.pages = pages
             self.folios = folios
             self.workers = workers
+            self.runBytes = runBytes
         }
     }
 }

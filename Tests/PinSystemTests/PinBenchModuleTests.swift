@@ -8,9 +8,9 @@ import Testing
 
 @Suite("PinBench's module as userspace sees it, and the files regions keep for it")
 struct PinBenchModuleTests {
-    @Test("the uAPI this build speaks: version 2, 64 workers")
+    @Test("the uAPI this build speaks: version 3, 64 workers")
     func uapi() {
-        #expect(PinBenchModule.apiVersion == 2)
+        #expect(PinBenchModule.apiVersion == 3)
         #expect(PinBenchModule.maxWorkers == 64)
     }
 
@@ -23,7 +23,7 @@ struct PinBenchModuleTests {
         var record = cpinsys_kmod_worker()
         record.start_ns = 1_500
         record.end_ns = 2_001_500
-        let call = PinBenchModule.File.call(cpinsys_kmod_call(total_ns: 3_000_000, pages: 512, folios: 1), [record])
+        let call = PinBenchModule.File.call(cpinsys_kmod_call(total_ns: 3_000_000, pages: 512, folios: 1, run_bytes: 1024), [record])
         #expect(call.totalSeconds == 0.003 && call.pages == 512 && call.folios == 1)
         #expect(abs(call.workers[0].busySeconds - 0.002) < 1e-12)
     }

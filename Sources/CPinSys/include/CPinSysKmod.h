@@ -13,6 +13,8 @@ struct cpinsys_kmod_status {
     /// Open `/dev/pinbench` files in every process, the asking one included.
     uint64_t files;
     uint64_t pinned_pages_all;
+    /// The asking file's run arrays (one record per folio run), as its PIN returned it.
+    uint64_t run_bytes;
 };
 
 /// What one worker of a module call did (`struct pinbench_kmod_worker`); ns from the call's start.
@@ -31,6 +33,8 @@ struct cpinsys_kmod_call {
     uint64_t total_ns;
     uint64_t pages;
     uint64_t folios;
+    /// PIN: the bytes of run arrays the module holds the pins in; UNPIN: 0.
+    uint64_t run_bytes;
 };
 
 /// `PINBENCH_KMOD_PIN`'s request (`struct pinbench_kmod_pin` without its answer).

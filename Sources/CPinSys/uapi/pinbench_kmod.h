@@ -9,7 +9,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define PINBENCH_KMOD_API_VERSION 2
+#define PINBENCH_KMOD_API_VERSION 3
 #define PINBENCH_KMOD_MAX_WORKERS 64
 
 /* pin flags */
@@ -57,6 +57,7 @@ struct pinbench_kmod_pin {
 	__u64 total_ns;
 	__u64 pages;
 	__u64 folios;
+	__u64 run_bytes;  /* the module's run arrays (one record per folio run) holding the pins */
 	struct pinbench_kmod_worker worker[PINBENCH_KMOD_MAX_WORKERS];
 };
 
@@ -82,6 +83,7 @@ struct pinbench_kmod_status {
 	__u64 chunks;
 	__u64 files;      /* open /dev/pinbench files, all processes */
 	__u64 pinned_pages_all; /* pages pinned through every open file */
+	__u64 run_bytes;  /* this file's run arrays, as PINBENCH_KMOD_PIN returned it */
 };
 
 #define PINBENCH_KMOD_IOCTL_BASE 'P'
@@ -90,12 +92,13 @@ struct pinbench_kmod_status {
 #define PINBENCH_KMOD_UNPIN _IOWR(PINBENCH_KMOD_IOCTL_BASE, 2, struct pinbench_kmod_unpin)
 
 _Static_assert(sizeof(struct pinbench_kmod_worker) == 48, "worker record layout");
-_Static_assert(sizeof(struct pinbench_kmod_pin) == 80 + 48 * PINBENCH_KMOD_MAX_WORKERS, "pin layout");
+_Static_assert(sizeof(struct pinbench_kmod_pin) == 88 + 48 * PINBENCH_KMOD_MAX_WORKERS, "pin layout");
 _Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, memfd) == 40, "pin memfd fields");
 _Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, total_ns) == 56, "pin out fields");
-_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, worker) == 80, "pin worker array");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, run_bytes) == 80, "pin run_bytes");
+_Static_assert(__builtin_offsetof(struct pinbench_kmod_pin, worker) == 88, "pin worker array");
 _Static_assert(sizeof(struct pinbench_kmod_unpin) == 40 + 48 * PINBENCH_KMOD_MAX_WORKERS, "unpin layout");
 _Static_assert(__builtin_offsetof(struct pinbench_kmod_unpin, worker) == 40, "unpin worker array");
-_Static_assert(sizeof(struct pinbench_kmod_status) == 48, "status layout");
+_Static_assert(sizeof(struct pinbench_kmod_status) == 56, "status layout");
 
 #endif /* PINBENCH_KMOD_H */

@@ -6,7 +6,7 @@ import PinSystem
 
 extension KmodBackend {
     /// The held ranges tile the region exactly; every file's module status agrees with its call
-    /// and its chunk (pages, module chunks, folios as the memory kind allows); the module's
+    /// and its chunk (pages, module chunks, folios as the memory kind allows, run-array bytes); the module's
     /// workers handled every chunk once; every page is resident (in the file, for memfd pins);
     /// `VmPin` grew by the region.
     public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
@@ -37,6 +37,10 @@ extension KmodBackend {
             if status.folios != range.call.folios || !allowed.contains(status.folios) {
                 problems.append("\(range.chunk): \(status.folios) folio runs (call said \(range.call.folios)), "
                     + "expected \(allowed.lowerBound == allowed.upperBound ? "\(allowed.lowerBound)" : "\(allowed.lowerBound)...\(allowed.upperBound)")")
+            }
+            if status.runBytes != range.call.runBytes {
+                problems.append("\(range.chunk): module holds \(status.runBytes) bytes of run arrays, "
+                    + "call said \(range.call.runBytes.map(String.init) ?? "nothing")")
             }
             pages += status.pages
             folios += status.folios
@@ -80,6 +84,7 @@ extension KmodBackend {
         metrics[KmodMetric.inKernelUnpin] = times.unpinSeconds
         metrics[KmodMetric.kernelCalls] = Double(times.pin.count)
         metrics[KmodMetric.folios] = Double(times.pin.reduce(0) { $0 + $1.call.folios })
+        metrics[KmodMetric.runArrayBytes] = times.pinRunBytes.map(Double.init)
         metrics[KmodMetric.options] = options.description
         metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
         return metrics

@@ -16,6 +16,8 @@ public enum KmodMetric {
     public static let kernelCalls = Metric("kernelCalls", heading: "module calls")
     public static let inKernelPin = Metric("inKernelPinSeconds", unit: .seconds, heading: "in-kernel pin")
     public static let inKernelUnpin = Metric("inKernelUnpinSeconds", unit: .seconds, heading: "in-kernel unpin")
+    /// What the module allocated to hold the pins: its run arrays, about 16 bytes per folio run.
+    public static let runArrayBytes = Metric("runArrayBytes", unit: .bytes, heading: "run arrays")
     /// The same figure foliosim reports, so one column holds both.
     public static let folios = FolioSimMetric.folios
 
@@ -25,7 +27,9 @@ public enum KmodMetric {
 extension KmodOptions: BackendOptions {
     public static let backend = BackendID.kmod
     public static let summary = "PinBench's kernel module (/dev/pinbench): pins in the kernel, kernel strategy with kworkers"
-    public static var metrics: [Metric] { [KmodMetric.kernelCalls, KmodMetric.inKernelPin, KmodMetric.inKernelUnpin, KmodMetric.folios] }
+    public static var metrics: [Metric] {
+        [KmodMetric.kernelCalls, KmodMetric.inKernelPin, KmodMetric.inKernelUnpin, KmodMetric.folios, KmodMetric.runArrayBytes]
+    }
     public static var accepts: [(option: BackendOption, values: BackendOption.Values)] {
         [(.gup, .only(PinBenchModule.PinPath.allCases.map(\.rawValue))), (.unpin, .any), (.gupBatch, .any)]
     }
