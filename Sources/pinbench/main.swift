@@ -1,3 +1,5 @@
 import PinCLI
 
+PinBenchCommand.installSignalHandlers()
 PinBenchCommand.main()
+PinBenchCommand.exitIfInterrupted()
