@@ -309,6 +309,32 @@ def lock_models():
            f"iommufd: real {behaviour['iommufd']}, model {behaviour['shim:iommufd']}")
 
 
+@check("undo: a user job on real type1 that runs past dma_entry_limit unmaps what it mapped; the next repetition fails the same way, not with EEXIST")
+def undo_type1():
+    threads = ENTRY_LIMIT + 36
+    stdout, stderr, rc = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
+                                  "--size", f"{threads * 64}K", "--strategy", "user", "--threads", threads,
+                                  "--reps", "3", "--warmup", "0", "--json", rc=None)
+    records = records_of(stdout)
+    expect(rc == 3 and len(records) == 3, f"exit {rc}, {len(records)} records: {stderr[-300:]}")
+    lines = []
+    for index, record in enumerate(records):
+        error = record.get("error") or ""
+        undo = record.get("undo") or {}
+        metrics = record.get("backendMetrics") or {}
+        lines.append(f"| {index + 1} | {error[:60]} | {undo.get('chunks')} | {metrics.get('mapCalls')} | {metrics.get('unmapCalls')} |")
+        expect("EEXIST" not in error and "File exists" not in error,
+               f"repetition {index + 1} found the previous one's mappings: {error}")
+        expect("ENOSPC" in error or "No space left" in error, f"repetition {index + 1}: not the entry limit: {error}")
+        expect(1 <= undo.get("chunks", 0) <= ENTRY_LIMIT and undo.get("error") is None,
+               f"repetition {index + 1}: undo {undo}")
+        expect(metrics.get("unmapCalls") == undo.get("chunks"),
+               f"repetition {index + 1}: {metrics.get('unmapCalls')} unmap calls for {undo.get('chunks')} chunks undone")
+        expect("region clean" in record.get("unpinnedCheck", ""), f"repetition {index + 1}: {record.get('unpinnedCheck')}")
+    REPORT.append(f"## undo on real type1 past dma_entry_limit={ENTRY_LIMIT} ({threads} user slices)\n\n"
+                  + markdown_table(["rep", "error", "chunks undone", "map calls", "unmap calls"], lines))
+
+
 def numa_record(*options, strategy="single", threads=1, memory="anon"):
     stdout, stderr, _ = pinbench("run", "--backend", "populate", "--memory", memory, "--size", "32M", "--strategy", strategy,
                                  "--threads", threads, "--reps", "1", "--warmup", "0", "--json", *options)
