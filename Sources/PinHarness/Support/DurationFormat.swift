@@ -2,10 +2,11 @@ import PinCore
 
 /// Prints durations and ratios for tables: `412 ms`, `1.23 s`, `85.2 µs`, `3.41x`.
 public enum DurationFormat {
-    /// A time; "-" for one that is not (infinite, not a number), "< 0 s" for a negative one
-    /// (a fit's fixed cost can be): no table prints a negative or infinite duration.
+    /// A time; "-" for one that is not (infinite, not a number, or past 1e15 s, which would
+    /// print as "5e+307 s"), "< 0 s" for a negative one (a fit's fixed cost can be): no table
+    /// prints a negative or infinite duration.
     public static func seconds(_ value: Double) -> String {
-        guard value.isFinite else { return "-" }
+        guard value.isFinite, value < 1e15 else { return "-" }
         if value < 0 { return "< 0 s" }
         let magnitude = abs(value)
         // An interval's lower end clamped at zero (a forecast's), not a measured time.
