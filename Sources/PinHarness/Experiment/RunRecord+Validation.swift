@@ -39,4 +39,11 @@ extension RunRecord {
             try ThreadStats.fieldRanges.check(thread, prefix: "perThread[\(index)].")
         }
     }
+
+    /// The first field out of its documented range ("field pinSeconds is -1.0, outside 0 to
+    /// 604800 s"), or nil when every field holds: what reading this record back would refuse.
+    public var rangeProblem: String? {
+        do { try checkRanges() } catch { return error.description }
+        return nil
+    }
 }

@@ -20,4 +20,11 @@ extension MachineRecord {
 
     /// Every field of `fieldRanges` in its range, or the first that is not.
     func checkRanges() throws(FieldRangeError) { try Self.fieldRanges.check(self) }
+
+    /// The first field out of its documented range, or nil when every field holds: what
+    /// `ResultSet.machineLine` would call unreadable.
+    public var rangeProblem: String? {
+        do { try checkRanges() } catch { return error.description }
+        return nil
+    }
 }
