@@ -92,9 +92,15 @@ func fuzzRecords(_ data: Data) {
         texts += [OutputFormat.markdown, .csv].map { report.render($0) }
     }
     // What the records say in words (a backend's name, a failure) is theirs, not a figure.
-    let words = records.flatMap { [$0.backend.rawValue, $0.error ?? "", $0.pinnedCheck, $0.unpinnedCheck, $0.backendOptions ?? "", $0.cell ?? ""] }
-        + records.flatMap { ($0.backendMetrics?.values.keys).map(Array.init) ?? [] }
-        + records.flatMap { ($0.backendMetrics?.notes).map { Array($0.keys) + Array($0.values) } ?? [] }
+    var words: [String] = []
+    for record in records {
+        words += [record.backend.rawValue, record.error ?? "", record.pinnedCheck, record.unpinnedCheck]
+        words += [record.backendOptions ?? "", record.cell ?? ""]
+        if let metrics = record.backendMetrics {
+            words += Array(metrics.values.keys)
+            words += Array(metrics.notes.keys) + Array(metrics.notes.values)
+        }
+    }
     for var text in texts {
         for word in words where !word.isEmpty { text = text.replacingOccurrences(of: word, with: "") }
         if let found = impossible(in: text) { preconditionFailure("rendered \"\(found)\"") }
