@@ -90,10 +90,10 @@ struct ImpossibleValueRenderingTests {
         }
     }
 
-    @Test("report --compare of a zero median prints no infx")
+    @Test("report --compare of an overflowing ratio (1e303 s over 1e-10 s) prints no infx")
     func comparisonRatio() {
-        let base = SweepSummary(records: SweepFixtures.cell("single", pins: [0, 0, 0, 0, 0, 0]))
-        let new = SweepSummary(records: SweepFixtures.cell("single", pins: [1, 1, 1, 1, 1, 1]))
+        let base = SweepSummary(records: SweepFixtures.cell("single", pins: Array(repeating: 1e-10, count: 6)))
+        let new = SweepSummary(records: SweepFixtures.cell("single", pins: Array(repeating: 1e303, count: 6)))
         let comparison = ResultComparison(base: base, new: new)
         for format in OutputFormat.allCases {
             let text = comparison.render(format, baseName: "a", newName: "b")
