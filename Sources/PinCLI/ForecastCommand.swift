@@ -48,7 +48,9 @@ struct ForecastCommand: ParsableCommand {
             }
             let forecast = try size.map { size throws(HarnessError) in try Forecast(records: records, size: size, threads: threads) }
             let check = validation ? try ForecastValidation(records: records) : nil
-            let report = ForecastReport(source: set.directory, machine: set.machine()?.oneLine, forecast: forecast,
+            let machine = set.machineLine()
+            if let warning = machine.warning { printError("pinbench: warning: \(warning)") }
+            let report = ForecastReport(source: set.directory, machine: machine.line, forecast: forecast,
                                         validation: check)
             print(report.render(format), terminator: "")
         } catch {

@@ -52,7 +52,9 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             let set = try ResultSet.open(directories[0])
-            let rendering = try set.render(machineLine: set.machine()?.oneLine)
+            let machine = set.machineLine()
+            if let warning = machine.warning { printError("pinbench: warning: \(warning)") }
+            let rendering = try set.render(machineLine: machine.line)
             // Markdown as it was always printed; the others end in their own newline.
             print(rendering.report.render(format), terminator: format == .markdown ? "\n" : "")
             if rendering.duplicates > 0 {
@@ -67,7 +69,8 @@ struct ReportCommand: ParsableCommand {
 
     /// A set's name and machine, for the comparison's header.
     static func describe(_ set: ResultSet) -> String {
-        guard let machine = set.machine() else { return set.directory }
-        return "\(set.directory) (\(machine.oneLine))"
+        let machine = set.machineLine()
+        if let warning = machine.warning { printError("pinbench: warning: \(warning)") }
+        return "\(set.directory) (machine: \(machine.line))"
     }
 }

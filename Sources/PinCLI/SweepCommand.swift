@@ -126,7 +126,8 @@ struct SweepCommand: ParsableCommand {
         do {
             rendering = try set.render(machineLine: set.machine()?.oneLine)
         } catch {
-            printError("pinbench: could not render the summary: \(error)")
+            // A damaged runs.jsonl fails the sweep and the rendering alike: say it once.
+            if failure?.description != error.description { printError("pinbench: could not render the summary: \(error)") }
             throw reportFailure(failure ?? error)
         }
         print(rendering.markdown)

@@ -57,24 +57,82 @@ func fuzzPlanners(_ data: Data) {
     _ = plan.cutsInsideFolio
 }
 
-/// What `report` reads: runs.jsonl lines, summarised and rendered as summary.md and .csv.
+/// What `report`, `report --compare` and `forecast` read: runs.jsonl lines, summarised and
+/// rendered. A line that decodes holds only values in their documented ranges (decoding refuses
+/// the rest), and nothing rendered from such records prints inf, nan or a negative time.
 func fuzzRecords(_ data: Data) {
     let decoder = JSONDecoder()
     let records = data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(RunRecord.self, from: Data($0)) }
     guard !records.isEmpty else { return }
+    for record in records {
+        precondition(record.rangeProblem == nil, "decoded a record out of range: \(record.rangeProblem!)")
+        // The ranges restated, independently of the table that states them.
+        let times = [record.pinSeconds, record.unpinSeconds, record.threadStartSeconds]
+            + [record.poolStartSeconds, record.hostWarmSeconds].compactMap { $0 }
+        precondition(times.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 604_800 }, "time out of range: \(times)")
+        precondition(record.sizeBytes >= 1 && record.threads >= 1 && record.workers >= 1 && record.chunks >= 1,
+                     "size or count below 1")
+        precondition(record.perThread.allSatisfy { $0.pinBusySeconds >= 0 && $0.unpinBusySeconds >= 0 && $0.pinBytes >= 0 })
+    }
     let summary = SweepSummary(records: records)
-    _ = summary.markdown()
-    _ = summary.csv()
-    _ = summary.headline()
-    _ = SummaryTable(records: records).markdown()
+    var texts = [summary.markdown(), summary.csv(), summary.headline(), SummaryTable(records: records).markdown(),
+                 RunReport(title: "t", machineLine: "m", records: records).render(.csv)]
+    let comparison = ResultComparison(base: summary, new: SweepSummary(records: records.reversed()))
+    texts += [OutputFormat.markdown, .csv].map { comparison.render($0, baseName: "a", newName: "b") }
+    let largest = records.map(\.sizeBytes).max()!
+    if let forecast = try? Forecast(records: records, size: ByteSize(min(largest * 2, 1 << 50))) {
+        for row in forecast.predictions {
+            guard let seconds = row.seconds else { continue }
+            precondition(seconds.isFinite && seconds > 0, "predicted \(seconds) s")
+            if let low = row.low, let high = row.high {
+                precondition(low <= seconds && seconds <= high, "\(seconds) s outside its interval \(low)...\(high)")
+            }
+        }
+        let report = ForecastReport(source: "s", machine: nil, forecast: forecast, validation: try? ForecastValidation(records: records))
+        texts += [OutputFormat.markdown, .csv].map { report.render($0) }
+    }
+    // What the records say in words (a backend's name, a failure) is theirs, not a figure.
+    var words: [String] = []
+    for record in records {
+        words += [record.backend.rawValue, record.error ?? "", record.pinnedCheck, record.unpinnedCheck]
+        words += [record.backendOptions ?? "", record.cell ?? ""]
+        if let metrics = record.backendMetrics {
+            words += Array(metrics.values.keys)
+            words += Array(metrics.notes.keys) + Array(metrics.notes.values)
+        }
+    }
+    for var text in texts {
+        for word in words where !word.isEmpty { text = text.replacingOccurrences(of: word, with: "") }
+        if let found = impossible(in: text) { preconditionFailure("rendered \"\(found)\"") }
+    }
+}
+
+/// A printed infinity, NaN or negative duration in `text`, if any.
+func impossible(in text: String) -> String? {
+    let pattern = #"\b(inf|nan)(x|%|\b)|-\d[\d.]* (s|ms|µs|ns)\b"#
+    guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
+    return String(text[range])
 }
 
 /// What `--resume` and `report` read besides the records: sweep.json and machine.json.
 func fuzzSets(_ data: Data) {
     let decoder = JSONDecoder()
-    if let machine = try? decoder.decode(MachineRecord.self, from: data) { _ = machine.oneLine }
+    if let machine = try? decoder.decode(MachineRecord.self, from: data), machine.rangeProblem == nil {
+        // What a table prints of a machine that passed its ranges.
+        precondition(machine.onlineCPUs >= 1 && machine.memoryTotalBytes >= 0, "machine out of range")
+        let line = machine.oneLine
+        // Its words (host, kernel, CPU, THP and memlock settings) are its own, not figures.
+        var numbers = line
+        for word in [machine.hostname, machine.cpuModel, machine.kernelRelease, machine.thpEnabled, machine.thpDefrag,
+                     machine.memlock.description, machine.emulation ?? ""] where !word.isEmpty {
+            numbers = numbers.replacingOccurrences(of: word, with: "")
+        }
+        if let found = impossible(in: numbers) { preconditionFailure("machine line \"\(found)\"") }
+    }
     guard let specification = try? decoder.decode(SweepSpecification.self, from: data),
           (try? specification.validate()) != nil else { return }
+    precondition(specification.repetitions >= 1 && specification.warmups >= 0, "rounds out of range")
+    precondition(specification.sizes.allSatisfy { $0 >= 1 } && specification.threads.allSatisfy { $0 >= 1 }, "size or threads below 1")
     let cells = specification.cells
     for cell in cells.prefix(64) {
         _ = try? specification.configuration(for: cell)

@@ -45,6 +45,8 @@ extension RunRecord {
         cell = try container.decodeIfPresent(String.self, forKey: .cell)
         round = try container.decodeIfPresent(Int.self, forKey: .round)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+        // Before any arithmetic on them (`RunRecord+Validation`).
+        try checkRanges()
         // A backend named like one of the fields above would read that field back: none is.
         guard CodingKeys(rawValue: backend.rawValue) == nil else { return }
         // The backend's recorded options are kept under its own name (`"vfio": "shim, ..."`).

@@ -90,7 +90,9 @@ extension Forecast {
     /// σ and κ: four decimals, or two significant digits in exponent form below 0.001 (κ of a
     /// few in a hundred thousand matters at hundreds of threads).
     static func coefficient(_ value: Double) -> String {
-        guard value != 0 else { return "0" }
+        guard value.isFinite else { return dash }
+        // σ and κ are held at 0 or above; below would loop forever on the mantissa.
+        guard value > 0 else { return "0" }
         guard value < 0.001 else { return formatDecimal(value, digits: 4) }
         var mantissa = value
         var exponent = 0
@@ -103,5 +105,5 @@ extension Forecast {
     }
 
     /// Full precision for CSV; empty when missing.
-    static func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+    static func number(_ value: Double?) -> String { value.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
 }

@@ -225,9 +225,11 @@ extension Forecast {
                 Phase.allCases.compactMap { phase -> SizeFit? in
                     guard let cell = fits[key]?[phase] else { return nil }
                     let interval = cell.fit.predictionInterval(at: size)
+                    // No run takes less than 0 s: the line's time and both ends held at 0 or
+                    // above, which keeps the time inside its interval.
                     return SizeFit(series: key.series, threads: key.threads, phase: phase, sizes: cell.sizes, fit: cell.fit,
-                                   predictedSeconds: cell.fit.predict(size), low: interval.map { max(0, $0.lowerBound) },
-                                   high: interval?.upperBound, fixedSeconds: cell.fit.intercept,
+                                   predictedSeconds: max(0, cell.fit.predict(size)), low: interval.map { max(0, $0.lowerBound) },
+                                   high: interval.map { max(0, $0.upperBound) }, fixedSeconds: cell.fit.intercept,
                                    gibPerSecond: cell.fit.slope > 0 ? 1 / (cell.fit.slope * Double(1 << 30)) : nil)
                 }
             }
@@ -299,12 +301,18 @@ extension Forecast {
                 return row
             }
             row.rSquared = used.fit.rSquared
-            if let seconds = row.seconds, seconds > 0 {
-                row.gibPerSecond = size / Double(1 << 30) / seconds
+            if let seconds = row.seconds, seconds > 0, seconds.isFinite {
+                row.gibPerSecond = SummaryTable.ratio(size / Double(1 << 30), seconds)
+                // An interval must hold the time it is around; one that overflowed does not.
+                if let low = row.low, let high = row.high, !(low.isFinite && high.isFinite && low <= seconds && seconds <= high) {
+                    (row.low, row.high) = (nil, nil)
+                }
             } else {
-                row.notes.append("the fit predicts no time at this size (a negative fixed cost)")
+                // A time of 0 s or less is no prediction: refused, not printed as "-496 ms".
+                (row.seconds, row.low, row.high) = (nil, nil, nil)
+                row.notes.append("the fit predicts no time at this size (a negative fixed cost): no prediction")
             }
-            if row.low == nil { row.notes.append("\(used.fit.count) runs: too few for an interval") }
+            if row.seconds != nil, row.low == nil { row.notes.append("\(used.fit.count) runs: too few for an interval") }
             if size > used.fit.maxX {
                 row.notes.append("\(Self.ratio(size, used.fit.maxX)) past the largest size measured (\(ByteSize(Int(used.fit.maxX))))")
             } else if size < used.fit.minX {

@@ -28,7 +28,8 @@ public struct ForecastValidation: Sendable, Codable {
             self.predicted = predicted
             self.measuredMedian = measuredMedian
             self.runs = runs
-            error = predicted.seconds.map { ($0 - measuredMedian) / measuredMedian }
+            // Over a median of 0 s there is no relative error (it would print as "inf%").
+            error = predicted.seconds.flatMap { SummaryTable.ratio($0 - measuredMedian, measuredMedian) }
             if let low = predicted.low, let high = predicted.high { inside = low <= measuredMedian && measuredMedian <= high }
         }
 

@@ -19,9 +19,11 @@ public struct LinearFit: Sendable, Equatable, Codable {
     public var minX: Double
     public var maxX: Double
 
-    /// Nil unless there are at least two points and two different x values.
+    /// Nil unless there are at least two points and two different x values, all finite, and
+    /// the fit itself is finite (values near the largest Double overflow its sums).
     public init?(x: [Double], y: [Double]) {
-        guard x.count == y.count, x.count >= 2, let minX = x.min(), let maxX = x.max(), minX < maxX else { return nil }
+        guard x.count == y.count, x.count >= 2, (x + y).allSatisfy(\.isFinite),
+              let minX = x.min(), let maxX = x.max(), minX < maxX else { return nil }
         let n = Double(x.count)
         let meanX = x.reduce(0, +) / n
         let meanY = y.reduce(0, +) / n
@@ -39,6 +41,7 @@ public struct LinearFit: Sendable, Equatable, Codable {
             let residual = yi - (intercept + slope * xi)
             residuals += residual * residual
         }
+        guard [sxx, sxy, syy, slope, intercept, residuals].allSatisfy(\.isFinite) else { return nil }
         self.count = x.count
         self.intercept = intercept
         self.slope = slope
@@ -64,9 +67,11 @@ public struct LinearFit: Sendable, Equatable, Codable {
 
     /// Where one new observation at x falls with probability `level`; nil with two points.
     public func predictionInterval(at x: Double, level: Double = 0.95) -> ClosedRange<Double>? {
-        guard let error = predictionStandardError(at: x) else { return nil }
+        guard count > 2, let error = predictionStandardError(at: x) else { return nil }
         let half = StudentT.twoSided(level, degreesOfFreedom: count - 2) * error
         let centre = predict(x)
+        // A Range of NaN or reversed bounds traps: an interval that overflowed is no interval.
+        guard half.isFinite, half >= 0, (centre - half).isFinite, (centre + half).isFinite else { return nil }
         return (centre - half)...(centre + half)
     }
 }

@@ -63,6 +63,8 @@ public struct BackendMetricsTable: Sendable {
     /// Seconds as a duration, bytes as a size, counts as whole numbers, as the metric is declared.
     static func format(_ value: Double, unit: Metric.Unit) -> String {
         if value == 0 { return "0" }
+        // Int(_:) traps past Int's range: a metric that large (or infinite) is no figure.
+        guard value.isFinite, abs(value) < 0x1p62 else { return "-" }
         switch unit {
         case .seconds: return DurationFormat.seconds(value)
         case .bytes: return ByteSize(Int(value.rounded())).description

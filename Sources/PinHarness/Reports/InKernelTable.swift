@@ -77,6 +77,7 @@ public struct InKernelTable: Sendable {
     public func markdown() -> String { document().markdown() }
 
     static func count(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)
+        guard value.isFinite, abs(value) < 0x1p62 else { return "-" }
+        return value == value.rounded() ? String(Int(value)) : formatDecimal(value, digits: 1)
     }
 }

@@ -36,9 +36,31 @@ extension ResultSet {
         return specification
     }
 
-    /// The machine the set was measured on, when `machine.json` is there and reads.
+    /// The machine the set was measured on, when `machine.json` is there, reads and holds
+    /// values in range.
     public func machine() -> MachineRecord? {
-        try? readJSON(MachineRecord.self, from: Self.machineFile)
+        guard let machine = try? readJSON(MachineRecord.self, from: Self.machineFile), (try? machine.checkRanges()) != nil
+        else { return nil }
+        return machine
+    }
+
+    /// The machine line of the set's tables, and a warning when `machine.json` is missing or
+    /// unreadable: a published table says so rather than silently lose its machine.
+    public func machineLine() -> (line: String, warning: String?) {
+        let file = path(Self.machineFile)
+        let advice = "the tables say the machine is unknown; restore it from where the set was measured (pinbench sweep writes it)"
+        guard exists(Self.machineFile) else {
+            return ("unknown (\(Self.machineFile) missing)", "\(file) is missing: \(advice)")
+        }
+        do {
+            let machine = try readJSON(MachineRecord.self, from: Self.machineFile)
+            do { try machine.checkRanges() } catch {
+                return ("unknown (\(Self.machineFile) unreadable)", "\(file): \(error): \(advice)")
+            }
+            return (machine.oneLine, nil)
+        } catch {
+            return ("unknown (\(Self.machineFile) unreadable)", "\(Self.firstLine(error.description)): \(advice)")
+        }
     }
 
     /// Re-renders `summary.md`, `summary.txt`, `summary.csv`, the plots and `README.md` from

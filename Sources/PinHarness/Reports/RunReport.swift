@@ -25,12 +25,23 @@ public struct RunReport: Sendable {
     }
 
     /// The report in `format`, without a newline at the end (`print` adds one). CSV is the
-    /// tables alone; JSON the summary rows and every record's key figures.
+    /// tables alone, plain numbers; JSON the summary rows and every record's key figures.
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: String(OutputFormat.json(json()).dropLast())
         case .markdown, .text: format.render(document())
-        case .csv: String(format.render(document()).dropLast())
+        case .csv: String(csv().dropLast())
         }
+    }
+
+    /// The tables of `document()`, each a header line and rows of plain numbers (the unit in the
+    /// column's name, as `summary.csv`), a blank line between.
+    func csv() -> String {
+        let numa = NUMATable(records: records)
+        let tables: [TextTable?] = [
+            SummaryTable(records: records).csvTable(), BackendMetricsTable(records: records).csvTable(),
+            InKernelTable(records: records).csvTable(), numa.isWorthShowing ? numa.csvTable() : nil,
+        ]
+        return tables.compactMap { $0?.csv() }.joined(separator: "\n")
     }
 }

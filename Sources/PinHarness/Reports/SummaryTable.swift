@@ -53,7 +53,7 @@ public struct SummaryTable: Sendable {
                 runs: group.count, verifiedRuns: group.filter(\.verified).count, pin: pin,
                 unpin: verifiedStats(group, \.unpinSeconds),
                 threadStart: verifiedStats(group, \.threadStartSeconds), poolStartSeconds: first.poolStartSeconds,
-                pinGiBPerSecond: pin.map { Double(first.sizeBytes) / Double(1 << 30) / $0.median },
+                pinGiBPerSecond: pin.flatMap { Self.ratio(Double(first.sizeBytes) / Double(1 << 30), $0.median) },
                 failure: group.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" })
         }
         for (index, variant) in order.enumerated() {
@@ -69,10 +69,12 @@ public struct SummaryTable: Sendable {
         hasBaseline = order.contains { $0.implementation == .cBaseline }
     }
 
-    /// `numerator / denominator` when both are known and the denominator is positive.
+    /// `numerator / denominator` when both are known, the denominator is positive and the
+    /// quotient finite (a time of 5e-324 s must not make an infinite speedup or GiB/s).
     static func ratio(_ numerator: Double?, _ denominator: Double?) -> Double? {
         guard let numerator, let denominator, denominator > 0 else { return nil }
-        return numerator / denominator
+        let quotient = numerator / denominator
+        return quotient.isFinite ? quotient : nil
     }
 
     // MARK: - Tables

@@ -49,5 +49,5 @@ extension SweepSummary {
     public func csv() -> String { csvTable().csv() }
 
     /// Full precision, no thousands separators; empty for a missing value.
-    static func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+    static func number(_ value: Double?) -> String { value.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
 }

@@ -109,7 +109,7 @@ public struct SweepSummary: Sendable {
             cell: cell, workers: records[0].workers, runs: measured.count, verifiedRuns: verified.count, pin: pin,
             unpin: Statistics(verified.map(\.unpinSeconds)),
             firstWarmupPinSeconds: firstWarmup.flatMap { $0.verified ? $0.pinSeconds : nil },
-            pinGiBPerSecond: pin.map { cell.size.gibibytes / $0.median },
+            pinGiBPerSecond: pin.flatMap { SummaryTable.ratio(cell.size.gibibytes, $0.median) },
             failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" },
             inKernelPin: Statistics(verified.compactMap { $0.backendMetrics?.inKernel?.pinSeconds }),
             inKernelUnpin: Statistics(verified.compactMap { $0.backendMetrics?.inKernel?.unpinSeconds }))

@@ -2,7 +2,12 @@ import PinCore
 
 /// Prints durations and ratios for tables: `412 ms`, `1.23 s`, `85.2 µs`, `3.41x`.
 public enum DurationFormat {
+    /// A time; "-" for one that is not (infinite, not a number, or past 1e15 s, which would
+    /// print as "5e+307 s"), "< 0 s" for a negative one (a fit's fixed cost can be): no table
+    /// prints a negative or infinite duration.
     public static func seconds(_ value: Double) -> String {
+        guard value.isFinite, value < 1e15 else { return "-" }
+        if value < 0 { return "< 0 s" }
         let magnitude = abs(value)
         // An interval's lower end clamped at zero (a forecast's), not a measured time.
         if magnitude == 0 { return "0 s" }
@@ -18,12 +23,14 @@ public enum DurationFormat {
         return formatDecimal(value, digits: magnitude >= 100 ? 0 : (magnitude >= 10 ? 1 : 2))
     }
 
-    public static func ratio(_ value: Double) -> String { "\(formatDecimal(value, digits: 2))x" }
+    /// "-" for a ratio that is not finite or not positive (no time is negative, so neither is a ratio of two).
+    public static func ratio(_ value: Double) -> String { value.isFinite && value >= 0 ? "\(formatDecimal(value, digits: 2))x" : "-" }
 }
 
 extension DurationFormat {
     /// A confidence interval: `300–330 ms` when both ends share a unit, else `998 ms–1.02 s`.
     public static func interval(_ low: Double, _ high: Double) -> String {
+        guard low.isFinite, high.isFinite, low <= high else { return "-" }
         let lowText = seconds(low)
         let highText = seconds(high)
         let lowParts = lowText.split(separator: " ")
@@ -35,5 +42,5 @@ extension DurationFormat {
     }
 
     /// A share as a percentage: `12%`.
-    public static func percent(_ share: Double) -> String { "\(formatDecimal(share * 100, digits: 0))%" }
+    public static func percent(_ share: Double) -> String { share.isFinite ? "\(formatDecimal(share * 100, digits: 0))%" : "-" }
 }

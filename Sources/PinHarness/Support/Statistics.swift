@@ -16,19 +16,29 @@ public struct Statistics: Sendable, Equatable, Codable {
     /// one (fewer than 6 values: even min..max covers the median with less than 95%).
     public var medianInterval: MedianInterval?
 
-    /// Nil for an empty sample.
+    /// Nil for an empty sample, or one holding an infinity or a NaN (records are range-checked
+    /// when read; this keeps a value that slipped past from becoming a NaN median).
     public init?(_ values: [Double]) {
-        guard !values.isEmpty else { return nil }
+        guard !values.isEmpty, values.allSatisfy(\.isFinite) else { return nil }
         let sorted = values.sorted()
         count = sorted.count
         let middle = sorted.count / 2
-        median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        // Halves first: the sum of two values near the largest Double is infinite.
+        median = sorted.count % 2 == 1 ? sorted[middle] : sorted[middle - 1] / 2 + sorted[middle] / 2
         min = sorted[0]
         max = sorted[sorted.count - 1]
-        let mean = sorted.reduce(0, +) / Double(sorted.count)
-        self.mean = mean
-        let squares = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        standardDeviation = sorted.count > 1 ? (squares / Double(sorted.count - 1)).squareRoot() : 0
+        let n = Double(sorted.count)
+        var mean = sorted.reduce(0, +) / n
+        var squares = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        var scale = 1.0
+        if !mean.isFinite || !squares.isFinite {
+            // Values near the largest Double overflow the sums: sum in units of the largest.
+            scale = Swift.max(abs(min), abs(max))
+            mean = sorted.reduce(0) { $0 + $1 / scale } / n
+            squares = sorted.reduce(0) { $0 + ($1 / scale - mean) * ($1 / scale - mean) }
+        }
+        self.mean = scale == 1 ? mean : Swift.min(Swift.max(mean * scale, min), max)
+        standardDeviation = sorted.count > 1 ? (squares / (n - 1)).squareRoot() * scale : 0
         medianInterval = MedianInterval(sorted: sorted, level: 0.95)
     }
 

@@ -214,7 +214,7 @@ public struct ResultSet: Sendable {
         var values: [T] = []
         for (index, line) in lines.enumerated() where !line.isEmpty {
             do { values.append(try decoder.decode(type, from: Data(line))) } catch {
-                throw .invalidInput("\(path(name)) line \(index + 1) is not a \(T.self): \(error)")
+                throw .invalidInput(Self.lineProblem(path(name), line: index + 1, error))
             }
         }
         return values
