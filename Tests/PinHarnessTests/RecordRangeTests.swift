@@ -85,6 +85,18 @@ struct RecordRangeTests {
         #expect(mistyped.description.contains("line 4: field threads is not a whole number; remove or repair that line"), "\(mistyped)")
     }
 
+    @Test("what a failed pin phase undid is range-checked too", arguments: [
+        ("{\"chunks\": -1, \"bytes\": 0, \"byFailedCall\": false}", "undo.chunks"),
+        ("{\"chunks\": 1, \"bytes\": -4096, \"byFailedCall\": false}", "undo.bytes"),
+    ])
+    func undo(value: String, name: String) throws {
+        let folder = SweepFixtures.temporaryFolder()
+        defer { SweepFixtures.cleanUp(folder) }
+        let set = try Self.setWithBadLine(field: "undo", value: value, in: folder)
+        let error = try #require(throws: HarnessError.self) { try set.readRecords() }
+        #expect(error.description.contains("line 4: field \(name) is "), "\(error)")
+    }
+
     @Test("every numeric field of a record and of a thread's figures has a range (the next field gets one too)")
     func everyFieldHasARange() throws {
         var record = SweepFixtures.record("user", threads: 2, pin: 1)

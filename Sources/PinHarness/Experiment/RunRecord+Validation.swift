@@ -27,6 +27,8 @@ extension RunRecord {
         CheckedField("backendMetrics", .metric) { record in
             (record.backendMetrics?.values ?? [:]).sorted { $0.key < $1.key }.map { (".\($0.key)", $0.value, "\($0.value)") }
         },
+        CheckedField("undo.chunks", .pageCount) { record in record.undo.map { [("", Double($0.chunks), "\($0.chunks)")] } ?? [] },
+        CheckedField("undo.bytes", .byteCount) { record in record.undo.map { [("", Double($0.bytes), "\($0.bytes)")] } ?? [] },
         CheckedField("numa.shareOnIntended", .share) { record in
             record.numa?.shareOnIntended.map { [("", $0, "\($0)")] } ?? []
         },
