@@ -89,10 +89,12 @@ public struct Job: Sendable {
                 result.error = "placement check: \(error)"
             }
         }
-        if let baseline, !pinFailed {
-            result.pinnedCheck = result.error == nil ? backend.verifyPinned(region, baseline: baseline) : .failed("pin failed")
-        } else {
+        if pinFailed {
             result.pinnedCheck = .failed("pin failed")
+        } else if let baseline, result.error == nil {
+            result.pinnedCheck = backend.verifyPinned(region, baseline: baseline)
+        } else {
+            result.pinnedCheck = .failed("placement check failed")
         }
 
         work.beginUnpin(undo: pinFailed)
