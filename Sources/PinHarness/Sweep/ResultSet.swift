@@ -46,7 +46,7 @@ public struct ResultSet: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .invalidInput("cannot create \(directory): \(error.localizedDescription)")
+            throw HarnessError(file: error, "cannot create \(directory)", path: directory)
         }
         return set
     }
@@ -83,7 +83,7 @@ public struct ResultSet: Sendable {
             try Syscall.rename(temporary, target)
         } catch {
             Syscall.unlink(temporary)  // a full disk must not leave a half-written file behind
-            throw .failed("cannot write \(target): \(error)")
+            throw HarnessError(file: error, "cannot write \(target)", path: target)
         }
     }
 
@@ -95,7 +95,7 @@ public struct ResultSet: Sendable {
         } catch let error as HarnessError {
             throw error
         } catch {
-            throw .failed("cannot encode \(name): \(error)")
+            throw .failed("cannot encode \(name): \(ErrorText.line(error))")
         }
     }
 
@@ -104,7 +104,7 @@ public struct ResultSet: Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: path(name)))
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw .invalidInput("cannot read \(path(name)): \(error)")
+            throw HarnessError(file: error, "cannot read \(path(name))", path: path(name))
         }
     }
 
@@ -113,7 +113,7 @@ public struct ResultSet: Sendable {
     /// An appender for `runs.jsonl` (or another JSON Lines file of the set).
     public func appender(for name: String = runsFile) throws(HarnessError) -> JSONLinesAppender {
         do { return try JSONLinesAppender(path: path(name)) } catch {
-            throw .failed("cannot open \(path(name)) for appending: \(error)")
+            throw HarnessError(file: error, "cannot open \(path(name)) for appending", path: path(name))
         }
     }
 
@@ -149,7 +149,7 @@ public struct ResultSet: Sendable {
         guard exists(name) else { return [] }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path(name))) } catch {
-            throw .invalidInput("cannot read \(path(name)): \(error.localizedDescription)")
+            throw HarnessError(file: error, "cannot read \(path(name))", path: path(name))
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         // After the final newline comes an empty piece, or the unfinished line a kill left.
@@ -158,7 +158,7 @@ public struct ResultSet: Sendable {
         var values: [T] = []
         for (index, line) in lines.enumerated() where !line.isEmpty {
             do { values.append(try decoder.decode(type, from: Data(line))) } catch {
-                throw .invalidInput("\(path(name)) line \(index + 1) is not a \(T.self): \(error)")
+                throw .invalidInput("\(path(name)) line \(index + 1) is not a \(T.self): \(ErrorText.line(error))")
             }
         }
         return values
