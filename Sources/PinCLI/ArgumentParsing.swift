@@ -5,10 +5,6 @@ import PinHarness
 
 // Parsers that turn bad input into messages saying what would be accepted.
 
-func parseSize(_ text: String) throws -> ByteSize {
-    do { return try ByteSize(parsing: text) } catch { throw ValidationError(error.description) }
-}
-
 func parseChoice<T: RawRepresentable & CaseIterable>(_ text: String, _ what: String) throws -> T where T.RawValue == String {
     guard let value = T(rawValue: text.lowercased()) else {
         let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -46,8 +42,9 @@ func parseStrategies(_ text: String) throws -> [Strategy] {
     return try text.split(separator: ",").map { try parseChoice(String($0), "strategy") }
 }
 
-/// Bad input and unavailable resources exit 2, failures while measuring 1 (HarnessError.exitCode).
+/// Prints a harness error's line now (before a table or a summary that follows it) and ends
+/// the command with its status (`ExitStatus`).
 func reportFailure(_ error: HarnessError) -> ExitCode {
-    printError("pinbench: error: \(error)")
-    return ExitCode(error.exitCode)
+    ErrorLine.print(error)
+    return ExitStatus.of(error).exitCode
 }

@@ -12,36 +12,41 @@ struct CalibrateCommand: ParsableCommand {
             reference) and per folio, the vfio shim's io_uring long-term pin and MADV_POPULATE_WRITE, the last \
             two on memory populated before the timed phase, and prints each per 4 KiB page and as a multiple of \
             the reference. A method the machine cannot run (an empty hugepage pool, a memlock limit) gets a row \
-            saying why. Exit codes: 0 done, 2 bad input, 1 a failure, 3 some runs failed verification, 130 interrupted.
+            saying why. \(ExitStatus.seeList).
             """
     )
 
-    @Option(help: "Comma list of memory kinds (default: anon).")
+    @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var memory: String = "anon"
 
-    @Option(help: "Region size (default: 512M).", transform: parseSize)
+    @Option(parsing: .unconditional, help: OptionRange.size.help("Region size.", default: "512M"), transform: OptionRange.size.parse)
     var size: ByteSize = .mib(512)
 
-    @Option(name: .customLong("reps"), help: "Measured rounds (default: 7).")
+    @Option(name: .customLong("reps"), parsing: .unconditional, help: OptionRange.repetitions.help("Measured rounds.", default: "7"),
+            transform: OptionRange.repetitions.parse)
     var repetitions = 7
 
-    @Option(name: .customLong("warmup"), help: "Warm-up rounds (default: 1).")
+    @Option(name: .customLong("warmup"), parsing: .unconditional, help: OptionRange.warmups.help("Warm-up rounds.", default: "1"),
+            transform: OptionRange.warmups.parse)
     var warmups = 1
 
     func validate() throws {
-        if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
-        if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
+        _ = try kinds()
+    }
+
+    /// `--memory` as memory kinds.
+    func kinds() throws -> [MemoryKind] {
+        try SweepCommand.list(memory, "--memory").map { try parseChoice($0, "memory kind") }
     }
 
     func run() throws {
-        let kinds: [MemoryKind] = try SweepCommand.list(memory, "--memory").map { try parseChoice($0, "memory kind") }
+        let kinds = try kinds()
         let calibration = Calibration(memory: kinds, size: size, repetitions: repetitions, warmups: warmups)
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let title = "pinbench calibrate: \(size) of \(kinds.map(\.rawValue).joined(separator: ", ")), single thread, "
             + "\(repetitions) reps + \(warmups) warm-up"
         printError(title)
-        InterruptFlag.install()
-        let total = (repetitions + warmups) * kinds.count * 4
+        let total = (repetitions + warmups) * kinds.count * 4  // at most 200000 x 11 x 4: the ranges bound it
         var done = 0
         let rows: [Calibration.Row]
         do {
@@ -62,12 +67,12 @@ struct CalibrateCommand: ParsableCommand {
         }
         if InterruptFlag.isRaised {
             printError("pinbench: interrupted")
-            throw ExitCode(128 + InterruptFlag.signal)
+            throw ExitStatus.interrupted(by: InterruptFlag.signal).exitCode
         }
         let failed = rows.contains { $0.verified < $0.runs }
         if failed {
             printError("pinbench: some runs failed verification; they are excluded from the table")
-            throw ExitCode(3)
+            throw ExitStatus.verificationFailed.exitCode
         }
     }
 }

@@ -10,7 +10,7 @@ struct DoctorCommand: ParsableCommand {
             Each path is tried for real on a 64K range: MADV_POPULATE_WRITE, mlock, an io_uring \
             long-term pin (the vfio shim), a VFIO type1 container and an iommufd IOAS. Then the \
             settings that change results: root, RLIMIT_MEMLOCK, hugepage pools, hugetlbfs mounts, THP, NUMA balancing, \
-            VM effects. Exit code 0 when the shim works (every backend can run), 1 otherwise.
+            VM effects. \(ExitStatus.seeList): 0 when the shim works (every backend can run), 1 when it cannot pin.
             """
     )
 
@@ -25,6 +25,6 @@ struct DoctorCommand: ParsableCommand {
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let diagnosis = Doctor.report(machine: machine)
         print(diagnosis.text)
-        if !diagnosis.shimWorks { throw ExitCode(1) }
+        if !diagnosis.shimWorks { throw ExitStatus.failed.exitCode }
     }
 }

@@ -12,18 +12,19 @@ struct ForecastCommand: ParsableCommand {
             Scalability Law. Each row gives the predicted time, its 95% prediction interval, GiB/s, R², σ and \
             κ, and notes on extrapolation. --validate leaves out the largest size (and, with 3 or more thread \
             counts, the largest thread count), refits on the rest and compares its predictions with the \
-            measured medians (it needs at least 3 sizes). Exit codes: 0 done, 2 bad input or a set that \
-            cannot be fitted, 1 a failure.
+            measured medians (it needs at least 3 sizes). \(ExitStatus.seeList) (2 also for a set that cannot be fitted).
             """
     )
 
     @Argument(help: "A result set folder written by pinbench sweep.")
     var directory: String
 
-    @Option(help: "Size to predict: 512G, 1T, 1.5T (required unless --validate).", transform: parseSize)
+    @Option(parsing: .unconditional, help: OptionRange.size.help("Size to predict: 512G, 1T, 1.5T (required unless --validate)."),
+            transform: OptionRange.size.parse)
     var size: ByteSize?
 
-    @Option(help: "Thread count to predict (default: the largest in the set).")
+    @Option(parsing: .unconditional, help: OptionRange.threads.help("Thread count to predict.", default: "the largest in the set"),
+            transform: OptionRange.threads.parse)
     var threads: Int?
 
     @Flag(name: .customLong("validate"), help: "Leave the largest size (and thread count) out, refit, and compare with what was measured.")
@@ -34,8 +35,6 @@ struct ForecastCommand: ParsableCommand {
 
     func validate() throws {
         if size == nil && !validation { throw ValidationError("give --size SIZE to forecast (and/or --validate)") }
-        if let size, size.bytes == 0 { throw ValidationError("--size must be larger than zero") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if threads != nil && size == nil { throw ValidationError("--threads is for the forecast at --size; give --size too") }
     }
 

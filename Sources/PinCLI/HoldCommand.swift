@@ -18,9 +18,8 @@ struct HoldCommand: ParsableCommand {
             numa_pte_updates, numa_hint_faults and numa_pages_migrated deltas of /proc/vmstat. The region is \
             unpinned and unmapped, and the same is done for as long on an unpinned region of the same kind and \
             size (populated untimed with MADV_POPULATE_WRITE) unless --no-compare. A table of both ends the run. \
-            Exit codes: 0 done and verified, 1 a failure while measuring, 2 bad input or a resource the machine \
-            cannot give, 3 the pin or unpin did not verify, 130 interrupted (Ctrl-C ends the current phase, then \
-            unpins and prints what was measured).
+            \(ExitStatus.seeList) (3: the pin or unpin did not verify; on 130/143 Ctrl-C ended the current \
+            phase, then it unpinned and printed what was measured).
             """
     )
 
@@ -32,10 +31,12 @@ struct HoldCommand: ParsableCommand {
             transform: { try parseChoice($0, "memory kind") as MemoryKind })
     var memory: MemoryKind = .thp
 
-    @Option(help: "Region size: 16M, 1G, 512MiB (default: 1G).", transform: parseSize)
+    @Option(parsing: .unconditional, help: OptionRange.size.help("Region size: 16M, 1G, 512MiB.", default: "1G"),
+            transform: OptionRange.size.parse)
     var size: ByteSize = .gib(1)
 
-    @Option(help: "How long each region is touched, in seconds (fractions allowed; default: 10).")
+    @Option(parsing: .unconditional, help: OptionRange.holdSeconds.help("How long each region is touched, in seconds (fractions allowed).", default: "10"),
+            transform: OptionRange.holdSeconds.parse)
     var seconds: Double = 10
 
     @Flag(name: .customLong("no-compare"), help: "Touch only the pinned region, not an unpinned one after it.")
@@ -54,7 +55,6 @@ struct HoldCommand: ParsableCommand {
     var toucherCPUList: [Int]? { toucherCPUs.flatMap(CPUList.parse) }
 
     func validate() throws {
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be more than 0") }
         _ = try options()
         if let toucherCPUs {
             guard let cpus = toucherCPUList, !cpus.isEmpty else {
@@ -87,7 +87,6 @@ struct HoldCommand: ParsableCommand {
         printError(title)
         for note in hold.notes { printError("note: \(note)") }
 
-        InterruptFlag.install()
         let result: HoldResult
         do {
             result = try hold.run(onEvent: { event in
@@ -118,11 +117,11 @@ struct HoldCommand: ParsableCommand {
         if let error = result.error { throw reportFailure(.failed(error)) }
         if result.interrupted {
             printError("pinbench: interrupted; what was measured is above")
-            throw ExitCode(128 + (InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal))
+            throw ExitStatus.interrupted(by: InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal).exitCode
         }
         if !result.verified {
             printError("pinbench: the pin or unpin did not verify (see above)")
-            throw ExitCode(3)
+            throw ExitStatus.verificationFailed.exitCode
         }
     }
 

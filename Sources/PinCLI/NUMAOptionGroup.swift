@@ -4,7 +4,8 @@ import PinHarness
 
 /// `--node`, `--bind` and `--topology`, shared by `run`, `sweep` and `plan`.
 struct NUMAOptionGroup: ParsableArguments {
-    @Option(help: "Memory placement, set with mbind before the first touch and checked with move_pages after the pin phase: a node number, interleave, local, or first-touch (default: first-touch, no policy).",
+    @Option(parsing: .unconditional,
+            help: "Memory placement, set with mbind before the first touch and checked with move_pages after the pin phase: a node number (\(OptionRange.node.rangeText)), interleave, local, or first-touch (default: first-touch, no policy).",
             transform: parsePlacement)
     var node: MemoryPlacement?
 
@@ -33,5 +34,8 @@ struct NUMAOptionGroup: ParsableArguments {
 }
 
 func parsePlacement(_ text: String) throws -> MemoryPlacement {
-    do { return try MemoryPlacement.parse(text) } catch { throw ValidationError(error.description) }
+    let placement: MemoryPlacement
+    do { placement = try MemoryPlacement.parse(text) } catch { throw ValidationError(error.description) }
+    if case .node(let id) = placement { try OptionRange.node.checkInTransform(id) }
+    return placement
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import PinHarness
 import PinSystem
@@ -23,10 +26,7 @@ public struct PinBenchCommand: ParsableCommand {
             `pinbench forecast DIR --size 1T` (a bigger machine's times). Each subcommand has its own page: \
             man pinbench.run, pinbench.sweep, ...
 
-            Exit codes: 0 done; 1 a step failed while measuring; 3 some runs failed verification; 2 input that cannot \
-            work (a size that does not fit the page size) or a machine that cannot give what was asked (an \
-            empty hugepage pool, RLIMIT_MEMLOCK, no device), with the command that fixes it; 64 a bad \
-            option; 130 interrupted (what finished is kept).
+            \(ExitStatus.list)
             """,
         version: PinBenchVersion.string,
         subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, ForecastCommand.self, PlanCommand.self, DoctorCommand.self,
@@ -36,9 +36,64 @@ public struct PinBenchCommand: ParsableCommand {
 
     public init() {}
 
-    /// Every start first gives back what a killed pinbench left on the machine (its journal).
-    public static func main() {
+    /// The executable's main: every start first gives back what a killed pinbench left on the
+    /// machine (its journal), then parses, validates and runs the command line and exits with
+    /// the status `ExitStatus` documents (argument-parser's own `main` would exit 64 for a usage
+    /// error and print a thrown error as it is).
+    public static func main() -> Never {
+        // The signal rule holds from here to exit, parsing included (`InterruptFlag`).
+        InterruptFlag.install()
         for line in MachineJournal.recoverStale() { printError("pinbench: \(line)") }
-        main(nil)
+        var status = run(Array(CommandLine.arguments.dropFirst()))
+        // A command that never polls the flag (report, plan, ...) still ends as interrupted.
+        if status == .done, InterruptFlag.isRaised { status = .interrupted(by: InterruptFlag.signal) }
+        Glibc.exit(status.rawValue)
+    }
+
+    /// Parses, validates and runs `arguments`, printing what went wrong; the exit status.
+    static func run(_ arguments: [String]) -> ExitStatus {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            return refuse(error)
+        }
+        do {
+            try command.run()
+            return .done
+        } catch where isArgumentParserError(error) {
+            // `--help` and `help` parse into argument-parser's own command, which throws them.
+            return refuse(error)
+        } catch {
+            let status = ExitStatus.of(error)
+            switch error {
+            case is ExitCode: break  // the command printed its own message
+            case is CleanExit: print(fullMessage(for: error))
+            default: ErrorLine.print(error)
+            }
+            return status
+        }
+    }
+
+    /// The status of an error from parsing and validation, as argument-parser prints it: help
+    /// or the version on stdout (0), anything else is bad input (2), with the usage.
+    public static func parseStatus(for error: any Error) -> ExitStatus {
+        exitCode(for: error) == .success ? .done : .badInput
+    }
+
+    /// Whether argument-parser made the error (its CommandError and ParserError are internal).
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") && !(error is ExitCode) && !(error is ValidationError)
+    }
+
+    /// Prints a parsing or validation error the usual way, and its status.
+    static func refuse(_ error: any Error) -> ExitStatus {
+        let status = parseStatus(for: error)
+        if status == .done {
+            print(fullMessage(for: error))
+        } else {
+            printError(fullMessage(for: error))
+        }
+        return status
     }
 }

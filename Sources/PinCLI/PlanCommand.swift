@@ -6,13 +6,16 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Print how a strategy would split a range, without touching memory.",
-        discussion: "Example: pinbench plan --strategy kernel --size 360G --threads 16 --align pmd --min-chunk 128M"
+        discussion: """
+            Example: pinbench plan --strategy kernel --size 360G --threads 16 --align pmd --min-chunk 128M. \
+            \(ExitStatus.seeList).
+            """
     )
 
     @Option(help: "single, user or kernel (default: kernel).", transform: { try parseChoice($0, "strategy") as Strategy })
     var strategy: Strategy = .kernel
 
-    @Option(help: "Range size: 4K, 2M, 512MiB, 1G, 1.5T.", transform: parseSize)
+    @Option(parsing: .unconditional, help: OptionRange.size.help("Range size: 4K, 2M, 512MiB, 1G, 1.5T."), transform: OptionRange.size.parse)
     var size: ByteSize
 
     @OptionGroup var planning: PlanOptions

@@ -4,7 +4,9 @@ import PinSystem
 
 /// The options that shape a plan, shared by `run` and `plan`.
 struct PlanOptions: ParsableArguments {
-    @Option(help: "Threads (user: slices; kernel: padata max_threads). Default: CPUs available.")
+    @Option(parsing: .unconditional,
+            help: OptionRange.threads.help("Threads (user: slices; kernel: padata max_threads).", default: "CPUs available"),
+            transform: OptionRange.threads.parse)
     var threads: Int?
 
     @Option(help: "Memory kind: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: thp).",
@@ -19,16 +21,13 @@ struct PlanOptions: ParsableArguments {
             transform: { try parseChoice($0, "alignment") as CutAlign })
     var align: CutAlign = .pmd
 
-    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk (default: 128M).", transform: parseSize)
+    @Option(name: .customLong("min-chunk"), parsing: .unconditional, help: OptionRange.minChunk.help("kernel: padata min_chunk.", default: "128M"),
+            transform: OptionRange.minChunk.parse)
     var minChunk: ByteSize = .mib(128)
 
-    @Option(name: .customLong("max-threads"), help: "kernel: padata max_threads (default: --threads).")
+    @Option(name: .customLong("max-threads"), parsing: .unconditional,
+            help: OptionRange.maxThreads.help("kernel: padata max_threads.", default: "--threads"), transform: OptionRange.maxThreads.parse)
     var maxThreads: Int?
-
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        if let maxThreads, maxThreads < 1 { throw ValidationError("--max-threads must be at least 1") }
-    }
 
     /// `--threads`, or every CPU this process may use.
     var resolvedThreads: Int { threads ?? CPUSet.allowed().count }

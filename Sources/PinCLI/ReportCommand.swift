@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
             pinbench report DIR rewrites DIR/summary.md, summary.txt, summary.csv, plots/ and README.md and prints the \
             summary in --format (summary.md's Markdown by default; text is summary.txt, csv summary.csv). \
             pinbench report --compare BASE NEW prints, per cell both sets have, the ratio of the new median to \
-            the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals.
+            the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals. \
+            \(ExitStatus.seeList) (2 also for a folder that is no result set, or one that is damaged or not writable).
             """
     )
 

@@ -13,8 +13,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Each repetition maps a fresh region; with --strategy all the strategies run interleaved \
             (single, user, kernel, single, ...). Pin and unpin are timed; verification after each is not. \
-            Exit codes: 0 all runs verified, 1 a failure while measuring, 2 bad input or a resource the \
-            machine cannot give, 3 some runs failed verification, 130 interrupted.
+            \(ExitStatus.seeList) (3: some runs failed verification; 130/143: the table of what finished is printed).
             """
     )
 
@@ -24,7 +23,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "single, user, kernel, a comma list, or all (default: all).", transform: parseStrategies)
     var strategy: [Strategy] = Strategy.allCases
 
-    @Option(help: "Region size: 4K, 2M, 512MiB, 1G, 1.5T (default: 1G).", transform: parseSize)
+    @Option(parsing: .unconditional, help: OptionRange.size.help("Region size: 4K, 2M, 512MiB, 1G, 1.5T.", default: "1G"),
+            transform: OptionRange.size.parse)
     var size: ByteSize = .gib(1)
 
     @OptionGroup var planning: PlanOptions
@@ -36,10 +36,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
 
-    @Option(name: .customLong("reps"), help: "Measured repetitions per strategy.")
+    @Option(name: .customLong("reps"), parsing: .unconditional,
+            help: OptionRange.repetitions.help("Measured repetitions per strategy.", default: "5"), transform: OptionRange.repetitions.parse)
     var repetitions = 5
 
-    @Option(name: .customLong("warmup"), help: "Warm-up repetitions per strategy (run, not counted).")
+    @Option(name: .customLong("warmup"), parsing: .unconditional,
+            help: OptionRange.warmups.help("Warm-up repetitions per strategy (run, not counted).", default: "1"),
+            transform: OptionRange.warmups.parse)
     var warmups = 1
 
     @Flag(help: "Also run a plain C loop of the same syscalls (single, user) and show PinBench's ratio to it.")
@@ -58,8 +61,6 @@ struct RunCommand: ParsableCommand {
     var jsonLinesPath: String?
 
     func validate() throws {
-        if repetitions < 1 { throw ValidationError("--reps must be at least 1") }
-        if warmups < 0 { throw ValidationError("--warmup cannot be negative") }
         _ = try options()
     }
 
@@ -94,10 +95,9 @@ struct RunCommand: ParsableCommand {
         var appender: JSONLinesAppender?
         if let jsonLinesPath {
             do { appender = try JSONLinesAppender(path: jsonLinesPath) } catch {
-                throw reportFailure(.invalidInput("cannot open --jsonl \(jsonLinesPath): \(error)"))
+                throw reportFailure(HarnessError(file: error, "cannot open --jsonl \(jsonLinesPath)"))
             }
         }
-        InterruptFlag.install()
         // Kept here as they arrive, so a failure part-way still prints the table of what finished.
         var records: [RunRecord] = []
         var failure: HarnessError?
@@ -113,7 +113,7 @@ struct RunCommand: ParsableCommand {
                     if json, !record.warmup { printFlushed(line) }
                     do { try appender?.append(line) } catch {
                         // Said once; the table on stdout still has every repetition.
-                        failure = .failed("cannot append to --jsonl \(jsonLinesPath ?? ""): \(error)")
+                        failure = .failed("cannot append to --jsonl \(jsonLinesPath ?? ""): \(ErrorText.line(error))")
                         appender = nil
                     }
                 }
@@ -130,7 +130,7 @@ struct RunCommand: ParsableCommand {
 
         if InterruptFlag.isRaised {
             printError("pinbench: interrupted after \(records.count) of \(experiment.totalRuns) repetitions")
-            throw ExitCode(128 + InterruptFlag.signal)
+            throw ExitStatus.interrupted(by: InterruptFlag.signal).exitCode
         }
         let misplaced = records.filter { $0.numa?.misplaced == true }.count
         if misplaced > 0 {
@@ -139,7 +139,7 @@ struct RunCommand: ParsableCommand {
         }
         if records.contains(where: { !$0.verified }) {
             printError("pinbench: some runs failed verification; they are excluded from the table's times")
-            throw ExitCode(3)
+            throw ExitStatus.verificationFailed.exitCode
         }
     }
 

@@ -19,12 +19,12 @@ struct SweepCommand: ParsableCommand {
             runs the cells in a seeded shuffled order. Each repetition is appended to runs.jsonl as it finishes; \
             Ctrl-C discards only the repetition in progress, and --resume DIR finishes the rest. Cells this \
             machine cannot run (an empty hugepage pool, too little memory) are skipped with the reason. \
-            Exit codes: 0 done, 2 bad input or nothing runnable, 1 a failure, 3 some runs failed verification, \
-            130 interrupted (resumable).
+            \(ExitStatus.seeList) (2 also when no cell can run here; 130/143: resumable with --resume).
             """
     )
 
-    @Option(help: "Thread counts: 4, 1,2,4,8, 1..64 (powers of two), 1..nproc, 2..16:2 (default: \(SweepDefaults.threads)).")
+    @Option(parsing: .unconditional,
+            help: "Thread counts, each \(OptionRange.threads.rangeText), at most \(ThreadCounts.maxCounts) of them: 4, 1,2,4,8, 1..64 (powers of two), 1..nproc, 2..16:2 (default: \(SweepDefaults.threads)).")
     var threads: String?
 
     @Option(name: [.customLong("strategies"), .customLong("strategy")], help: "single, user, kernel, a comma list, or all (default: all).")
@@ -37,16 +37,22 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Comma list of memory kinds: \(MemoryKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: anon,thp,hugetlb-2m).")
     var memory: String?
 
-    @Option(name: [.customLong("sizes"), .customLong("size")], help: "Comma list of region sizes, or auto: the larger of 2G and CPUs x 256M, at most half the usable memory (default: auto).")
+    @Option(name: [.customLong("sizes"), .customLong("size")], parsing: .unconditional,
+            help: "Comma list of region sizes, each \(OptionRange.sizes.rangeText), or auto: the larger of 2G and CPUs x 256M, at most half the usable memory (default: auto).")
     var sizes: String?
 
-    @Option(name: .customLong("reps"), help: "Measured rounds (default: \(SweepDefaults.repetitions); 6 or more give a 95% CI of the median).")
+    @Option(name: .customLong("reps"), parsing: .unconditional,
+            help: OptionRange.repetitions.help("Measured rounds; 6 or more give a 95% CI of the median.", default: "\(SweepDefaults.repetitions)"),
+            transform: OptionRange.repetitions.parse)
     var repetitions: Int?
 
-    @Option(name: .customLong("warmup"), help: "Warm-up rounds, recorded but not counted (default: \(SweepDefaults.warmups)).")
+    @Option(name: .customLong("warmup"), parsing: .unconditional,
+            help: OptionRange.warmups.help("Warm-up rounds, recorded but not counted.", default: "\(SweepDefaults.warmups)"),
+            transform: OptionRange.warmups.parse)
     var warmups: Int?
 
-    @Option(help: "Seed of the shuffled order (default: random; recorded in the set).")
+    @Option(parsing: .unconditional, help: OptionRange.seed.help("Seed of the shuffled order, recorded in the set.", default: "random"),
+            transform: OptionRange.seed.parse)
     var seed: UInt64?
 
     @Option(name: .customLong("cut-align"), help: "user: where cuts fall: page (QEMU), base, pmd, pud, folio (default: page).")
@@ -55,8 +61,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "kernel: padata align: base, pmd, pud, folio (default: pmd).")
     var align: String?
 
-    @Option(name: .customLong("min-chunk"), help: "kernel: padata min_chunk (default: 128M).")
-    var minChunk: String?
+    @Option(name: .customLong("min-chunk"), parsing: .unconditional, help: OptionRange.minChunk.help("kernel: padata min_chunk.", default: "128M"),
+            transform: OptionRange.minChunk.parse)
+    var minChunk: ByteSize?
 
     @Flag(help: "Populate each region untimed before the pin phase, so only pinning is timed.")
     var prefault = false
@@ -72,7 +79,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("reserve-hugepages"), help: "Grow the hugetlb pools the sweep needs and give the pages back at the end (root).")
     var reserveHugepages = false
 
-    @Option(help: "Folder the result set is created in (default: results).")
+    @Option(help: "Folder the result set is created in.")
     var results = "results"
 
     @Option(help: "Name suffix of the result set: results/<host>-<date>-<label>.")
@@ -91,9 +98,34 @@ struct SweepCommand: ParsableCommand {
         if output != nil && (label != nil || results != "results") {
             throw ValidationError("--output names the set's folder exactly; drop --label and --results, or drop --output")
         }
-        // Backend options no swept backend takes are refused while parsing (a resume takes its
-        // options from the set, and refuses any given).
-        if resume == nil { _ = try sweptBackendOptions() }
+        // Everything that can be checked without the machine is refused while parsing: backend
+        // options no swept backend takes, each list and value, and the sweep's size (a resume
+        // takes its options from the set, and refuses any given).
+        guard resume == nil else { return }
+        let specification = try makeSpecification()
+        do { try specification.validate() } catch { throw ValidationError(error.description) }
+        _ = try Self.totalRepetitions(specification)
+    }
+
+    /// The most repetitions one sweep may run (cells x rounds): far beyond any real sweep, and
+    /// what keeps the count, its progress and its plan from overflowing.
+    static let maxRepetitions = 100_000_000
+
+    /// Cells x rounds, multiplied without overflow, refused past `maxRepetitions`.
+    static func totalRepetitions(_ specification: SweepSpecification) throws -> Int {
+        // The cell count as a product of the lists (no cell is made to count them).
+        let factors = [specification.backends.count, specification.memory.count, specification.sizes.count,
+                       specification.strategies.count, specification.threads.count, specification.rounds]
+        var total = 1
+        for factor in factors {
+            let (product, overflow) = total.multipliedReportingOverflow(by: factor)
+            guard !overflow, product <= maxRepetitions else {
+                throw ValidationError("this sweep would run more than \(maxRepetitions) repetitions (backends x memory kinds x sizes "
+                    + "x strategies x thread counts x rounds); give shorter lists or fewer --reps")
+            }
+            total = product
+        }
+        return total
     }
 
     /// The swept backends (`--backends`, or the defaults) and each one's options.
@@ -110,7 +142,6 @@ struct SweepCommand: ParsableCommand {
         do { sweep = try Sweep(specification, resultSet: set) } catch { throw reportFailure(error) }
         printError("pinbench sweep: \(set.directory)")
         printError("machine: \(machine.oneLine)")
-        InterruptFlag.install()
         let progress = SweepProgress()
         var outcome = Sweep.Outcome()
         var failure: HarnessError?
@@ -127,7 +158,7 @@ struct SweepCommand: ParsableCommand {
             rendering = try set.render(machineLine: set.machine()?.oneLine)
         } catch {
             // A damaged runs.jsonl fails the sweep and the rendering alike: say it once.
-            if failure?.description != error.description { printError("pinbench: could not render the summary: \(error)") }
+            if failure?.description != error.description { printError("pinbench: could not render the summary: \(ErrorText.line(error))") }
             throw reportFailure(failure ?? error)
         }
         print(rendering.markdown)
@@ -137,11 +168,11 @@ struct SweepCommand: ParsableCommand {
         if let failure { throw reportFailure(failure) }
         if outcome.interrupted {
             printError("pinbench: interrupted; \(outcome.recorded) repetitions recorded this run. Finish with: pinbench sweep --resume \(set.directory)")
-            throw ExitCode(128 + (InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal))
+            throw ExitStatus.interrupted(by: InterruptFlag.signal == 0 ? SIGINT : InterruptFlag.signal).exitCode
         }
         if outcome.runnableCells == 0 && outcome.skippedCells > 0 {
             printError("pinbench: no cell could run on this machine (see Skipped cells above)")
-            throw ExitCode(2)
+            throw ExitStatus.badInput.exitCode
         }
         if outcome.skippedCells > 0 {
             printError("pinbench: \(outcome.skippedCells) cells were skipped; their reasons are in summary.md")
@@ -149,11 +180,11 @@ struct SweepCommand: ParsableCommand {
         if outcome.notRun > 0 {
             printError("pinbench: \(outcome.notRun) repetitions could not run on this machine (see above) and were not "
                 + "recorded; run them with: pinbench sweep --resume \(set.directory)")
-            throw ExitCode(1)
+            throw ExitStatus.failed.exitCode
         }
         if outcome.failed > 0 {
             printError("pinbench: \(outcome.failed) runs failed verification; they are excluded from the times")
-            throw ExitCode(3)
+            throw ExitStatus.verificationFailed.exitCode
         }
     }
 
@@ -288,10 +319,8 @@ struct SweepCommand: ParsableCommand {
             let memoryInfo = (try? MemoryInfo.current()) ?? MemoryInfo(totalBytes: 0, availableBytes: 0)
             sizeList = [SweepDefaults.size(cpus: cpus, memory: memoryInfo)]
         } else {
-            sizeList = try Self.list(sizes!, "--sizes").map(parseSize)
+            sizeList = try Self.list(sizes!, "--sizes").map(OptionRange.sizes.parseItem)
         }
-        if let repetitions, repetitions < 1 { throw ValidationError("--reps must be at least 1") }
-        if let warmups, warmups < 0 { throw ValidationError("--warmup cannot be negative") }
         let swept = try sweptBackendOptions()
         return SweepSpecification(
             backends: swept.backends,
@@ -303,7 +332,7 @@ struct SweepCommand: ParsableCommand {
             seed: seed ?? UInt64.random(in: 0...UInt64.max),
             cutAlign: try cutAlign.map { try parseChoice($0, "cut alignment") } ?? .page,
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,
-            minChunk: try minChunk.map(parseSize) ?? .mib(128),
+            minChunk: minChunk ?? .mib(128),
             prefault: prefault,
             backendOptions: swept.options,
             numa: numa.given ? numa.options : nil, hostWarm: hostWarm ?? .auto, reserveHugepages: reserveHugepages,

@@ -10,7 +10,8 @@ struct TopologyCommand: ParsableCommand {
         abstract: "Print this machine's NUMA topology: nodes, CPUs, memory, hugepage pools per node, distances.",
         discussion: """
             Read from sysfs and cross-checked with libnuma (numa_available first; one node is a normal answer). \
-            With --topology, prints the simulated shape that run, sweep and plan would use instead.
+            With --topology, prints the simulated shape that run, sweep and plan would use instead. \
+            \(ExitStatus.seeList).
             """
     )
 

@@ -20,8 +20,8 @@ struct VFIORulesCommand: ParsableCommand {
             The entry-limit rule needs a small limit (boot with vfio_iommu_type1.dma_entry_limit=64; \
             the shim takes the machine's value, or --entry-limit); the memlock rule needs a process \
             without CAP_IPC_LOCK under a small RLIMIT_MEMLOCK (setpriv and prlimit). \
-            Exit codes: 0 every judged answer is type1's or a documented difference, 3 one is not, \
-            2 a container could not be opened, 64 bad input.
+            \(ExitStatus.seeList): 0 every judged answer is type1's or a documented difference, 3 one is not, \
+            2 also when a container could not be opened.
             """
     )
 
@@ -53,15 +53,15 @@ struct VFIORulesCommand: ParsableCommand {
             transform: { try parseChoice($0, "rule") as VFIORules.Rule })
     var rules: [VFIORules.Rule] = []
 
-    @Option(name: .customLong("entry-limit"),
-            help: "The shim's dma_entry_limit (default: vfio_iommu_type1's parameter where it is loaded, else 65535).")
+    @Option(name: .customLong("entry-limit"), parsing: .unconditional,
+            help: OptionRange.entryLimit.help("The shim's dma_entry_limit.", default: "vfio_iommu_type1's parameter where it is loaded, else 65535"),
+            transform: OptionRange.entryLimit.parse)
     var entryLimit: Int?
 
     @Flag(help: "Print the outcomes as one JSON array on stdout (the table goes to stderr).")
     var json = false
 
     func validate() throws {
-        if let entryLimit, entryLimit < 1 { throw ValidationError("--entry-limit must be at least 1") }
         if Set(paths.map(\.description)).count != paths.count { throw ValidationError("each --vfio path may be given once") }
     }
 
@@ -100,7 +100,7 @@ struct VFIORulesCommand: ParsableCommand {
         let rows = rules.indices.map { index in outcomes.map { $0[index] } }
         if rows.contains(where: { VFIORules.agreement($0) == "NO" }) {
             printError("pinbench: some answers are not type1's (see the agree column)")
-            throw ExitCode(3)
+            throw ExitStatus.verificationFailed.exitCode
         }
     }
 }

@@ -1,5 +1,3 @@
 import PinCLI
 
-PinBenchCommand.installSignalHandlers()
 PinBenchCommand.main()
-PinBenchCommand.exitIfInterrupted()

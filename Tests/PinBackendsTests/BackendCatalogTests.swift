@@ -57,7 +57,7 @@ struct BackendCatalogTests {
         let folioSim = try #require(try catalog.options(for: .foliosim, arguments: shared) as? FolioSimOptions)
         #expect(folioSim == FolioSimOptions())
         #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gupBatch, "5000")])) } throws: { error in
-            "\(error)" == "--gup-batch 5000: the module pins 1 to 4096 pages per call"
+            "\(error)" == "--gup-batch 5000 is out of range 1...4096: the pages the module pins per call"
         }
         #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gup, "memfd"), (.unpin, "per-page")])) } throws: { error in
             "\(error)".contains("drop --unpin per-page")

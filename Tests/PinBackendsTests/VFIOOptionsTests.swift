@@ -65,7 +65,7 @@ struct VFIOOptionsTests {
         arguments: ["", "other", "Shared", "shared:1", "cached", "cached:", "cached:0", "cached:-1", "cached:x", "cached:1k", "cached: 4"])
     func lockedVMRejects(text: String) {
         let error = #expect(throws: PlanError.self) { try VFIOOptions.LockedVM(parsing: text) }
-        #expect(error == .invalidParameter("--locked-vm must be shared or cached:<pages> (pages > 0), not '\(text)'"))
+        #expect(error == .invalidParameter("--locked-vm must be shared or cached:<pages> (pages 1...17592186044416), not '\(text)'"))
     }
 
     @Test("--locked-vm descriptions round trip", arguments: [VFIOOptions.LockedVM.shared, .cached(pages: 1), .cached(pages: 4096)])

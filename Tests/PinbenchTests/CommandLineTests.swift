@@ -66,12 +66,12 @@ struct CommandLineTests {
 
     static let badInputs: [(arguments: [String], message: String)] = [
         (["run", "--memory", "hugetlb-2m", "--size", "3M", "--threads", "1"], "not a multiple of hugetlb-2m's page size"),
-        (["run", "--size", "1G", "--threads", "0"], "--threads must be at least 1"),
+        (["run", "--size", "1G", "--threads", "0"], "'0' is invalid for '--threads <threads>': out of range 1...1048576"),
         (["run", "--size", "64T", "--memory", "anon"], "more than this machine can give"),
         (["run", "--size", "12Q"], "unknown unit 'Q'"),
         (["run", "--backend", "dma"], "unknown backend 'dma'"),
-        (["plan", "--size", "1G", "--threads", "0"], "--threads must be at least 1"),
-        (["plan", "--size", "1G", "--min-chunk", "0"], "the minimum chunk must be larger than zero"),
+        (["plan", "--size", "1G", "--threads", "0"], "'0' is invalid for '--threads <threads>': out of range 1...1048576"),
+        (["plan", "--size", "1G", "--min-chunk", "0"], "'0' is invalid for '--min-chunk <min-chunk>': out of range 1...64P"),
     ]
 
     @Test("bad input: a clear message and a non-zero exit, never a crash", arguments: badInputs)

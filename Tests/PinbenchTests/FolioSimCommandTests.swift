@@ -45,11 +45,11 @@ struct FolioSimCommandTests {
     @Test("foliosim options without the backend, a bad layout, --prefault and an mTHP kind on a real backend are refused")
     func refusals() throws {
         let noBackend = try PinbenchProcess.run(["run", "--gup", "per-page", "--size", "4M"])
-        #expect(noBackend.status == 64)
+        #expect(noBackend.status == 2)
         #expect(noBackend.stderr.contains("--gup per-page is foliosim's and needs --backend foliosim"))
 
         let badLayout = try PinbenchProcess.run(["run", "--backend", "foliosim", "--folios", "random", "--size", "4M"])
-        #expect(badLayout.status == 64)
+        #expect(badLayout.status == 2)
         #expect(badLayout.stderr.contains("mixed:<seed>"))
 
         let prefault = try PinbenchProcess.run(["run", "--backend", "foliosim", "--prefault", "--size", "4M"])

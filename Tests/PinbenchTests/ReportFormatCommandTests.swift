@@ -62,7 +62,7 @@ struct ReportFormatCommandTests {
     func bogus(arguments: [String]) throws {
         let result = try PinbenchProcess.run(arguments)
         #expect(!result.terminatedBySignal)
-        #expect(result.status == 64, "exit \(result.status): \(result.stderr)")
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains("unknown format 'bogus': choose one of text, markdown, csv, json"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }

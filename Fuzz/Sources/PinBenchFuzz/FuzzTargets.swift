@@ -158,12 +158,26 @@ struct ByteReader {
     }
 }
 
-/// The real commands' parsing and validation, in process (`PinBenchCommand.parseAsRoot`): the
-/// input is an argument list, one argument per line. Whatever is typed, parsing either yields a
-/// command or throws (an error, `--help`, `--version`); it never crashes. Nothing is run.
+/// The real commands' parsing and validation, in process (`PinBenchCommand.parseAsRoot`, which
+/// runs every `validate()`: each option's range, the lists, the backend options, a sweep's whole
+/// specification; nothing measures or touches the machine). The input is an argument list: a
+/// first byte below 0x80 makes it one argument per line as typed; otherwise each following byte
+/// picks a token from `CommandVocabulary` (subcommands, options, extreme numbers) so the search
+/// starts near real command lines. Whatever is typed, parsing yields a command or throws; the
+/// error's status is one `ExitStatus` documents for parsing (0 for help, 2 for bad input) and
+/// its message is one line. A crash or another status is a finding.
 func fuzzCommands(_ data: Data) {
-    let arguments = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    _ = try? PinBenchCommand.parseAsRoot(arguments)
+    let arguments = CommandVocabulary.arguments(from: data)
+    do {
+        _ = try PinBenchCommand.parseAsRoot(arguments)
+    } catch {
+        let status = PinBenchCommand.parseStatus(for: error)
+        precondition(status == .done || status == .badInput, "\(arguments): status \(status.rawValue)")
+        guard status == .badInput else { return }
+        let message = PinBenchCommand.message(for: error)
+        precondition(!message.isEmpty && !message.contains("\n"), "\(arguments): a message of more than one line: \(message)")
+        precondition(!message.contains("Error Domain") && !message.contains("DecodingError"), "\(arguments): a framework's dump: \(message)")
+    }
 }
 
 /// One input, to the target PINBENCH_FUZZ_TARGET names (libFuzzer's callback).

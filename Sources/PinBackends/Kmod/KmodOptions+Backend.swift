@@ -42,7 +42,7 @@ extension KmodOptions: BackendOptions {
         var batch = Self.defaultBatch
         if let text = Self.value(of: .gupBatch, in: arguments) {
             guard let value = Int(text), (1...Self.maxBatch).contains(value) else {
-                throw BackendOptionError("--gup-batch \(text): the module pins 1 to \(Self.maxBatch) pages per call")
+                throw BackendOptionError("--gup-batch \(text) is out of range 1...\(Self.maxBatch): the pages the module pins per call")
             }
             batch = value
         }

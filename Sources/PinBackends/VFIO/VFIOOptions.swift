@@ -50,11 +50,13 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
         /// Parses `shared` or `cached:<pages>`.
         public init(parsing text: String) throws(PlanError) {
             if text == "shared" { self = .shared; return }
-            if text.hasPrefix("cached:"), let pages = Int(text.dropFirst("cached:".count)), pages > 0 {
+            // At most the pages of the largest address space, so charges of them cannot overflow.
+            if text.hasPrefix("cached:"), let pages = Int(text.dropFirst("cached:".count)),
+               (1...AddressSpace.largest.bytes / PageSize.base.bytes).contains(pages) {
                 self = .cached(pages: pages)
                 return
             }
-            throw .invalidParameter("--locked-vm must be shared or cached:<pages> (pages > 0), not '\(text)'")
+            throw .invalidParameter("--locked-vm must be shared or cached:<pages> (pages 1...\(AddressSpace.largest.bytes / PageSize.base.bytes)), not '\(text)'")
         }
 
         public var description: String {

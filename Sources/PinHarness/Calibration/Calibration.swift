@@ -75,6 +75,10 @@ public struct Calibration: Sendable {
     public func run(onRecord: (RunRecord, _ method: String) -> Void = { _, _ in }) throws(HarnessError) -> [Row] {
         guard repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
+        let (rounds, overflow) = repetitions.addingReportingOverflow(warmups)
+        guard !overflow, !rounds.multipliedReportingOverflow(by: 4 * max(1, memory.count)).overflow else {
+            throw .invalidInput("--reps \(repetitions) and --warmup \(warmups) are more repetitions than can be counted")
+        }
         // One row per method, filled as its runs finish; a refused method keeps its reason.
         var rows: [Row] = []
         var experiments: [(experiment: Experiment, inKernel: Bool)?] = []

@@ -34,6 +34,11 @@ public final class Experiment {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
+        // The CLI's ranges keep these small; a library caller's must still count without overflow.
+        let (rounds, roundsOverflow) = configuration.repetitions.addingReportingOverflow(configuration.warmups)
+        guard !roundsOverflow, !rounds.multipliedReportingOverflow(by: 2 * max(1, configuration.strategies.count)).overflow else {
+            throw .invalidInput("--reps \(configuration.repetitions) and --warmup \(configuration.warmups) are more repetitions than can be counted")
+        }
         guard !configuration.strategies.isEmpty else { throw .invalidInput("no strategy to run") }
         self.configuration = configuration
         // Before any arithmetic on the size: a range must fit this machine's address space.

@@ -54,11 +54,14 @@ public final class Hold {
 
     /// A hold with a given backend (tests).
     init(_ configuration: HoldConfiguration, backend: any PinBackend) throws(HarnessError) {
-        guard configuration.seconds > 0, configuration.seconds.isFinite else {
-            throw .invalidInput("--seconds must be more than 0")
+        // Both become nanoseconds in a UInt64 (at most 1.8e19, some 584 years).
+        let maxSeconds = 1e9
+        guard configuration.seconds > 0, configuration.seconds.isFinite else { throw .invalidInput("--seconds must be more than 0") }
+        guard configuration.seconds <= maxSeconds else {
+            throw .invalidInput("--seconds \(configuration.seconds) is more than \(Int(maxSeconds)), more than can be timed")
         }
-        guard configuration.sampleSeconds > 0, configuration.sampleSeconds.isFinite else {
-            throw .invalidInput("the sampling interval must be more than 0 seconds")
+        guard configuration.sampleSeconds > 0, configuration.sampleSeconds <= maxSeconds else {
+            throw .invalidInput("the sampling interval must be more than 0 seconds and at most \(Int(maxSeconds))")
         }
         do {
             try configuration.memory.validate(size: configuration.size)

@@ -170,7 +170,7 @@ public struct SweepPlots: Sendable {
     public func write(into set: ResultSet, searchPath: String? = nil) throws(HarnessError) -> String {
         let folder = set.path(Self.folder)
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw .failed("cannot create \(folder): \(error.localizedDescription)")
+            throw HarnessError(file: error, "cannot create \(folder)", path: folder)
         }
         let plotted = summary.groups.filter { !$0.threads.isEmpty }
         for group in plotted {

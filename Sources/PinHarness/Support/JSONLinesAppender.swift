@@ -12,12 +12,14 @@ public final class JSONLinesAppender {
     /// Opens (creating if needed) `path` for appending; `open(2)` with `O_APPEND`.
     public init(path: String) throws {
         do { file = try FileDescriptor(opening: path, O_WRONLY | O_CREAT | O_APPEND, mode: 0o644) } catch {
-            throw AppendError(message: error.errnoName)
+            throw AppendError(message: error.errnoName, errno: error.errno)
         }
     }
 
     public struct AppendError: Error, CustomStringConvertible {
         public var message: String
+        /// The failed call's errno, for `ErrorText`'s hint.
+        public var errno: Int32?
         public var description: String { message }
     }
 
@@ -26,7 +28,7 @@ public final class JSONLinesAppender {
     public func append(_ line: String) throws(AppendError) {
         // One write(2) on O_APPEND; writeAll writes again only what a short write (a nearly
         // full disk) left.
-        do { try file.writeAll(line + "\n") } catch { throw AppendError(message: error.errnoName) }
+        do { try file.writeAll(line + "\n") } catch { throw AppendError(message: error.errnoName, errno: error.errno) }
     }
 
     /// Encodes `value` as one line (`line(_:)`) and appends it.

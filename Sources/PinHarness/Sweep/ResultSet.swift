@@ -29,7 +29,7 @@ public struct ResultSet: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         } catch {
-            throw .invalidInput("cannot create \(parent): \(Self.reason(error)); choose a writable folder with --results")
+            throw HarnessError(file: error, "cannot create \(parent)", path: parent)
         }
         var candidate = stem
         var suffix = 2
@@ -63,7 +63,7 @@ public struct ResultSet: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .invalidInput("cannot create \(directory): \(Self.reason(error)); choose a writable folder with --output")
+            throw HarnessError(file: error, "cannot create \(directory)", path: directory)
         }
         return ResultSet(directory: directory)
     }
@@ -83,7 +83,7 @@ public struct ResultSet: Sendable {
         }
         let entries: [String]
         do { entries = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw .invalidInput("cannot read \(directory): \(Self.reason(error)); choose a new or empty folder with --output")
+            throw HarnessError(file: error, "cannot read \(directory)", path: directory)
         }
         guard entries.isEmpty else {
             let shown = entries.sorted().prefix(3).joined(separator: ", ") + (entries.count > 3 ? ", ..." : "")
@@ -94,17 +94,6 @@ public struct ResultSet: Sendable {
             throw .invalidInput("--output \(directory) is not writable: \(String(cString: strerror(errno))); choose a writable folder")
         }
         return true
-    }
-
-    /// The system's reason for a Foundation file error (its POSIX error's text), in one line.
-    static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let posix = underlying, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
-        let nsError = error as NSError
-        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
-        return nsError.localizedDescription.split(separator: "\n").first.map(String.init) ?? "failed"
     }
 
     /// Opens an existing set; it must at least hold `runs.jsonl` or `sweep.json`.
@@ -139,7 +128,7 @@ public struct ResultSet: Sendable {
             try Syscall.rename(temporary, target)
         } catch {
             Syscall.unlink(temporary)  // a full disk must not leave a half-written file behind
-            throw .failed("cannot write \(target): \(error)")
+            throw HarnessError(file: error, "cannot write \(target)", path: target)
         }
     }
 
@@ -151,7 +140,7 @@ public struct ResultSet: Sendable {
         } catch let error as HarnessError {
             throw error
         } catch {
-            throw .failed("cannot encode \(name): \(error)")
+            throw .failed("cannot encode \(name): \(ErrorText.line(error))")
         }
     }
 
@@ -160,7 +149,7 @@ public struct ResultSet: Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: path(name)))
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw .invalidInput("cannot read \(path(name)): \(error)")
+            throw HarnessError(file: error, "cannot read \(path(name))", path: path(name))
         }
     }
 
@@ -169,7 +158,7 @@ public struct ResultSet: Sendable {
     /// An appender for `runs.jsonl` (or another JSON Lines file of the set).
     public func appender(for name: String = runsFile) throws(HarnessError) -> JSONLinesAppender {
         do { return try JSONLinesAppender(path: path(name)) } catch {
-            throw .failed("cannot open \(path(name)) for appending: \(error)")
+            throw HarnessError(file: error, "cannot open \(path(name)) for appending", path: path(name))
         }
     }
 
@@ -205,7 +194,7 @@ public struct ResultSet: Sendable {
         guard exists(name) else { return [] }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path(name))) } catch {
-            throw .invalidInput("cannot read \(path(name)): \(error.localizedDescription)")
+            throw HarnessError(file: error, "cannot read \(path(name))", path: path(name))
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         // After the final newline comes an empty piece, or the unfinished line a kill left.
