@@ -75,7 +75,8 @@ struct NUMACommandTests {
     }
 
     @Test("placement and binding a machine cannot give exit 2 with the reason", arguments: [
-        (["--node", "4095"], "node 4095 does not exist"),
+        (["--node", "1023"], "node 1023 does not exist"),
+        (["--node", "4095"], "'4095' is invalid for '--node <node>': out of range 0...1023"),
         (["--node", "north"], "is not a node number, interleave or local"),
         (["--bind", "sideways"], "unknown bind policy 'sideways'"),
         (["--node", "interleave", "--bind", "local"], "interleaved memory has no single node"),
