@@ -321,7 +321,7 @@ def undo_type1():
     for index, record in enumerate(records):
         error = record.get("error") or ""
         undo = record.get("undo") or {}
-        metrics = record.get("backendMetrics") or {}
+        metrics = (record.get("backendMetrics") or {}).get("values", {})
         lines.append(f"| {index + 1} | {error[:60]} | {undo.get('chunks')} | {metrics.get('mapCalls')} | {metrics.get('unmapCalls')} |")
         expect("EEXIST" not in error and "File exists" not in error,
                f"repetition {index + 1} found the previous one's mappings: {error}")
