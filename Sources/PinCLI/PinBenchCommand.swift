@@ -56,14 +56,14 @@ public struct PinBenchCommand: ParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
-            return refuse(error)
+            return refuse(error, arguments: arguments)
         }
         do {
             try command.run()
             return .done
         } catch where isArgumentParserError(error) {
             // `--help` and `help` parse into argument-parser's own command, which throws them.
-            return refuse(error)
+            return refuse(error, arguments: arguments)
         } catch {
             let status = ExitStatus.of(error)
             switch error {
@@ -86,13 +86,18 @@ public struct PinBenchCommand: ParsableCommand {
         String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") && !(error is ExitCode) && !(error is ValidationError)
     }
 
-    /// Prints a parsing or validation error the usual way, and its status.
-    static func refuse(_ error: any Error) -> ExitStatus {
+    /// Prints help or the version on stdout, or a parsing or validation error as one line
+    /// (argument-parser's message, the command whose help lists the options), and its status.
+    static func refuse(_ error: any Error, arguments: [String]) -> ExitStatus {
         let status = parseStatus(for: error)
         if status == .done {
             print(fullMessage(for: error))
         } else {
-            printError(fullMessage(for: error))
+            let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? "bad input"
+            let command = arguments.first.flatMap { name in
+                configuration.subcommands.first { $0._commandName == name }.map { "pinbench \($0._commandName)" }
+            } ?? "pinbench"
+            printError("pinbench: error: \(reason) (see '\(command) --help')")
         }
         return status
     }
