@@ -134,7 +134,7 @@ build_kernel() {
     check_config "$tree/.config" "${fragments[@]}"
     local jobs
     jobs="$(nproc)"
-    lab_say "building bzImage and modules with $jobs jobs (about 7 minutes on 2 cores); log: $dir/build.log"
+    lab_say "building bzImage and modules with $jobs jobs (about 8 minutes on 2 cores); log: $dir/build.log"
     local start=$SECONDS
     (cd "$tree" && make -j"$jobs" bzImage modules >"$dir/build.log" 2>&1) &
     local make_pid=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: installs what is missing, builds, runs every unit test, then the lab suite
 # (scripts/lab.sh test: the real VFIO, iommufd and NUMA paths in a QEMU guest; its first run
-# builds and caches the lab kernel, about 11 minutes on 2 cores). --no-lab skips the lab.
+# builds and caches the lab kernel, about 8 minutes on 2 cores). --no-lab skips the lab.
 # As root, the hugetlb tests reserve a few 2 MiB pages and give them back; otherwise they skip.
 # Between them every fuzz target runs briefly (scripts/fuzz.sh, PINBENCH_FUZZ_SECONDS each,
 # default 20), so a crash its corpus already reaches fails CI; --no-fuzz skips that.
