@@ -69,7 +69,6 @@ public final class Sweep {
     public func run(
         stopWhen shouldStop: () -> Bool = { InterruptFlag.isRaised }, onEvent: (Event) -> Void = { _ in }
     ) throws(HarnessError) -> Outcome {
-        defer { withExtendedLifetime(lock) {} }
         try resultSet.truncateUnfinishedLine()
         let finished = Self.finishedPairs(try resultSet.readRecords())
         let rounds = specification.rounds
