@@ -48,8 +48,10 @@ final class PageToucher: Sendable {
         let pages = region.basePages
         var value: UInt8 = 0
         while true {
-            // A different byte each pass, so every store changes memory.
-            value &+= 1
+            // A different byte each pass, so every store changes memory; never 0, which a
+            // fresh anonymous page already holds (after 255 passes the byte wrapped to 0, and a
+            // pass of zeros left the region looking untouched).
+            value = value == UInt8.max ? 1 : value + 1
             var page = 0
             while page < pages {
                 let end = min(page + batchPages, pages)
