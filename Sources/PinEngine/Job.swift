@@ -114,8 +114,11 @@ public struct Job: Sendable {
         } else {
             result.unpinSeconds = unpinSeconds
             if result.error == nil { result.error = work.firstError }
-            result.unpinnedCheck = result.error == nil && baseline != nil
-                ? backend.verifyUnpinned(region, baseline: baseline!) : .failed("a phase failed")
+            if let baseline, result.error == nil {
+                result.unpinnedCheck = backend.verifyUnpinned(region, baseline: baseline)
+            } else {
+                result.unpinnedCheck = .failed("a phase failed")
+            }
         }
         result.threads = Array(work.stats)
         result.backendMetrics = backend.takeRunMetrics()

@@ -74,8 +74,7 @@ public final class Sweep {
         let rounds = specification.rounds
         var outcome = Outcome()
 
-        let pendingCells = specification.cells.filter { !specification.missingRounds(of: $0, finished: finished).isEmpty }
-        let reservations = try reserveHugepages(for: pendingCells, onEvent: onEvent)
+        let reservations = try reserveHugepages(for: specification.pendingCells(finished: finished), onEvent: onEvent)
         defer { reservations.forEach { $0.release() } }
 
         // Cells the machine cannot run are skipped, with the reason, and the sweep goes on.

@@ -25,7 +25,7 @@ public struct SweepPlan {
     /// hugetlb pages `--reserve-hugepages` would add count as there (a dry run cannot reserve);
     /// the real sweep reserves first and then plans with what the kernel gave.
     public init(_ specification: SweepSpecification, finished: Set<String>, assumingReservation: Bool = false) throws(HarnessError) {
-        pending = specification.cells.filter { !specification.missingRounds(of: $0, finished: finished).isEmpty }
+        pending = specification.pendingCells(finished: finished)
         hugepages = specification.largestHugetlbRegions(in: pending).map { page, bytes in
             (page, bytes / page, HugepagePool.read(pageSize: page)?.available ?? 0)
         }

@@ -93,6 +93,11 @@ public struct SweepSpecification: Sendable, Equatable {
         return SplitMix64.shuffled(cells, seed: mixer.next())
     }
 
+    /// The cells with at least one round not among `finished`, in specification order.
+    func pendingCells(finished: Set<String>) -> [SweepCell] {
+        cells.filter { !missingRounds(of: $0, finished: finished).isEmpty }
+    }
+
     /// The rounds of `cell` with no record among `finished` (`Sweep.finishedPairs`).
     func missingRounds(of cell: SweepCell, finished: Set<String>) -> [Int] {
         (0..<rounds).filter { !finished.contains(Sweep.pairKey(cell.id, round: $0)) }
