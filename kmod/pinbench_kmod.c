@@ -137,6 +137,19 @@ static int pb_grow_runs(struct pb_chunk *chunk, unsigned long limit)
 }
 
 /*
+ * The page n after first, in first's folio. nth_page() is gone since 6.18, which made the pages
+ * of one folio contiguous in the memory map on every configuration; before it, folio_page()
+ * goes through the pfn where the map may be split (SPARSEMEM without VMEMMAP). folio_page() is
+ * right on both, so one source builds on 6.12 and 7.2.
+ */
+static struct page *pb_page_after(struct page *first, unsigned long n)
+{
+	struct folio *folio = page_folio(first);
+
+	return folio_page(folio, folio_page_idx(folio, first) + n);
+}
+
+/*
  * Appends pages[0..n) to the chunk's runs, merging pages that follow on in one folio. If the
  * array cannot grow, the pages not yet recorded are unpinned here (the recorded ones are the
  * caller's to unpin with the chunk), so nothing pinned is lost.
@@ -151,7 +164,7 @@ static int pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n,
 		struct pb_run *last = chunk->nr_runs ? &chunk->runs[chunk->nr_runs - 1] : NULL;
 
 		if (last && page_folio(pages[i]) == page_folio(last->first) &&
-		    pages[i] == nth_page(last->first, last->count)) {
+		    pages[i] == pb_page_after(last->first, last->count)) {
 			last->count++;
 			continue;
 		}
@@ -190,7 +203,7 @@ static void pb_unpin_chunk(struct pb_chunk *chunk, bool per_folio, bool folio_pi
 			unpin_user_page_range_dirty_lock(run->first, run->count, false);
 		} else {
 			for (i = 0; i < run->count; i++)
-				unpin_user_page(nth_page(run->first, i));
+				unpin_user_page(pb_page_after(run->first, i));
 		}
 		(*folios)++;
 		cond_resched();
