@@ -15,6 +15,9 @@ if ! grep -q ' hugetlbfs ' /proc/mounts; then
     mount -t hugetlbfs -o pagesize=2M none /dev/hugepages || guest_say "could not mount hugetlbfs"
 fi
 
+# debugfs, where the kernel's gup_test (CONFIG_GUP_TEST) has its file.
+grep -q ' debugfs ' /proc/mounts || mount -t debugfs none /sys/kernel/debug 2>/dev/null || guest_say "could not mount debugfs"
+
 # QEMU's edu devices (1234:11e8), bound to vfio-pci through driver_override. The one alone in
 # its IOMMU group is the lab's device; the one behind the PCI bridge shares its group with a
 # virtio-rng device that virtio-pci keeps, so that group is not viable (a bad-input check).
@@ -54,7 +57,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP
-guest_say "$(uname -r), $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) node(s), $(nproc) CPUs;" \
+guest_say "$(uname -r) (${LAB_KERNEL_SOURCE:-source unknown}), $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) node(s), $(nproc) CPUs;" \
     "edu ${LAB_VFIO_BDF:-missing} group ${LAB_VFIO_GROUP:-none} cdev ${LAB_VFIO_CDEV:-none}," \
     "non-viable group ${LAB_NONVIABLE_GROUP:-none}"
 

@@ -39,6 +39,15 @@ class CheckFailed(Exception):
     pass
 
 
+class CheckSkipped(Exception):
+    """A check that needs what this kernel lacks: said with the reason, never silent."""
+
+
+def require(condition, reason):
+    if not condition:
+        raise CheckSkipped(reason)
+
+
 def expect(condition, message):
     if not condition:
         raise CheckFailed(message)
@@ -236,11 +245,17 @@ for _label in ("type1", "iommufd"):
             with open(os.path.join(directory, "machine.json")) as file:
                 machine = json.load(file)
             expect(machine.get("emulation") == "tcg", f"machine.json emulation is {machine.get('emulation')!r}")
+            # The kernel it ran on, by its release: for a tree (--kernel DIR) that carries the
+            # commit and whether it was dirty.
+            release = os.uname().release
+            expect(machine.get("kernelRelease") == release,
+                   f"machine.json names kernel {machine.get('kernelRelease')!r}, the guest runs {release}")
             with open(os.path.join(directory, "summary.md")) as file:
                 summary = file.read()
             expect("EMULATED (TCG" in summary, "summary.md does not carry the lab's mark")
+            expect(release in summary, f"summary.md does not name the kernel {release}")
         return sweep_check
-    check(f"sweep --backends vfio --vfio {_label}: a verified result set marked emulated")(_make_sweep())
+    check(f"sweep --backends vfio --vfio {_label}: a verified result set marked emulated, naming its kernel")(_make_sweep())
 
 
 @check("vfio-rules: the shim answers as real type1 does, rule by rule (errnos side by side)")
@@ -824,6 +839,37 @@ def kmod_sweep_skip():
            f"{len(skipped)} skipped: {skipped[:1]}")
 
 
+def gup_test(*arguments):
+    """Runs the kernel's own gup_test; returns [(get_us, put_us)] per repetition."""
+    binary = os.environ.get("LAB_GUP_TEST", "")
+    require(os.path.exists("/sys/kernel/debug/gup_test"), "this kernel has no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)")
+    require(binary and os.access(binary, os.X_OK), "no gup_test binary was built from this kernel's tree "
+            "(see gup_test.log in its lab cache folder)")
+    done = subprocess.run([binary, *arguments], capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    _log_index[0] += 1
+    save(os.path.join("logs", f"{_log_index[0]:02d}-gup_test.log"), " ".join([binary, *arguments]) + "\n" + output)
+    expect(done.returncode == 0, f"gup_test {' '.join(arguments)} exited {done.returncode}: {output.strip()[-300:]}")
+    times = [(int(get), int(put)) for get, put in re.findall(r"get:\s*(\d+)\s+put:\s*(\d+)", output)]
+    expect(times, f"gup_test printed no get/put times: {output.strip()[-300:]}")
+    return times
+
+
+@check("gup_test (the kernel's own): long-term pins of 64M of hugetlb-2m and of anon in one call each, "
+       "get and put timed by the kernel")
+def kernel_gup_test():
+    lines = []
+    with HugepagesReserved(40):
+        hugetlb = gup_test("-L", "-H", "-m", "64", "-n", "-1", "-r", "5")
+    anon = gup_test("-L", "-m", "64", "-n", "-1", "-r", "5")
+    for name, times in (("hugetlb-2m", hugetlb), ("anon", anon)):
+        expect(len(times) == 5, f"{name}: {len(times)} repetitions reported, 5 asked")
+        gets = sorted(get for get, _ in times)
+        puts = sorted(put for _, put in times)
+        lines.append(f"{name}: get median {gets[2]} us, put median {puts[2]} us (of 5)")
+    REPORT.append(f"## gup_test on {os.uname().release}\n\n" + "\n".join(lines))
+
+
 def lock_debugging_on():
     with open("/proc/lockdep_stats") as stats:
         return any(line.split(":")[0].strip() == "debug_locks" and line.split(":")[1].strip() == "1" for line in stats)
@@ -851,7 +897,8 @@ def main():
     # The guest kernel starts with NUMA balancing on; placements are checked with it off, and
     # the hold check turns it on for itself.
     write("/proc/sys/kernel/numa_balancing", 0)
-    passed = failed = 0
+    passed = failed = skipped = 0
+    print(f"lab suite: kernel {os.uname().release} ({os.environ.get('LAB_KERNEL_SOURCE', 'unknown source')})", flush=True)
     wanted = sys.argv[1:]
     for name, function in CHECKS:
         if wanted and not any(word in name for word in wanted):
@@ -862,6 +909,10 @@ def main():
             passed += 1
             print(f"ok   {name} ({time.time() - start:.0f} s)", flush=True)
             RESULTS.append((name, "ok", ""))
+        except CheckSkipped as reason:
+            skipped += 1
+            print(f"skip {name}: {reason} (on {os.uname().release})", flush=True)
+            RESULTS.append((name, "skip", str(reason)))
         except CheckFailed as error:
             failed += 1
             print(f"FAIL {name} ({time.time() - start:.0f} s): {error}", flush=True)
@@ -872,7 +923,7 @@ def main():
             print(f"FAIL {name}: {type(error).__name__}: {error} ({' / '.join(where)})", flush=True)
             RESULTS.append((name, "FAIL", str(error)))
     save("report.md", "\n\n".join(REPORT))
-    summary = f"{passed} passed, {failed} failed"
+    summary = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
     save("suite-summary.txt", "\n".join(f"{status} {name} {detail}" for name, status, detail in RESULTS) + "\n" + summary)
     print(summary, flush=True)
     return 0 if failed == 0 and passed > 0 else 1

@@ -7,46 +7,83 @@
 #   scripts/lab.sh build                 install what is missing, build and cache the kernel
 #   scripts/lab.sh run [options] -- CMD  boot the guest and run CMD in it as root
 #   scripts/lab.sh test                  the lab suite (lab/suite.py), one line per check
+#   scripts/lab.sh ab                    the same sweeps on two kernels, and their comparison
+#   --kernel 6.12|7.2|DIR                which kernel (Debian's 6.12, Debian's 7.2, your tree)
 #
 # This file is the one place that says how the guest is made: see guest_command below.
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
 # --- What the lab is built from. Any change here or in a config fragment changes the cache key.
+# Debian's 6.12 comes from the machine's own apt sources (Debian 12's security suite, Debian 13).
 LAB_SOURCE_PACKAGE=linux-source-6.12
 LAB_SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# Debian's 7.2 is fetched as a .deb under a private apt configuration in the cache (never the
+# machine's sources): the version the lab expects from sid, else (sid drops a version once it
+# moves on) the newest 7.2 that trixie-backports still has, and the lab says which it used.
+LAB_72_PACKAGE=linux-source-7.2
+LAB_72_VERSION=7.2.13-1
+LAB_72_SUITES="sid trixie-backports"
+LAB_DEBIAN_MIRROR="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LAB_VIRTME_NG_VERSION=1.42
 LAB_FRAGMENT="$PINBENCH_ROOT/lab/kernel.config"
 LAB_PACKAGES=(qemu-system-x86 "$LAB_SOURCE_PACKAGE" build-essential flex bison bc libelf-dev libssl-dev
-    cpio kmod xz-utils python3 python3-venv util-linux)
+    cpio kmod xz-utils python3 python3-venv util-linux rsync)
 LAB_CACHE="${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinbench/lab}"
+# Which kernel: 6.12 (default), 7.2, or the path of a kernel tree (--kernel or LAB_KERNEL).
+LAB_KERNEL="${LAB_KERNEL:-6.12}"
 
 lab_say() { echo "lab: $*" >&2; }
 lab_die() { echo "lab: error: $1" >&2; exit "${2:-1}"; }
 
 usage() {
     cat <<'EOF'
-usage: scripts/lab.sh build
-       scripts/lab.sh run [--nodes N] [--cpus N] [--memory SIZE] [--timeout SECONDS]
+usage: scripts/lab.sh [--kernel 6.12|7.2|DIR] build
+       scripts/lab.sh [--kernel K] run [--nodes N] [--cpus N] [--memory SIZE] [--timeout SECONDS]
                           [--append KERNEL_ARG]... -- COMMAND [ARG...]
-       scripts/lab.sh test [--timeout SECONDS] [WORD...]
-       scripts/lab.sh path
+       scripts/lab.sh [--kernel K] test [--timeout SECONDS] [WORD...]
+       scripts/lab.sh ab [--kernels A,B] [--out DIR] [--timeout SECONDS] [-- SWEEP ARGUMENT...]
+       scripts/lab.sh [--kernel K] path
+       scripts/lab.sh cache
 
+--kernel  Which kernel the guest boots (LAB_KERNEL is its environment form; it may also come
+          after the command): 6.12 (default; Debian's linux-source-6.12), 7.2 (Debian's
+          linux-source-7.2, 7.2.13 from sid, fetched with apt-get download under a private apt
+          configuration in the cache; when sid has dropped it, the newest 7.2 of
+          trixie-backports, and the lab says so), or DIR, your own kernel tree (a path with a
+          /, like ./linux): its files are copied into the cache and built there with the lab's
+          fragment (a tree configured or built in place is left as it is), keyed by its git
+          commit and dirty state, or a hash of its files outside git. The release is then
+          <version>-lab-g<commit>[-dirty], so every record names the commit.
 build    Installs what is missing (QEMU, the kernel build packages, linux-source-6.12, virtme-ng
-         in a virtual environment under the cache), then builds the lab kernel once and caches
-         it under $LAB_CACHE (default ~/.cache/pinbench/lab/<version>-<config hash>/).
+         in a virtual environment under the cache), then builds the chosen kernel once and
+         caches it under $LAB_CACHE (default ~/.cache/pinbench/lab/<version>-<key>/), with the
+         kernel's own gup_test built from the same tree. Per kind of kernel (6.12, 7.2, trees)
+         the newest three builds are kept (about 2 GiB each); `cache` lists them.
          LAB_CONFIG_EXTRA=FILE merges one more config fragment (and changes the cache key).
          LAB_APPEND="ARG ..." adds kernel arguments to the suite's boot (test).
 run      Boots the guest under TCG (q35, intel-iommu, the edu device, N NUMA nodes sharing the
          memory and CPUs evenly, hugetlbfs mounted for 2M), binds edu to vfio-pci and runs
-         COMMAND as root in this clone's folder, with LAB_VFIO_GROUP, LAB_VFIO_CDEV, LAB_NODES
-         and LAB_OUT (read-write, on the host afterwards; default .lab/out in the clone) set.
-         Exits with COMMAND's status; a guest still running after --timeout (default 600 s)
-         is killed, and its last lines are shown. Defaults: --nodes 2, --cpus 2, --memory 4G.
-test     Builds pinbench and the kernel if needed, then runs the lab suite in one guest.
-         Prints one line per check and "N passed, N failed"; exits 0 only if all passed.
+         COMMAND as root in this clone's folder, with LAB_VFIO_GROUP, LAB_VFIO_CDEV, LAB_NODES,
+         LAB_GUP_TEST, LAB_KERNEL_SOURCE and LAB_OUT (read-write, on the host afterwards;
+         default .lab/out in the clone) set. Exits with COMMAND's status; a guest still running
+         after --timeout (default 600 s) is killed, and its last lines are shown.
+         Defaults: --nodes 2, --cpus 2, --memory 4G.
+test     Builds pinbench, the kernel and the module if needed, then runs the lab suite in one
+         guest. Prints one line per check and "N passed, N failed[, N skipped]" (a check that
+         needs what this kernel lacks is skipped with the reason); exits 0 only if none failed.
          WORDs run only the checks whose names contain one of them (e.g. test "lock models").
-path     Prints the cache folder of the current kernel configuration.
+ab       Before and after: boots a guest of each kernel (default --kernels 6.12,7.2) and runs
+         the same sweeps in both (lab/ab.sh: real type1 and iommufd on anon, thp, hugetlb-2m
+         and memfd-hugetlb-2m; the module's single and kernel strategies; populate; 512M,
+         prefaulted, --reps auto), each into a result set under --out (default LAB_OUT, else
+         .lab/ab; it must be empty), then the kernel's gup_test -L on each; prints
+         `pinbench report --compare` of each pair of sets (the rank test's verdict beside the
+         intervals') and gup_test's medians, and saves that as compare.md. Arguments after --
+         replace the default sweeps with one sweep of them. Timings are emulated (TCG): read
+         the ratios, never the times.
+path     Prints the cache folder of the chosen kernel's configuration.
+cache    Lists the cached kernel builds, their sizes and sources, and the cache's total.
 EOF
 }
 
@@ -77,15 +114,177 @@ ensure_virtme_ng() {
 
 source_version() { dpkg-query -W -f='${Version}' "$LAB_SOURCE_PACKAGE" 2>/dev/null || echo unknown; }
 
-# The cache folder of this configuration: the source package's version and a hash of every
-# input that changes the kernel (fragments, virtme-ng's version, this file's build recipe).
+# --- Which kernel ----------------------------------------------------------------------------
+# resolve_kernel sets, for LAB_KERNEL:
+#   KERNEL_KIND      debian (a Debian source tarball) or tree (a developer's own tree)
+#   KERNEL_LABEL     the first part of the cache folder's name (the version, or the tree's commit)
+#   KERNEL_SOURCE    what the build unpacks or copies: a tarball or a folder
+#   KERNEL_TOP       the tarball's top folder (debian)
+#   KERNEL_IDENTITY  what names the source exactly; hashed into the cache key
+#   KERNEL_DESCRIPTION  one line for people: where the source came from
+#   KERNEL_LOCALVERSION (tree) appended to the release, so every record names the commit
+KERNEL_RESOLVED=""
+resolve_kernel() {
+    [ -z "$KERNEL_RESOLVED" ] || return 0
+    KERNEL_LOCALVERSION=""
+    case "$LAB_KERNEL" in
+        6.12)
+            KERNEL_KIND=debian
+            dpkg -s "$LAB_SOURCE_PACKAGE" >/dev/null 2>&1 || ensure_lab_packages
+            KERNEL_SOURCE="$LAB_SOURCE_TARBALL"
+            KERNEL_TOP=linux-source-6.12
+            KERNEL_LABEL="$(source_version)"
+            KERNEL_IDENTITY="$LAB_SOURCE_PACKAGE $KERNEL_LABEL"
+            KERNEL_DESCRIPTION="Debian $LAB_SOURCE_PACKAGE $KERNEL_LABEL"
+            ;;
+        7.2)
+            KERNEL_KIND=debian
+            fetch_debian_source "$LAB_72_PACKAGE" "$LAB_72_VERSION"
+            KERNEL_TOP=linux-source-7.2
+            ;;
+        */*|.|..)
+            KERNEL_KIND=tree
+            resolve_tree "$LAB_KERNEL"
+            ;;
+        *)
+            lab_die "--kernel takes 6.12, 7.2 or the path of a kernel tree (one with a /, like ./linux), not '$LAB_KERNEL'" 64
+            ;;
+    esac
+    KERNEL_RESOLVED=1
+}
+
+# The private apt configuration: its own sources list, lists and archives under the cache.
+lab_apt() {
+    local apt="$LAB_CACHE/apt"
+    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/sources.list.d"
+    local suite
+    : >"$apt/sources.list.new"
+    for suite in $LAB_72_SUITES; do
+        echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $LAB_DEBIAN_MIRROR $suite main" >>"$apt/sources.list.new"
+    done
+    mv "$apt/sources.list.new" "$apt/sources.list"
+    "$@" -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts="$apt/sources.list.d" \
+        -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::Cache::archives="$apt/archives" \
+        -o APT::Get::List-Cleanup=0
+}
+
+# Sets KERNEL_SOURCE (the tarball, unpacked from the .deb), KERNEL_LABEL, KERNEL_IDENTITY and
+# KERNEL_DESCRIPTION for Debian's source package PACKAGE at VERSION, or, when no suite has that
+# version any more, the newest version any suite has. Downloaded .debs stay in the cache.
+fetch_debian_source() {
+    local package="$1" wanted="$2"
+    local debs="$LAB_CACHE/debs"
+    mkdir -p "$debs"
+    local deb="" version="$wanted" note=""
+    deb="$(ls "$debs/${package}_$(deb_file_version "$wanted")_all.deb" 2>/dev/null || true)"
+    if [ -z "$deb" ]; then
+        [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] \
+            || ensure_packages debian-archive-keyring \
+            || lab_die "debian-archive-keyring is needed to check Debian's archive (apt-get install debian-archive-keyring)"
+        lab_say "looking for $package $wanted in Debian's $LAB_72_SUITES (a private apt configuration in $LAB_CACHE/apt)"
+        mkdir -p "$LAB_CACHE/apt"
+        lab_apt apt-get -qq update >"$LAB_CACHE/apt/update.log" 2>&1 || true
+        local available
+        available="$(lab_apt apt-cache madison "$package" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}')"
+        if ! grep -qxF "$wanted" <<<"$available"; then
+            local cached
+            cached="$(ls -1 "$debs/${package}_"*_all.deb 2>/dev/null | sort -V | tail -1 || true)"
+            version="$(sort -V <<<"$available" | grep . | tail -1 || true)"
+            if [ -z "$version" ] && [ -n "$cached" ]; then
+                deb="$cached"
+                version="$(dpkg-deb -f "$deb" Version)"
+            elif [ -z "$version" ]; then
+                lab_die "no suite of $LAB_DEBIAN_MIRROR ($LAB_72_SUITES) has $package, and none is cached in $debs (network? see $LAB_CACHE/apt/update.log)"
+            fi
+            note=" (the lab expects $wanted, which Debian no longer has; using $version instead)"
+            lab_say "$package $wanted is gone from $LAB_72_SUITES; using $version"
+        fi
+        if [ -z "$deb" ]; then
+            deb="$debs/${package}_$(deb_file_version "$version")_all.deb"
+            if [ ! -r "$deb" ]; then
+                lab_say "downloading $package $version"
+                (cd "$debs" && lab_apt apt-get -qq download "$package=$version" >"$LAB_CACHE/apt/download.log" 2>&1) \
+                    || lab_die "apt-get download $package=$version failed (log: $LAB_CACHE/apt/download.log)"
+                [ -r "$deb" ] || deb="$(ls -1t "$debs/${package}_"*_all.deb | head -1)"
+            fi
+        fi
+    fi
+    version="$(dpkg-deb -f "$deb" Version)"
+    local unpacked="$debs/${package}_$(deb_file_version "$version")"
+    if [ ! -f "$unpacked/.complete" ]; then
+        rm -rf "$unpacked"
+        dpkg-deb -x "$deb" "$unpacked" || lab_die "dpkg-deb -x $deb failed"
+        : >"$unpacked/.complete"
+    fi
+    KERNEL_SOURCE="$(ls "$unpacked"/usr/src/linux-source-*.tar.* 2>/dev/null | head -1)"
+    [ -n "$KERNEL_SOURCE" ] || lab_die "$deb holds no /usr/src/linux-source-*.tar.*"
+    KERNEL_LABEL="$version"
+    KERNEL_IDENTITY="$package $version"
+    KERNEL_DESCRIPTION="Debian $package $version$note"
+}
+
+# apt writes an epoch's colon as %3a in file names.
+deb_file_version() { echo "${1//:/%3a}"; }
+
+# A developer's tree: keyed by its git commit and dirty state (the diff's hash), or by a hash of
+# its files where it is not a git tree. Either way the build copies its files into the cache
+# and builds there, so a tree already built in place (which Kbuild will not build out of tree)
+# is left exactly as it is.
+resolve_tree() {
+    local tree
+    tree="$(cd "$1" 2>/dev/null && pwd)" || lab_die "--kernel $1: no such folder" 64
+    [ -f "$tree/Makefile" ] && [ -f "$tree/Kconfig" ] && [ -d "$tree/arch/x86" ] && grep -q '^VERSION = ' "$tree/Makefile" \
+        || lab_die "--kernel $tree is not a kernel tree (no top Makefile with VERSION, Kconfig and arch/x86)" 64
+    local name
+    name="$(basename "$tree" | tr -c 'A-Za-z0-9._+\n-' '_')"
+    KERNEL_SOURCE="$tree"
+    if git -C "$tree" rev-parse --is-inside-work-tree >/dev/null 2>&1 \
+            && [ "$(git -C "$tree" rev-parse --show-toplevel)" = "$tree" ]; then
+        local commit dirty=""
+        commit="$(git -C "$tree" rev-parse --short=12 HEAD 2>/dev/null)" \
+            || lab_die "--kernel $tree is a git tree without a commit" 64
+        if [ -n "$(git -C "$tree" status --porcelain 2>/dev/null | head -1)" ]; then
+            # What differs from HEAD, tracked and untracked (Kbuild's .gitignore hides its outputs).
+            dirty="$( { git -C "$tree" diff HEAD; git -C "$tree" ls-files -z --others --exclude-standard \
+                | (cd "$tree" && xargs -0r sha256sum); } | sha256sum | cut -c1-8)"
+        fi
+        KERNEL_LOCALVERSION="-lab-g$commit${dirty:+-dirty}"
+        KERNEL_LABEL="tree-$name-g$commit${dirty:+-dirty-$dirty}"
+        KERNEL_IDENTITY="tree git $commit dirty ${dirty:-none}"
+        KERNEL_DESCRIPTION="the tree $tree at $commit${dirty:+ with uncommitted changes ($dirty)}"
+    else
+        lab_say "hashing the files of $tree (not a git tree)"
+        local hash
+        hash="$(cd "$tree" && tree_files . | sort -z | xargs -0r sha256sum | sha256sum | cut -c1-12)"
+        KERNEL_LOCALVERSION="-lab-c$hash"
+        KERNEL_LABEL="tree-$name-c$hash"
+        KERNEL_IDENTITY="tree files $hash"
+        KERNEL_DESCRIPTION="the tree $tree (not git; files hash $hash)"
+    fi
+}
+
+# The source files of a tree that may have been built in place: what Kbuild makes is left out
+# (objects, its .cmd files, generated headers and configs, the images), NUL-separated.
+tree_files() {
+    find "$1" \( -name .git -o -path "$1/include/config" -o -path "$1/include/generated" \
+        -o -path "$1/arch/*/include/generated" -o -name '.tmp_*' \) -prune -o -type f \
+        ! -name '*.o' ! -name '*.ko' ! -name '*.a' ! -name '.*.cmd' ! -name '*.mod' ! -name '*.mod.c' \
+        ! -name '*.order' ! -name '*.symvers' ! -name '.config' ! -name '.config.old' ! -name 'vmlinux' \
+        ! -name 'vmlinux.*' ! -name 'bzImage' ! -name '*.d' ! -name '.version' ! -name 'System.map' \
+        ! -name '*.lds' ! -name '*.s' ! -name '*.su' ! -name '*.dwo' ! -name '*.gz' ! -name '*.xz' \
+        ! -name '*.lst' ! -name 'modules.builtin*' -print0
+}
+
+# The cache folder of this configuration: the kernel's label and a hash of every input that
+# changes the kernel (its source, the fragments, virtme-ng's version, this file's build recipe).
 kernel_dir() {
+    resolve_kernel
     local extra="${LAB_CONFIG_EXTRA:-}"
     [ -z "$extra" ] || [ -r "$extra" ] || lab_die "LAB_CONFIG_EXTRA=$extra is not a readable file"
     local hash
-    hash="$( { cat "$LAB_FRAGMENT"; [ -z "$extra" ] || cat "$extra"; echo "virtme-ng $LAB_VIRTME_NG_VERSION";
+    hash="$( { echo "$KERNEL_IDENTITY"; cat "$LAB_FRAGMENT"; [ -z "$extra" ] || cat "$extra"; echo "virtme-ng $LAB_VIRTME_NG_VERSION";
         sed -n '/^# --- recipe/,/^# --- end recipe/p' "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-12)"
-    echo "$LAB_CACHE/$(source_version)-$hash"
+    echo "$LAB_CACHE/$KERNEL_LABEL-$hash"
 }
 
 # Every option the fragments set must be what the final .config has, or the lab is not the
@@ -118,13 +317,29 @@ build_kernel() {
     [ -z "${LAB_CONFIG_EXTRA:-}" ] || fragments+=("$(realpath "$LAB_CONFIG_EXTRA")")
     rm -rf "$tree"
     mkdir -p "$dir"
-    lab_say "unpacking $LAB_SOURCE_TARBALL ($(source_version))"
-    tar -xf "$LAB_SOURCE_TARBALL" -C "$dir"
-    mv "$dir/linux-source-6.12" "$tree"
+    echo "$KERNEL_DESCRIPTION" >"$dir/source"
+    if [ "$KERNEL_KIND" = debian ]; then
+        lab_say "unpacking $KERNEL_SOURCE ($KERNEL_DESCRIPTION)"
+        tar -xf "$KERNEL_SOURCE" -C "$dir"
+        mv "$dir/$KERNEL_TOP" "$tree"
+    else
+        # Kbuild refuses to build out of tree (O=) from a tree already configured or built in
+        # place, which a developer's tree usually is: build a clean copy of its files instead.
+        lab_say "copying the files of $KERNEL_SOURCE into $tree (the tree itself is not touched)"
+        mkdir -p "$tree"
+        (cd "$KERNEL_SOURCE" && tree_files . | rsync -a --from0 --files-from=- ./ "$tree/") \
+            || lab_die "copying $KERNEL_SOURCE failed"
+        # Whatever Kbuild made in place that tree_files did not know goes too.
+        make -s -C "$tree" mrproper >"$dir/config.log" 2>&1 || lab_die "make mrproper in the copy failed (log: $dir/config.log)"
+        lab_say "copied; $KERNEL_SOURCE had $( [ -e "$KERNEL_SOURCE/.config" ] && echo "a .config (built in place): it was left out" || echo "no .config")"
+        # The commit (and dirty state) goes into the release, so every record names it.
+        printf 'CONFIG_LOCALVERSION="%s"\nCONFIG_LOCALVERSION_AUTO=n\n' "$KERNEL_LOCALVERSION" >"$dir/localversion.config"
+        fragments+=("$dir/localversion.config")
+    fi
     local config_args=()
     for fragment in "${fragments[@]}"; do config_args+=(--config "$fragment"); done
     lab_say "configuring: virtme-ng's minimal config, then ${fragments[*]}"
-    (cd "$tree" && vng --kconfig "${config_args[@]}" >"$dir/config.log" 2>&1) \
+    (cd "$tree" && vng --kconfig "${config_args[@]}" >>"$dir/config.log" 2>&1) \
         || { tail -20 "$dir/config.log" >&2; lab_die "vng --kconfig failed (log: $dir/config.log)"; }
     # virtme-ng applies its own defaults after our fragments (debug info among them): merge
     # ours again, last, so they win.
@@ -134,7 +349,7 @@ build_kernel() {
     check_config "$tree/.config" "${fragments[@]}"
     local jobs
     jobs="$(nproc)"
-    lab_say "building bzImage and modules with $jobs jobs (about 8 minutes on 2 cores); log: $dir/build.log"
+    lab_say "building bzImage and modules with $jobs jobs (about 8 to 10 minutes on 2 cores); log: $dir/build.log"
     local start=$SECONDS
     (cd "$tree" && make -j"$jobs" bzImage modules >"$dir/build.log" 2>&1) &
     local make_pid=$!
@@ -153,15 +368,33 @@ build_kernel() {
     date -u +%FT%TZ >"$dir/complete"
     lab_say "built $(cat "$dir/kernelrelease") in $((SECONDS - start)) s: $dir/bzImage"
 }
+
 # --- end recipe ---
+
+# The kernel's own gup_test (CONFIG_GUP_TEST), built from the kernel tree's selftest so its ioctl
+# matches that kernel: the lab runs it beside PinBench. Not part of the recipe: a kernel built
+# before gains it on its next use.
+build_gup_test() {
+    local dir="$1" mm="$1/linux/tools/testing/selftests/mm"
+    [ -f "$mm/gup_test.c" ] || return 1
+    local extra=() helper
+    for helper in vm_util.c thp_settings.c hugepage_settings.c; do
+        [ -f "$mm/$helper" ] && extra+=("$mm/$helper")
+    done
+    (cd "$dir/linux" && make -s headers_install INSTALL_HDR_PATH="$dir/headers" >"$dir/gup_test.log" 2>&1) || return 1
+    gcc -O2 -Wall -I "$dir/linux" -I "$dir/headers/include" -I "$mm" -I "$dir/linux/tools/testing/selftests" \
+        -I "$dir/linux/tools/include" -o "$dir/gup_test" "$mm/gup_test.c" "${extra[@]}" -lrt -lpthread -lm \
+        >>"$dir/gup_test.log" 2>&1
+}
 
 cmd_build() {
     ensure_packages
     ensure_lab_packages
     ensure_virtme_ng
+    mkdir -p "$LAB_CACHE"
+    resolve_kernel
     local dir
     dir="$(kernel_dir)"
-    mkdir -p "$LAB_CACHE"
     # One build per cache at a time; a second caller waits, then finds it built.
     exec 9>"$LAB_CACHE/.build.lock"
     if ! flock -n 9; then
@@ -173,21 +406,58 @@ cmd_build() {
     else
         build_kernel "$dir"
         prune_kernels "$dir"
+        cache_report
+    fi
+    if [ ! -x "$dir/gup_test" ] && [ ! -f "$dir/gup_test.failed" ]; then
+        build_gup_test "$dir" \
+            || { : >"$dir/gup_test.failed"; lab_say "gup_test did not build from this tree (its check will say so); log: $dir/gup_test.log"; }
     fi
     exec 9>&-
 }
 
-# Each build is about 2 GiB: keep the newest three (a debug build beside the plain one, and
-# one more), remove older ones and half-built leftovers of other configurations.
+# The kernel builds in the cache: one folder each, named <label>-<12 hex digits of the key>.
+cache_entries() {
+    ls -1dt "$LAB_CACHE"/*/ 2>/dev/null | sed 's:/$::' | grep -E -- '-[0-9a-f]{12}$' || true
+}
+
+# Which kind of kernel an entry holds: 6.12, 7.2 (Debian's, by version) or tree.
+entry_kind() {
+    local name
+    name="$(basename "$1")"
+    case "$name" in
+        tree-*) echo tree ;;
+        *) echo "$name" | cut -d. -f1,2 ;;
+    esac
+}
+
+# Each build is about 2 GiB. Per kind of kernel (6.12, 7.2, trees) keep the newest three
+# complete builds (the suite's, a debug build, one more), so every kernel the suite and ab use
+# stays; remove older ones and half-built leftovers.
 prune_kernels() {
-    local keep="$1" entry
-    local kept=0
+    local keep="$1" entry kind
+    declare -A kept=()
     while IFS= read -r entry; do
-        [ "$entry" = "$keep" ] && continue
-        if [ -f "$entry/complete" ] && [ "$kept" -lt 2 ]; then kept=$((kept + 1)); continue; fi
+        [ -n "$entry" ] || continue
+        kind="$(entry_kind "$entry")"
+        if [ "$entry" = "$keep" ]; then kept[$kind]=$(( ${kept[$kind]:-0} + 1 )); continue; fi
+        if [ -f "$entry/complete" ] && [ "${kept[$kind]:-0}" -lt 3 ]; then
+            kept[$kind]=$(( ${kept[$kind]:-0} + 1 )); continue
+        fi
         lab_say "removing the older lab kernel build $entry"
         rm -rf "$entry"
-    done < <(ls -1dt "$LAB_CACHE"/*-*/ 2>/dev/null | sed 's:/$::' | grep -v '/venv$')
+    done < <(cache_entries)
+}
+
+# One line per cached kernel (release, source, size) and the cache's total.
+cache_report() {
+    local entry count=0
+    while IFS= read -r entry; do
+        [ -n "$entry" ] && [ -f "$entry/complete" ] || continue
+        count=$((count + 1))
+        printf 'lab cache: %-8s %-34s %s (%s)\n' "$(du -sh "$entry" | cut -f1)" "$(cat "$entry/kernelrelease")" \
+            "$(cat "$entry/source" 2>/dev/null || echo "Debian linux-source-6.12")" "$(basename "$entry")" >&2
+    done < <(cache_entries)
+    lab_say "the cache holds $count kernel build(s), $(du -sh "$LAB_CACHE" | cut -f1) in all: $LAB_CACHE"
 }
 
 # --- Running the guest ---------------------------------------------------------------------
@@ -235,6 +505,7 @@ cmd_run() {
     done
     numa_options "$nodes" "$cpus" "$memory"
     command -v qemu-system-x86_64 >/dev/null 2>&1 || cmd_build
+    resolve_kernel
     local dir
     dir="$(kernel_dir)"
     [ -f "$dir/complete" ] || { lab_say "no kernel built for this configuration yet"; cmd_build; }
@@ -254,7 +525,9 @@ cmd_run() {
     # length and quoting are limited).
     {
         echo "#!/bin/bash"
-        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_ROOT=%q\n' "$out" "$nodes" "$PINBENCH_ROOT"
+        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_ROOT=%q LAB_KERNEL_SOURCE=%q LAB_GUP_TEST=%q\n' "$out" "$nodes" \
+            "$PINBENCH_ROOT" "$(cat "$dir/source" 2>/dev/null || echo "Debian $LAB_SOURCE_PACKAGE")" \
+            "$( [ -x "$dir/gup_test" ] && echo "$dir/gup_test")"
         printf 'exec bash %q' "$PINBENCH_ROOT/lab/guest.sh"
         printf ' %q' "$@"
         echo
@@ -262,7 +535,7 @@ cmd_run() {
 
     local console="$out/console.log"
     guest_command "$dir/bzImage" "$cpus" "$memory" "$out" "${appends[@]+"${appends[@]}"}"
-    lab_say "booting $(cat "$dir/kernelrelease") under TCG: $nodes node(s), $cpus CPUs, $memory; LAB_OUT=$out"
+    lab_say "booting $(cat "$dir/kernelrelease") ($(cat "$dir/source" 2>/dev/null || echo "Debian $LAB_SOURCE_PACKAGE")) under TCG: $nodes node(s), $cpus CPUs, $memory; LAB_OUT=$out"
     local rc attempt
     # The whole console goes to console.log; the terminal gets what the guest's command prints
     # (from guest.sh's first line on), without the kernel's timestamped messages, unless
@@ -326,6 +599,16 @@ guest_command() {
         --qemu-opts="-machine kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on -device edu -device pci-bridge,id=lab-bridge,chassis_nr=1 -device edu,bus=lab-bridge,addr=0x1 -device virtio-rng-pci,bus=lab-bridge,addr=0x2")
 }
 
+# Builds kmod/ against the current lab kernel's tree (cleaned first: the last build may have
+# been for another kernel).
+build_kmod() {
+    local log="$1" tree
+    tree="$(kernel_dir)/linux"
+    lab_say "building kmod/ against $(cat "$(kernel_dir)/kernelrelease")"
+    make -s -C "$PINBENCH_ROOT/kmod" KDIR="$tree" clean >"$log" 2>&1 || true
+    make -s -C "$PINBENCH_ROOT/kmod" KDIR="$tree" >>"$log" 2>&1
+}
+
 cmd_test() {
     local timeout=1500 only=()
     while [ $# -gt 0 ]; do
@@ -341,12 +624,12 @@ cmd_test() {
     (cd "$PINBENCH_ROOT" && swift build --product pinbench >/dev/null) || lab_die "swift build failed"
     local binary
     binary="$(cd "$PINBENCH_ROOT" && swift build --show-bin-path)/pinbench"
+    # Each kernel's suite leaves its own output: .lab/out for 6.12, .lab/out-<release> otherwise.
     local out="${LAB_OUT:-$PINBENCH_ROOT/.lab/out}"
+    [ -n "${LAB_OUT:-}" ] || [ "$LAB_KERNEL" = 6.12 ] || out="$out-$(cat "$(kernel_dir)/kernelrelease")"
     rm -rf "$out"
     mkdir -p "$out"
-    lab_say "building kmod/ against the lab kernel"
-    make -s -C "$PINBENCH_ROOT/kmod" KDIR="$(kernel_dir)/linux" >"$out/kmod-build.log" 2>&1 \
-        || lab_say "kmod/ did not build (its checks will fail): $(tail -3 "$out/kmod-build.log")"
+    build_kmod "$out/kmod-build.log" || lab_say "kmod/ did not build (its checks will fail): $(tail -3 "$out/kmod-build.log")"
     local rc=0 append="${LAB_APPEND:-}"
     # Under TCG with 5-level paging, KASAN reports a wild access in an early-boot interrupt
     # (identify_cpu, before any module loads) and that report turns lockdep off for the whole
@@ -365,15 +648,116 @@ cmd_test() {
     return "$rc"
 }
 
+# --- Before and after: the same sweeps on two kernels ------------------------------------------
+
+cmd_ab() {
+    local kernels="6.12,7.2" out="${LAB_OUT:-$PINBENCH_ROOT/.lab/ab}" timeout=5400
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --kernels) [ $# -ge 2 ] || lab_die "--kernels needs A,B" 64; kernels="$2"; shift 2 ;;
+            --kernels=*) kernels="${1#--kernels=}"; shift ;;
+            --out) [ $# -ge 2 ] || lab_die "--out needs a folder" 64; out="$2"; shift 2 ;;
+            --timeout) timeout="$2"; shift 2 ;;
+            --) shift; break ;;
+            -h|--help) usage; exit 0 ;;
+            *) lab_die "unknown option $1 (scripts/lab.sh ab [--kernels A,B] [--out DIR] [-- SWEEP ARGUMENTS])" 64 ;;
+        esac
+    done
+    [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || lab_die "--timeout takes a positive whole number of seconds, not '$timeout'" 64
+    local list=()
+    IFS=, read -r -a list <<<"$kernels"
+    [ "${#list[@]}" -eq 2 ] && [ -n "${list[0]}" ] && [ -n "${list[1]}" ] \
+        || lab_die "--kernels takes two kernels, A,B (each 6.12, 7.2 or a tree's path), not '$kernels'" 64
+    [ ! -e "$out" ] || [ -d "$out" ] || lab_die "--out $out is a file, not a folder" 64
+    if [ -d "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+        lab_die "$out is not empty: give another --out (ab writes two result sets per sweep there and never overwrites)" 64
+    fi
+    mkdir -p "$out"
+    out="$(cd "$out" && pwd)"
+    ensure_swift
+    lab_say "building pinbench"
+    (cd "$PINBENCH_ROOT" && swift build --product pinbench >/dev/null) || lab_die "swift build failed"
+    local binary
+    binary="$(cd "$PINBENCH_ROOT" && swift build --show-bin-path)/pinbench"
+    local side sides=() kernel release rc=0
+    for kernel in "${list[@]}"; do
+        # Each kernel in its own shell: resolve_kernel's answers are per kernel.
+        release="$( LAB_KERNEL="$kernel"; KERNEL_RESOLVED=""; cmd_build >&2; cat "$(kernel_dir)/kernelrelease" )" \
+            || lab_die "kernel $kernel could not be built"
+        side="$out/$((${#sides[@]} + 1))-$release"
+        sides+=("$side")
+        mkdir -p "$side"
+        lab_say "side ${#sides[@]}: $kernel ($release) into $side"
+        ( LAB_KERNEL="$kernel"; KERNEL_RESOLVED=""
+          build_kmod "$side/kmod-build.log" || lab_say "kmod/ did not build for $release: its cells are skipped ($side/kmod-build.log)"
+          LAB_OUT="$side" cmd_run --nodes 2 --cpus 2 --memory 4G --timeout "$timeout" \
+              -- env PINBENCH="$binary" bash lab/ab.sh "$@" ) || { rc=$?; lab_say "the sweeps on $release ended with status $rc"; }
+    done
+    ab_compare "$binary" "${sides[0]}" "${sides[1]}" | tee "$out/compare.md"
+    lab_say "both sides and the comparison (compare.md) are in $out"
+    return "$rc"
+}
+
+# pinbench report --compare of every result set the two sides both have, then gup_test's medians.
+ab_compare() {
+    local binary="$1" base="$2" new="$3" set name found=0
+    for set in "$base"/*/; do
+        name="$(basename "$set")"
+        [ -f "$set/runs.jsonl" ] && [ -f "$new/$name/runs.jsonl" ] || continue
+        found=1
+        echo
+        echo "# $name: $(basename "$base") -> $(basename "$new")"
+        echo
+        "$binary" report --compare "$base/$name" "$new/$name" || echo "(report --compare failed for $name)"
+    done
+    [ "$found" = 1 ] || echo "no result set is on both sides: see the console logs in $base and $new"
+    local kind file
+    for kind in hugetlb-2m anon; do
+        [ -f "$base/gup_test-$kind.txt" ] && [ -f "$new/gup_test-$kind.txt" ] || continue
+        echo
+        echo "# gup_test -L ($kind, 512M in one call, 20 times): medians in us"
+        echo
+        echo "| side | get | put |"
+        echo "|---|---|---|"
+        for file in "$base/gup_test-$kind.txt" "$new/gup_test-$kind.txt"; do
+            python3 - "$file" <<'PY'
+import re, statistics, sys, os
+text = open(sys.argv[1]).read()
+times = [(int(g), int(p)) for g, p in re.findall(r"get:\s*(\d+)\s+put:\s*(\d+)", text)]
+side = os.path.basename(os.path.dirname(sys.argv[1]))
+if times:
+    print(f"| {side} | {statistics.median(g for g, _ in times):.0f} | {statistics.median(p for _, p in times):.0f} |")
+else:
+    print(f"| {side} | ? | ? |")
+PY
+        done
+    done
+}
+
 # The suite boots with a small dma_entry_limit so the entry-limit rule is reachable; every
 # other check maps far fewer entries than this.
 LAB_DMA_ENTRY_LIMIT=64
+
+# --kernel K (or --kernel=K) may come before or after the command, never after "--".
+ARGS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --) ARGS+=("$@"); break ;;
+        --kernel) [ $# -ge 2 ] || lab_die "--kernel needs a value: 6.12, 7.2 or a kernel tree's path" 64
+            LAB_KERNEL="$2"; shift 2 ;;
+        --kernel=*) LAB_KERNEL="${1#--kernel=}"; shift ;;
+        *) ARGS+=("$1"); shift ;;
+    esac
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
 
 case "${1:-}" in
     build) shift; cmd_build "$@" ;;
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
-    path) kernel_dir ;;
+    ab) shift; cmd_ab "$@" ;;
+    path) resolve_kernel; kernel_dir ;;
+    cache) cache_report ;;
     -h|--help|help) usage ;;
     "") usage >&2; exit 64 ;;
     *) echo "lab: unknown command '$1'" >&2; usage >&2; exit 64 ;;
