@@ -28,6 +28,10 @@ int cpinsys_uring_unregister_buffers(cpinsys_uring *ring) {
     return io_uring_unregister_buffers(&ring->ring);
 }
 
+int cpinsys_uring_fd(const cpinsys_uring *ring) {
+    return ring->ring.ring_fd;
+}
+
 void cpinsys_uring_close(cpinsys_uring *ring) {
     if (!ring) return;
     io_uring_queue_exit(&ring->ring);

@@ -16,7 +16,7 @@ public final class FixedBufferRing: @unchecked Sendable {
     /// The most one ring can pin.
     public static let maxBytes = maxBufferBytes * maxBuffers
 
-    private let ring: OpaquePointer
+    let ring: OpaquePointer
     /// The address ranges registered now, in registration order.
     public private(set) var registered: [(address: Int, length: Int)] = []
 

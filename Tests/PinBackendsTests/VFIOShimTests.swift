@@ -33,8 +33,13 @@ extension BackendTests {
             try ring.register(region.base, length: size.bytes)
             #expect(ring.registered.map(\.length) == [1 << 30, 2 << 20])
             #expect(try Self.pinnedSince(baseline) == size.bytes)
+            // The kernel's own list (the witness where it charges no VmPin) names the same ranges.
+            let listed = try #require(try ring.kernelList())
+            #expect(listed.buffers.map { Int($0.address) } == ring.registered.map(\.address))
+            #expect(listed.buffers.map(\.length) == ring.registered.map(\.length))
             try ring.unregister()
             #expect(try Self.pinnedSince(baseline) == 0)
+            #expect(try ring.kernelList()?.buffers.isEmpty == true)
 
             // The same through the backend: one map call, verified against VmPin and the IOVA table.
             let backend = VFIOBackend(mapper: ShimDMAMapper())

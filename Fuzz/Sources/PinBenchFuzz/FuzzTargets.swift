@@ -7,11 +7,12 @@ import PinHarness
 // checks what must hold for any input (an error is fine, a crash or a broken invariant is a
 // finding: `precondition` makes it one).
 
-/// The four text parsers of the command line: the first byte picks one, the rest is the text.
+/// The four text parsers of the command line and io_uring's fdinfo buffer list: the first byte
+/// picks one, the rest is the text.
 func fuzzParsers(_ data: Data) {
     guard let selector = data.first else { return }
     let text = String(decoding: data.dropFirst(), as: UTF8.self)
-    switch selector % 4 {
+    switch selector % 5 {
     case 0:
         guard let size = try? ByteSize(parsing: text) else { return }
         let printed = size.description
@@ -25,6 +26,11 @@ func fuzzParsers(_ data: Data) {
         guard let cpus = CPUList.parse(text) else { return }
         precondition(cpus.allSatisfy { $0 >= 0 && $0 < 65_536 }, "CPU numbers out of range")
         _ = CPUList.format(cpus.sorted())
+    case 4:
+        guard let list = try? RegisteredBufferList(fdinfo: text) else { return }
+        precondition(list.buffers.count <= list.slots && list.buffers.allSatisfy { $0.length >= 0 && $0.length <= 1 << 30 },
+                     "\(list.buffers.count) buffers in \(list.slots) slots")
+        _ = list.bytes
     default:
         guard let topology = try? NUMATopology.simulated(text, totalMemoryBytes: 64 << 30, freeMemoryBytes: 32 << 30) else { return }
         precondition(!topology.nodes.isEmpty, "a topology with no node")

@@ -27,6 +27,9 @@ int cpinsys_uring_register_buffers(cpinsys_uring *ring, const struct iovec *iove
 /// Returns 0 or a negative errno.
 int cpinsys_uring_unregister_buffers(cpinsys_uring *ring);
 
+/// The ring's file descriptor (liburing's `ring_fd`), for reading its `/proc/self/fdinfo`.
+int cpinsys_uring_fd(const cpinsys_uring *ring);
+
 /// Tears the ring down (`io_uring_queue_exit`) and frees it; any buffers still registered
 /// are unpinned by the kernel.
 void cpinsys_uring_close(cpinsys_uring *ring);

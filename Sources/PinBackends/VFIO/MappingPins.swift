@@ -57,6 +57,20 @@ final class MappingPins: @unchecked Sendable {
         }
     }
 
+    /// What the kernel lists as registered in this entry's rings: the bytes, and whether each
+    /// ring lists exactly the range it registered (nil where a kernel lists no buffers).
+    func kernelListed() throws(SystemError) -> (bytes: Int, exact: Bool)? {
+        let pieces = pieces.withLock { $0 }
+        var bytes = 0, exact = true
+        for piece in pieces {
+            guard let list = try piece.ring.kernelList() else { return nil }
+            bytes += list.bytes
+            let listed = list.buffers.map { (Int(truncatingIfNeeded: $0.address), $0.length) }
+            exact = exact && listed.elementsEqual(piece.ring.registered) { $0.0 == $1.address && $0.1 == $1.length }
+        }
+        return (bytes, exact)
+    }
+
     /// Hands the pieces over for unmapping, with offsets made relative to the IOVA `base`.
     func takeRings(relativeTo base: UInt64) -> [Piece] {
         pieces.withLock { pieces in

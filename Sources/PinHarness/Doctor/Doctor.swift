@@ -157,19 +157,29 @@ public enum Doctor {
 
     static func shim() -> Check {
         let disabled = ProcFile.readInt("/proc/sys/kernel/io_uring_disabled") ?? 0
+        var witness = "VmPin grew by it and went back"
         let outcome = withScratch { region -> String? in
             do throws(SystemError) {
                 let ring = try FixedBufferRing()
                 let before = try ProcStatus.current().pinnedBytes
                 try ring.register(region.base, length: region.size.bytes)
                 let grown = try ProcStatus.current().pinnedBytes - before
+                // Since 7.x io_uring charges no VmPin to a process with CAP_IPC_LOCK: the
+                // kernel's list of registered buffers is the witness there.
+                let listed = grown == 0 ? try ring.kernelList() : nil
                 try ring.unregister()
-                return grown == region.size.bytes ? nil : "registered, but VmPin grew by \(grown) bytes, not \(region.size.bytes)"
+                if grown == region.size.bytes { return nil }
+                if let listed, listed.bytes == region.size.bytes {
+                    witness = "io_uring listed it as registered (this kernel charges no VmPin to a CAP_IPC_LOCK process)"
+                    return nil
+                }
+                return "registered, but VmPin grew by \(grown) bytes, not \(region.size.bytes)"
+                    + (listed.map { " (and io_uring lists \($0.bytes) bytes)" } ?? "")
             } catch { return error.description }
         } ?? "could not map a scratch range"
         return Check(
             subject: "vfio shim (io_uring fixed buffers)", status: outcome == nil ? .works : .unavailable,
-            detail: outcome ?? "pinned a 64K range long-term, VmPin grew by it and went back (kernel.io_uring_disabled = \(disabled))",
+            detail: outcome ?? "pinned a 64K range long-term, \(witness) (kernel.io_uring_disabled = \(disabled))",
             fix: outcome == nil ? nil
                 : (disabled > 0 ? "sysctl -w kernel.io_uring_disabled=0" : "needs io_uring (Linux 5.1+) and RLIMIT_MEMLOCK room or root"))
     }
