@@ -44,6 +44,21 @@ struct StatisticsTests {
         #expect(abs(interval.coverage - coverage) < 1e-12)
     }
 
+    @Test("the interval's one pass over the binomial sum gives what summing it anew per rank gives, bit for bit")
+    func onePass() throws {
+        for n in 1...400 {
+            var rank = 0
+            while rank < (n + 1) / 2 && 1 - 2 * MedianInterval.binomialHalfCDF(rank, trials: n) >= 0.95 { rank += 1 }
+            let interval = MedianInterval(sorted: (1...n).map(Double.init), level: 0.95)
+            if rank == 0 {
+                #expect(interval == nil, "n = \(n)")
+            } else {
+                #expect(interval?.lowRank == rank && interval?.coverage == 1 - 2 * MedianInterval.binomialHalfCDF(rank - 1, trials: n),
+                        "n = \(n)")
+            }
+        }
+    }
+
     @Test("fewer than 6 values have no 95% interval; the relative width is over the median")
     func smallSamples() throws {
         #expect(try #require(Statistics([1, 2, 3, 4, 5])).medianInterval == nil)
