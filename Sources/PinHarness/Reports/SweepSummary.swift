@@ -14,6 +14,10 @@ public struct SweepSummary: Sendable {
         public var verifiedRuns: Int
         public var pin: Statistics?
         public var unpin: Statistics?
+        /// The verified measured runs' times, in record order: the samples of the comparison's
+        /// rank test.
+        public var pinTimes: [Double] = []
+        public var unpinTimes: [Double] = []
         /// The first warm-up's pin time, when it verified.
         public var firstWarmupPinSeconds: Double?
         public var pinGiBPerSecond: Double?
@@ -108,6 +112,7 @@ public struct SweepSummary: Sendable {
         return CellSummary(
             cell: cell, workers: records[0].workers, runs: measured.count, verifiedRuns: verified.count, pin: pin,
             unpin: Statistics(verified.map(\.unpinSeconds)),
+            pinTimes: verified.map(\.pinSeconds), unpinTimes: verified.map(\.unpinSeconds),
             firstWarmupPinSeconds: firstWarmup.flatMap { $0.verified ? $0.pinSeconds : nil },
             pinGiBPerSecond: pin.flatMap { SummaryTable.ratio(cell.size.gibibytes, $0.median) },
             failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" },
