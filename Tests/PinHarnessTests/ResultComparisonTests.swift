@@ -58,7 +58,7 @@ struct ResultComparisonTests {
         let csv = comparison.render(.csv, baseName: "a", newName: "b")
         #expect(csv.contains(",same,-0.015000000000000013,-0.026000000000000023,-0.0030000000000000027,"), "\(csv)")
         #expect(csv.contains(",18.5,0.01897472668733"), "\(csv)")
-        #expect(csv.contains(",normal,faster\n"), "\(csv)")
+        #expect(csv.contains(",normal,faster,,\n"), "\(csv)")
         #expect(comparison.markdown(baseName: "a", newName: "b").contains("|  | −15.0 ms | −26.0 to −3.00 ms | **faster** −1.5% |"))
     }
 
@@ -71,5 +71,27 @@ struct ResultComparisonTests {
         let few = ResultComparison(base: SweepSummary(records: SweepFixtures.cell("single", pins: [1.0, 1.1, 1.2])),
                                    new: SweepSummary(records: SweepFixtures.cell("single", pins: [0.5, 0.6, 0.7])))
         #expect(few.rows[0].pinShift?.verdict == .unknown && few.rows[0].pinShift?.shift == -0.5)
+    }
+
+    @Test("the header names each side's kernel and emulation, says when they or the machines differ, and cells still line up")
+    func kernels() {
+        func header(_ base: MachineRecord?, _ new: MachineRecord?) -> [String] {
+            ResultComparison(base: Self.base, new: Self.new, baseMachine: base, newMachine: new).kernelLines()
+        }
+        let stock = GoldenFixtures.machine(kernel: "6.12.48")
+        #expect(header(stock, stock) == ["Kernel: Linux 6.12.48 on both sides."])
+        let lab = GoldenFixtures.machine(kernel: "6.18.0-lab", host: "lab", emulation: "tcg")
+        let differing = header(stock, lab)
+        #expect(differing.count == 2)
+        #expect(differing[0].hasPrefix("Kernels: base Linux 6.12.48, new Linux 6.18.0-lab (EMULATED: TCG, PinBench lab): different kernels"))
+        #expect(differing[1].contains("host box and lab"))
+        #expect(header(nil, stock) == ["Kernels: base unknown (no readable machine.json), new Linux 6.12.48."])
+        // Different kernels on the same cells: every common cell is a row, as with one kernel.
+        let comparison = ResultComparison(base: Self.base, new: Self.new, baseMachine: stock, newMachine: lab)
+        #expect(comparison.rows.count == 3)
+        let csv = comparison.render(.csv, baseName: "a", newName: "b")
+        #expect(csv.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",6.12.48,6.18.0-lab") })
+        let json = comparison.render(.json, baseName: "a", newName: "b")
+        #expect(json.contains("\"newEmulation\" : \"tcg\"") && json.contains("\"baseKernel\" : \"6.12.48\""))
     }
 }

@@ -53,8 +53,15 @@ public struct ResultComparison: Sendable {
     public var rows: [Row]
     public var onlyInBase: [String]
     public var onlyInNew: [String]
+    /// Each set's `machine.json`, when it reads: the header names each side's kernel (and its
+    /// emulation), since comparing two kernels is what a comparison is usually for. Cells line
+    /// up by their id, which holds no kernel, so sets of different kernels always match.
+    public var baseMachine: MachineRecord?
+    public var newMachine: MachineRecord?
 
-    public init(base: SweepSummary, new: SweepSummary) {
+    public init(base: SweepSummary, new: SweepSummary, baseMachine: MachineRecord? = nil, newMachine: MachineRecord? = nil) {
+        self.baseMachine = baseMachine
+        self.newMachine = newMachine
         let baseCells = Dictionary(uniqueKeysWithValues: base.cells.map { ($0.cell, $0) })
         let newCells = Dictionary(uniqueKeysWithValues: new.cells.map { ($0.cell, $0) })
         rows = baseCells.keys.filter { newCells[$0] != nil }.sorted().map { cell in
@@ -80,6 +87,9 @@ public struct ResultComparison: Sendable {
     func document(baseName: String, newName: String) -> ReportDocument {
         var document = ReportDocument([
             .heading("PinBench comparison", level: 1), .blank, .line("Base: \(baseName)  "), .line("New: \(newName)  "),
+        ])
+        document += kernelLines().map { .line($0 + "  ") }
+        document += [
             .line("Ratio is new / base median (below 1.00x: new is faster). Two verdicts follow. **CIs** compares "
                 + "the two medians' 95% CIs: **faster**/**slower** when they do not overlap, blank when they do, `?` when "
                 + "a side has fewer than 6 verified runs, too few for an interval. **Ranks** is the Mann-Whitney rank "
@@ -89,7 +99,7 @@ public struct ResultComparison: Sendable {
                 + "the sides are too small for a 95% interval (3 runs and 3 are). The rank test uses every run, "
                 + "not two medians, so it sees changes the CIs cannot; the CIs say where each median lies."),
             .blank,
-        ])
+        ]
         var currentGroup: SweepGroup?
         var table: TextTable?
         func finishTable() {
@@ -125,6 +135,36 @@ public struct ResultComparison: Sendable {
         return document
     }
 
+    /// `Linux 6.18.0`, with the emulation when there is one; nil without a machine record.
+    static func kernel(_ machine: MachineRecord?) -> String? {
+        machine.map { "Linux \($0.kernelRelease)" + ($0.emulation.map { " (EMULATED: \($0.uppercased()), PinBench lab)" } ?? "") }
+    }
+
+    /// The header's lines on the two sides' kernels: the one both ran, or each one's (said,
+    /// never refused: a kernel's change is what is being compared), and whether the machines
+    /// differ too, which would mix the machine's change into the kernel's.
+    func kernelLines() -> [String] {
+        let unknown = "unknown (no readable machine.json)"
+        let base = Self.kernel(baseMachine), new = Self.kernel(newMachine)
+        guard let baseMachine, let newMachine, let base, let new else {
+            return ["Kernels: base \(base ?? unknown), new \(new ?? unknown)."]
+        }
+        var lines: [String]
+        if base == new {
+            lines = ["Kernel: \(base) on both sides."]
+        } else {
+            lines = ["Kernels: base \(base), new \(new): different kernels; cells are matched by backend, memory kind, size, "
+                + "strategy and threads, whatever the kernel."]
+        }
+        var differences: [String] = []
+        if baseMachine.hostname != newMachine.hostname { differences.append("host \(baseMachine.hostname) and \(newMachine.hostname)") }
+        if baseMachine.cpuModel != newMachine.cpuModel { differences.append("CPU \(baseMachine.cpuModel) and \(newMachine.cpuModel)") }
+        if !differences.isEmpty {
+            lines.append("The machines differ too (\(differences.joined(separator: "; "))): a change may be the machine's, not the kernel's.")
+        }
+        return lines
+    }
+
     static func mark(_ verdict: Verdict) -> String {
         switch verdict {
         case .faster: "**faster**"
@@ -157,8 +197,9 @@ public struct ResultComparison: Sendable {
     }
 
     /// The comparison in `format`, ending in a newline. CSV is long form, a row per cell both
-    /// sets have and phase, plain seconds (as `summary.csv`); JSON the cells with both sides'
-    /// statistics, the ratio and the verdict.
+    /// sets have and phase, plain seconds (as `summary.csv`), each side's kernel on every row;
+    /// JSON each side's kernel and the cells with both sides' statistics, the ratio, the
+    /// medians' verdict and the rank test with its verdict.
     public func render(_ format: OutputFormat, baseName: String, newName: String) -> String {
         switch format {
         case .markdown: markdown(baseName: baseName, newName: newName)
@@ -175,6 +216,7 @@ public struct ResultComparison: Sendable {
             "backend", "memory", "size_bytes", "strategy", "threads", "phase", "base_median_s", "base_ci95_low_s",
             "base_ci95_high_s", "new_median_s", "new_ci95_low_s", "new_ci95_high_s", "ratio", "verdict",
             "shift_s", "shift_ci95_low_s", "shift_ci95_high_s", "shift_share", "rank_u", "rank_p", "rank_method", "rank_verdict",
+            "base_kernel", "new_kernel",
         ].map { .init($0) })
         for row in rows {
             for (phase, base, new, shift) in [("pin", row.base.pin, row.new.pin, row.pinShift),
@@ -190,7 +232,7 @@ public struct ResultComparison: Sendable {
                     SweepSummary.number(shift?.shift), SweepSummary.number(shift?.interval?.low),
                     SweepSummary.number(shift?.interval?.high), SweepSummary.number(Self.shiftShare(shift, base)),
                     SweepSummary.number(shift?.u), SweepSummary.number(shift?.pValue), shift?.method.rawValue ?? "",
-                    (shift?.verdict ?? .unknown).rawValue,
+                    (shift?.verdict ?? .unknown).rawValue, baseMachine?.kernelRelease ?? "", newMachine?.kernelRelease ?? "",
                 ])
             }
         }
@@ -202,6 +244,11 @@ public struct ResultComparison: Sendable {
     struct Document: Encodable {
         var base: String
         var new: String
+        /// `uname -r` of each side, and its emulation (`tcg` in the lab), from `machine.json`.
+        var baseKernel: String?
+        var newKernel: String?
+        var baseEmulation: String?
+        var newEmulation: String?
         var cells: [Cell]
         var onlyInBase: [String]
         var onlyInNew: [String]
@@ -237,7 +284,8 @@ public struct ResultComparison: Sendable {
                    rankVerdict: shift?.verdict ?? .unknown)
         }
         return Document(
-            base: baseName, new: newName,
+            base: baseName, new: newName, baseKernel: baseMachine?.kernelRelease, newKernel: newMachine?.kernelRelease,
+            baseEmulation: baseMachine?.emulation, newEmulation: newMachine?.emulation,
             cells: rows.map { row in
                 Cell(id: row.cell.id, backend: row.cell.backend.rawValue, memory: row.cell.memory.rawValue,
                      sizeBytes: row.cell.size.bytes, strategy: row.cell.strategy.rawValue, threads: row.cell.threads,
