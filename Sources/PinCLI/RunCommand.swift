@@ -106,6 +106,8 @@ struct RunCommand: ParsableCommand {
                 switch event {
                 case .poolStarted(let helpers, let seconds):
                     printError("kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
+                case .roundAdded:
+                    break  // run has no --reps auto yet
                 case .finished(let record, let done, let total):
                     records.append(record)
                     printError(Self.progressLine(record, done: done, total: total))

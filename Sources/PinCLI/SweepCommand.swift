@@ -208,7 +208,7 @@ struct SweepCommand: ParsableCommand {
                     throw HarnessError.invalidInput("\(resume) was measured on \(original.hostname) (Linux \(original.kernelRelease)); this is \(machine.hostname) (Linux \(machine.kernelRelease)): start a new sweep instead of mixing machines in one set")
                 }
                 if dryRun {
-                    let finished = Sweep.finishedPairs(try set.readRecords())
+                    let finished = FinishedRounds(try set.readUniqueRecords().records)
                     try describe(specification, directory: set.directory, finished: finished)
                     return nil
                 }
@@ -230,7 +230,7 @@ struct SweepCommand: ParsableCommand {
                 try ResultSet.checkLabel(label)
                 if let output { _ = try ResultSet.checkOutput(output) }
                 try describe(specification, directory: output ?? "\(results)/\(machine.hostname)-\(Self.today())" + (label.map { "-\($0)" } ?? ""),
-                             finished: [])
+                             finished: FinishedRounds())
             } catch {
                 throw reportFailure(error)
             }
@@ -253,7 +253,7 @@ struct SweepCommand: ParsableCommand {
     /// `--dry-run`: the cells, the repetitions left, the hugepages they need, and what this
     /// machine would skip, from the plan the real sweep makes (`SweepPlan`); exits 2, as the
     /// sweep would, when no cell could run.
-    func describe(_ specification: SweepSpecification, directory: String, finished: Set<String>) throws(HarnessError) {
+    func describe(_ specification: SweepSpecification, directory: String, finished: FinishedRounds) throws(HarnessError) {
         let cells = specification.cells
         let plan = try SweepPlan(specification, finished: finished, assumingReservation: true)
         print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) rounds "

@@ -36,6 +36,8 @@ final class SweepProgress {
         case .started(let toRun, let alreadyDone):
             self.toRun = toRun
             say("pinbench: \(toRun) repetitions to run" + (alreadyDone > 0 ? " (\(alreadyDone) already on disk)" : ""))
+        case .roundAdded(_, _, let toRun):
+            self.toRun = toRun
         case .finished(let record, let done, _):
             self.done = done
             last = "\(record.cell ?? record.variant.description) \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") "

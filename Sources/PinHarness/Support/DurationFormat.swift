@@ -43,6 +43,11 @@ extension DurationFormat {
 
     /// A share as a percentage: `12%`.
     public static func percent(_ share: Double) -> String { share.isFinite ? "\(formatDecimal(share * 100, digits: 0))%" : "-" }
+
+    /// A share as a percentage with one decimal, for widths near a target of a few percent: `4.7%`.
+    public static func percentOneDecimal(_ share: Double) -> String {
+        share.isFinite ? "\(formatDecimal(share * 100, digits: 1))%" : "-"
+    }
 }
 
 extension DurationFormat {
