@@ -1,4 +1,5 @@
 import PinCore
+import PinHarness
 
 // Every numeric option of every command, with its documented range. The ranges are wide enough
 // for any machine PinBench measures and narrow enough that no product of them overflows (the
@@ -9,6 +10,9 @@ extension OptionRange where Value == Int {
     static let repetitions = integer("--reps", 1...100_000)
     /// Warm-up repetitions or rounds.
     static let warmups = integer("--warmup", 0...100_000)
+    /// `--reps auto`'s cap on measured repetitions: deciding replays a cell's rounds, so a
+    /// thousand at most (`AdaptiveRounds.maxRepetitionsLimit`).
+    static let maxRepetitions = integer("--max-reps", AdaptiveRounds.minimumBase...AdaptiveRounds.maxRepetitionsLimit)
     /// Thread counts: at most the workers a plan may have.
     static let threads = integer("--threads", 1...CutPlanner.maxWorkers)
     /// padata's max_threads.
@@ -43,6 +47,18 @@ extension OptionRange where Value == Double {
         guard value.isFinite else { return .failure(.invalid("\(text) is not finite")) }
         return .success(value)
     }, show: { $0 == $0.rounded() ? String(Int($0)) : String($0) })
+}
+
+extension OptionRange where Value == Double {
+    /// `--reps auto`'s target, in percent of the median: `5%` or `5` (`AdaptiveRounds.targetRange`).
+    static let targetWidth = OptionRange(
+        name: "--target-width", range: AdaptiveRounds.targetRange.lowerBound * 100...AdaptiveRounds.targetRange.upperBound * 100,
+        kind: "a percentage", read: { text in
+            let number = text.hasSuffix("%") ? String(text.dropLast()).trimmingWhitespace() : text
+            guard let value = Double(number) else { return .failure(.invalid(nil)) }
+            guard value.isFinite else { return .failure(.invalid("\(text) is not finite")) }
+            return .success(value)
+        }, show: { ($0 == $0.rounded() ? String(Int($0)) : String($0)) + "%" })
 }
 
 extension OptionRange where Value == ByteSize {

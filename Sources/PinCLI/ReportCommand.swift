@@ -8,8 +8,10 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             pinbench report DIR rewrites DIR/summary.md, summary.txt, summary.csv, plots/ and README.md and prints the \
             summary in --format (summary.md's Markdown by default; text is summary.txt, csv summary.csv). \
-            pinbench report --compare BASE NEW prints, per cell both sets have, the ratio of the new median to \
-            the base median for pin and unpin, marking changes larger than both sets' 95% confidence intervals. \
+            pinbench report --compare BASE NEW prints each set's kernel and, per cell both sets have (cells match \
+            whatever the kernels), the ratio of the new median to the base median for pin and unpin, marking changes \
+            larger than both sets' 95% confidence intervals, and the rank test: the Hodges-Lehmann shift new - base \
+            with its 95% confidence interval, "no change" where it holds 0. \
             \(ExitStatus.seeList) (2 also for a folder that is no result set, or one that is damaged or not writable).
             """
     )
@@ -46,7 +48,9 @@ struct ReportCommand: ParsableCommand {
                 for (set, duplicates) in [(base, baseDuplicates), (new, newDuplicates)] where duplicates > 0 {
                     printError("pinbench: warning: \(set.directory): dropped \(duplicates) duplicated records (same cell, round and warm-up); each is counted once")
                 }
-                let comparison = ResultComparison(base: SweepSummary(records: baseRecords), new: SweepSummary(records: newRecords))
+                // Sets of different kernels are what a comparison is for: each side's is named, never refused.
+                let comparison = ResultComparison(base: SweepSummary(records: baseRecords), new: SweepSummary(records: newRecords),
+                                                  baseMachine: base.machine(), newMachine: new.machine())
                 let text = comparison.render(format, baseName: Self.describe(base), newName: Self.describe(new))
                 print(text, terminator: "")
                 if let output { try ResultSet.writeFile(text, to: output) }

@@ -13,6 +13,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Each repetition maps a fresh region; with --strategy all the strategies run interleaved \
             (single, user, kernel, single, ...). Pin and unpin are timed; verification after each is not. \
+            --reps auto runs 6 repetitions, then one more at a time, still interleaved, for each strategy whose 95% \
+            CI of the median (pin or unpin) is wider than --target-width, until it is not or has --max-reps; a line \
+            under the tables says how many each took and whether it met the target. \
             \(ExitStatus.seeList) (3: some runs failed verification; 130/143: the table of what finished is printed).
             """
     )
@@ -37,8 +40,17 @@ struct RunCommand: ParsableCommand {
     var prefault = false
 
     @Option(name: .customLong("reps"), parsing: .unconditional,
-            help: OptionRange.repetitions.help("Measured repetitions per strategy.", default: "5"), transform: OptionRange.repetitions.parse)
-    var repetitions = 5
+            help: OptionRange.repetitions.help(
+                "Measured repetitions per strategy, or auto: \(AdaptiveRounds.base(defaultRepetitions: Self.defaultRepetitions)), then "
+                    + "one more at a time for each strategy whose 95% CI is wider than --target-width, up to --max-reps.",
+                default: "\(Self.defaultRepetitions)"),
+            transform: RepetitionsOption.parse)
+    var repetitions: RepetitionsOption = .fixed(Self.defaultRepetitions)
+
+    /// `--reps` when not given; `--reps auto` starts from 6, the fewest with a 95% CI.
+    static let defaultRepetitions = 5
+
+    @OptionGroup(title: "Adaptive repetitions (--reps auto)") var adaptiveOptions: AdaptiveRoundsOptions
 
     @Option(name: .customLong("warmup"), parsing: .unconditional,
             help: OptionRange.warmups.help("Warm-up repetitions per strategy (run, not counted).", default: "1"),
@@ -62,6 +74,12 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         _ = try options()
+        _ = try adaptive()
+    }
+
+    /// `--reps auto`'s policy, or nil.
+    func adaptive() throws -> AdaptiveRounds? {
+        try adaptiveOptions.policy(for: repetitions, base: repetitions.base(default: Self.defaultRepetitions))
     }
 
     /// The backend's options from what was typed, refusing any it does not take.
@@ -73,10 +91,12 @@ struct RunCommand: ParsableCommand {
         let threads = planning.resolvedThreads
         let memory = planning.memory
         let options = try options()
+        let adaptive = try adaptive()
+        let fixed = repetitions.base(default: Self.defaultRepetitions)
         let configuration = RunConfiguration(
             backendOptions: options, strategies: strategy,
             threads: threads, size: size, memory: memory, cutAlign: planning.cutAlign, kernel: planning.kernel,
-            prefault: prefault, repetitions: repetitions, warmups: warmups, baseline: baseline, numa: numa.options,
+            prefault: prefault, repetitions: fixed, adaptive: adaptive, warmups: warmups, baseline: baseline, numa: numa.options,
             hostWarm: hostWarm)
 
         let experiment: Experiment
@@ -85,7 +105,8 @@ struct RunCommand: ParsableCommand {
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let population = !options.capabilities.contains(.realMemory) ? "simulated" : prefault ? "prefaulted" : "unpopulated"
         let title = "pinbench run: \(options.titled) on \(size) of \(memory), threads \(threads), "
-            + "\(repetitions) reps + \(warmups) warm-up, " + population
+            + (adaptive.map { "\(fixed) to \($0.maxRepetitions) reps (auto, to a 95% CI within \($0.targetText)) + \(warmups) warm-up, " }
+                ?? "\(fixed) reps + \(warmups) warm-up, ") + population
             + (numa.given ? ", \(numa.options)" : "")
             + (experiment.warmsHost ? ", host-warmed" : "")
         printError(title)
@@ -106,6 +127,9 @@ struct RunCommand: ParsableCommand {
                 switch event {
                 case .poolStarted(let helpers, let seconds):
                     printError("kernel strategy: \(helpers) pooled helpers started in \(DurationFormat.seconds(seconds))")
+                case .roundAdded(let rep, let variants, _):
+                    printError("pinbench: --reps auto: rep \(rep + 1) for " + variants.map { "\($0.variant) (\($0.judgement.widest))" }
+                        .joined(separator: ", ") + ", still wider than \(adaptive?.targetText ?? "the target")")
                 case .finished(let record, let done, let total):
                     records.append(record)
                     printError(Self.progressLine(record, done: done, total: total))
@@ -123,13 +147,13 @@ struct RunCommand: ParsableCommand {
         }
 
         if !records.isEmpty {
-            let report = RunReport(title: title, machineLine: machine.oneLine, records: records).render(format)
+            let report = RunReport(title: title, machineLine: machine.oneLine, records: records, adaptive: adaptive).render(format)
             if json { printError(report) } else { print(report) }
         }
         if let failure { throw reportFailure(failure) }
 
         if InterruptFlag.isRaised {
-            printError("pinbench: interrupted after \(records.count) of \(experiment.totalRuns) repetitions")
+            printError("pinbench: interrupted after \(records.count)" + (adaptive == nil ? " of \(experiment.totalRuns)" : "") + " repetitions")
             throw ExitStatus.interrupted(by: InterruptFlag.signal).exitCode
         }
         let misplaced = records.filter { $0.numa?.misplaced == true }.count

@@ -16,7 +16,11 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             Every cell (backend, memory kind, size, strategy, thread count; single runs at 1 thread) runs once \
             per round on a fresh region; warm-up rounds come first and are recorded but not counted; each round \
-            runs the cells in a seeded shuffled order. Each repetition is appended to runs.jsonl as it finishes; \
+            runs the cells in a seeded shuffled order. With --reps auto, after \(AdaptiveRounds.base(defaultRepetitions: SweepDefaults.repetitions)) \
+            rounds each further round, in the same shuffled order, goes only to the cells whose 95% CI of the median \
+            (pin or unpin) is still wider than --target-width, until each meets it or has --max-reps rounds; the \
+            summary says how many rounds each cell took and marks those that did not meet it. \
+            Each repetition is appended to runs.jsonl as it finishes; \
             Ctrl-C discards only the repetition in progress, and --resume DIR finishes the rest. Cells this \
             machine cannot run (an empty hugepage pool, too little memory) are skipped with the reason. \
             \(ExitStatus.seeList) (2 also when no cell can run here; 130/143: resumable with --resume).
@@ -42,9 +46,14 @@ struct SweepCommand: ParsableCommand {
     var sizes: String?
 
     @Option(name: .customLong("reps"), parsing: .unconditional,
-            help: OptionRange.repetitions.help("Measured rounds; 6 or more give a 95% CI of the median.", default: "\(SweepDefaults.repetitions)"),
-            transform: OptionRange.repetitions.parse)
-    var repetitions: Int?
+            help: OptionRange.repetitions.help(
+                "Measured rounds (6 or more give a 95% CI of the median), or auto: "
+                    + "\(AdaptiveRounds.base(defaultRepetitions: SweepDefaults.repetitions)), then more for the cells wider than --target-width.",
+                default: "\(SweepDefaults.repetitions)"),
+            transform: RepetitionsOption.parse)
+    var repetitions: RepetitionsOption?
+
+    @OptionGroup(title: "Adaptive rounds (--reps auto)") var adaptiveOptions: AdaptiveRoundsOptions
 
     @Option(name: .customLong("warmup"), parsing: .unconditional,
             help: OptionRange.warmups.help("Warm-up rounds, recorded but not counted.", default: "\(SweepDefaults.warmups)"),
@@ -115,7 +124,7 @@ struct SweepCommand: ParsableCommand {
     static func totalRepetitions(_ specification: SweepSpecification) throws -> Int {
         // The cell count as a product of the lists (no cell is made to count them).
         let factors = [specification.backends.count, specification.memory.count, specification.sizes.count,
-                       specification.strategies.count, specification.threads.count, specification.rounds]
+                       specification.strategies.count, specification.threads.count, specification.roundLimit]
         var total = 1
         for factor in factors {
             let (product, overflow) = total.multipliedReportingOverflow(by: factor)
@@ -162,6 +171,7 @@ struct SweepCommand: ParsableCommand {
             throw reportFailure(failure ?? error)
         }
         print(rendering.markdown)
+        if let line = Self.targetLine(rendering.summary) { printError(line) }
         printError(rendering.plotsMessage)
         printError("pinbench: result set \(set.directory): \(ResultSet.summaryFiles.map(\.name).joined(separator: ", ")), runs.jsonl, plots/, README.md")
 
@@ -188,6 +198,23 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
+    /// With `--reps auto`: how many cells met the target in how many rounds, and how many did
+    /// not (they are marked in the summary, never left out of it).
+    static func targetLine(_ summary: SweepSummary) -> String? {
+        guard let adaptive = summary.adaptive else { return nil }
+        let cells = summary.cells.compactMap { cell in cell.rounds?.status.map { (cell, $0) } }
+        let met = cells.filter { $0.1 == .met }
+        let rounds = met.map(\.0.runs)
+        var line = "pinbench: --reps auto: \(met.count) of \(cells.count) cells met \(adaptive.targetText)"
+            + (rounds.isEmpty ? "" : " in \(rounds.min()!) to \(rounds.max()!) rounds")
+        for (status, words) in [(AdaptiveRounds.Status.notMet, "did not within \(adaptive.maxRepetitions) rounds"),
+                                (.pending, "are still pending (--resume adds their rounds)"), (.noVerifiedRun, "had no verified run")] {
+            let count = cells.filter { $0.1 == status }.count
+            if count > 0 { line += "; \(count) \(words)" }
+        }
+        return line + (cells.count > met.count ? " (marked in the rounds columns)" : "")
+    }
+
     // MARK: - Specification and result set
 
     /// The specification and the set to run it into: a new set, or the one being resumed;
@@ -208,7 +235,7 @@ struct SweepCommand: ParsableCommand {
                     throw HarnessError.invalidInput("\(resume) was measured on \(original.hostname) (Linux \(original.kernelRelease)); this is \(machine.hostname) (Linux \(machine.kernelRelease)): start a new sweep instead of mixing machines in one set")
                 }
                 if dryRun {
-                    let finished = Sweep.finishedPairs(try set.readRecords())
+                    let finished = FinishedRounds(try set.readUniqueRecords().records)
                     try describe(specification, directory: set.directory, finished: finished)
                     return nil
                 }
@@ -230,7 +257,7 @@ struct SweepCommand: ParsableCommand {
                 try ResultSet.checkLabel(label)
                 if let output { _ = try ResultSet.checkOutput(output) }
                 try describe(specification, directory: output ?? "\(results)/\(machine.hostname)-\(Self.today())" + (label.map { "-\($0)" } ?? ""),
-                             finished: [])
+                             finished: FinishedRounds())
             } catch {
                 throw reportFailure(error)
             }
@@ -253,12 +280,22 @@ struct SweepCommand: ParsableCommand {
     /// `--dry-run`: the cells, the repetitions left, the hugepages they need, and what this
     /// machine would skip, from the plan the real sweep makes (`SweepPlan`); exits 2, as the
     /// sweep would, when no cell could run.
-    func describe(_ specification: SweepSpecification, directory: String, finished: Set<String>) throws(HarnessError) {
+    func describe(_ specification: SweepSpecification, directory: String, finished: FinishedRounds) throws(HarnessError) {
         let cells = specification.cells
         let plan = try SweepPlan(specification, finished: finished, assumingReservation: true)
-        print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) rounds "
-            + "(\(specification.repetitions) measured + \(specification.warmups) warm-up) = \(cells.count * specification.rounds) repetitions"
-            + (plan.alreadyDone > 0 ? "; \(plan.alreadyDone) already on disk" : "") + "; \(plan.toRun) to run here")
+        if let adaptive = specification.adaptive {
+            // The round count is the data's to decide: say the bounds.
+            print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) to \(specification.roundLimit) rounds "
+                + "(--reps auto: \(specification.repetitions) measured + \(specification.warmups) warm-up, then one round at a time for "
+                + "the cells whose 95% CI of the median is wider than \(adaptive.targetText) of it, up to \(adaptive.maxRepetitions) measured) "
+                + "= \(cells.count * specification.rounds) to \(cells.count * specification.roundLimit) repetitions"
+                + (plan.alreadyDone > 0 ? "; \(plan.alreadyDone) already on disk" : "")
+                + "; \(plan.toRun) to run here, then up to \(plan.adaptiveAtMost) more as the intervals decide")
+        } else {
+            print("pinbench sweep (dry run): \(cells.count) cells x \(specification.rounds) rounds "
+                + "(\(specification.repetitions) measured + \(specification.warmups) warm-up) = \(cells.count * specification.rounds) repetitions"
+                + (plan.alreadyDone > 0 ? "; \(plan.alreadyDone) already on disk" : "") + "; \(plan.toRun) to run here")
+        }
         print("  backends \(specification.backends.map(\.rawValue).joined(separator: ",")); "
             + "memory \(specification.memory.map(\.rawValue).joined(separator: ",")); "
             + "sizes \(specification.sizes.map { ByteSize($0).description }.joined(separator: ",")); "
@@ -292,6 +329,7 @@ struct SweepCommand: ParsableCommand {
         if memory != nil { given.append("--memory") }
         if sizes != nil { given.append("--sizes") }
         if repetitions != nil { given.append("--reps") }
+        given += adaptiveOptions.given
         if warmups != nil { given.append("--warmup") }
         if seed != nil { given.append("--seed") }
         if cutAlign != nil { given.append("--cut-align") }
@@ -322,13 +360,15 @@ struct SweepCommand: ParsableCommand {
             sizeList = try Self.list(sizes!, "--sizes").map(OptionRange.sizes.parseItem)
         }
         let swept = try sweptBackendOptions()
+        let reps = repetitions ?? .fixed(SweepDefaults.repetitions)
+        let base = reps.base(default: SweepDefaults.repetitions)
         return SweepSpecification(
             backends: swept.backends,
             memory: try memory.map { try Self.list($0, "--memory").map { try parseChoice($0, "memory kind") } }
                 ?? SweepDefaults.memory,
             sizes: sizeList, threads: threadCounts.values,
             strategies: try strategies.map(parseStrategies) ?? Strategy.allCases,
-            repetitions: repetitions ?? SweepDefaults.repetitions, warmups: warmups ?? SweepDefaults.warmups,
+            repetitions: base, adaptive: try adaptiveOptions.policy(for: reps, base: base), warmups: warmups ?? SweepDefaults.warmups,
             seed: seed ?? UInt64.random(in: 0...UInt64.max),
             cutAlign: try cutAlign.map { try parseChoice($0, "cut alignment") } ?? .page,
             kernelAlign: try align.map { try parseChoice($0, "alignment") } ?? .pmd,

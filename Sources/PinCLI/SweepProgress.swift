@@ -18,6 +18,8 @@ final class SweepProgress {
     private var hintedHugepages = false
 
     static let lineInterval = 10.0
+    /// Cells named in a `--reps auto` round's line; the rest are counted.
+    static let cellsNamed = 6
 
     func handle(_ event: Sweep.Event) {
         switch event {
@@ -36,6 +38,12 @@ final class SweepProgress {
         case .started(let toRun, let alreadyDone):
             self.toRun = toRun
             say("pinbench: \(toRun) repetitions to run" + (alreadyDone > 0 ? " (\(alreadyDone) already on disk)" : ""))
+        case .roundAdded(let round, let cells, let toRun):
+            self.toRun = toRun
+            // Which cells, and how far each is from the target; a long list is cut short.
+            let shown = cells.prefix(Self.cellsNamed).map { "\($0.cell.id) (\($0.judgement.widest))" }
+            say("pinbench: --reps auto: round \(round) for \(cells.count) cell\(cells.count == 1 ? "" : "s") still wider than the target: "
+                + shown.joined(separator: ", ") + (cells.count > Self.cellsNamed ? ", and \(cells.count - Self.cellsNamed) more" : ""))
         case .finished(let record, let done, _):
             self.done = done
             last = "\(record.cell ?? record.variant.description) \(record.warmup ? "warm-up" : "rep \(record.rep + 1)") "

@@ -217,6 +217,21 @@ enum GoldenFixtures {
         + SweepFixtures.cell("single", pins: [0.74, 0.2, 1.5, 0.71, 0.73, 0.72])
         + SweepFixtures.cell("user", threads: 2, pins: [0.101, 0.099, 0.4]))  // too few runs: unknown
 
+    /// The machines of the two sets: the same box, the new set on a patched kernel.
+    static var comparisonBaseMachine: MachineRecord { machine(kernel: "6.18.0") }
+    static var comparisonNewMachine: MachineRecord { machine(kernel: "6.19.0-rc2-pinbatch") }
+
+    /// This machine's record with the fields the comparison's header reads fixed.
+    static func machine(kernel: String, host: String = "box", emulation: String? = nil) -> MachineRecord {
+        var machine = MachineRecord.current(version: "0.1.0", gitCommit: nil)
+        machine.hostname = host
+        machine.kernelRelease = kernel
+        machine.cpuModel = "AMD EPYC 9654"
+        machine.emulation = emulation
+        return machine
+    }
+
     static let comparisonBaseName = "results/box-2026-11-20 (\(machineLine))"
-    static let comparisonNewName = "results/box-2026-11-21-patched (\(machineLine))"
+    static let comparisonNewName = "results/box-2026-11-21-patched ("
+        + machineLine.replacingOccurrences(of: "Linux 6.18.0", with: "Linux 6.19.0-rc2-pinbatch") + ")"
 }

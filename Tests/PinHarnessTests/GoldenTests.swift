@@ -40,7 +40,8 @@ struct GoldenTests {
 
     @Test("report --compare", arguments: extensions.map(\.format))
     func comparison(format: OutputFormat) throws {
-        let comparison = ResultComparison(base: GoldenFixtures.comparisonBase, new: GoldenFixtures.comparisonNew)
+        let comparison = ResultComparison(base: GoldenFixtures.comparisonBase, new: GoldenFixtures.comparisonNew,
+                                          baseMachine: GoldenFixtures.comparisonBaseMachine, newMachine: GoldenFixtures.comparisonNewMachine)
         try Golden.check(comparison.render(format, baseName: GoldenFixtures.comparisonBaseName,
                                            newName: GoldenFixtures.comparisonNewName), "comparison.\(Self.ext(format))")
     }

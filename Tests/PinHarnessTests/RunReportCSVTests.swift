@@ -8,7 +8,7 @@ struct RunReportCSVTests {
     /// Columns that hold words, lists or flags rather than numbers.
     static let textColumns: Set<String> = [
         "strategy", "phase", "oversubscribed", "bound_nodes", "ran_on_nodes", "intended_nodes", "backend", "memory",
-        "verdict", "flags", "method", "notes", "sizes_bytes",
+        "verdict", "flags", "method", "notes", "sizes_bytes", "rank_method", "rank_verdict", "base_kernel", "new_kernel", "target",
     ]
 
     /// Every cell of every numeric column of every table of `csv` that is not a plain number.

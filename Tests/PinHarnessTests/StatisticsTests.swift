@@ -23,6 +23,13 @@ struct StatisticsTests {
         #expect(DurationFormat.seconds(0) == "0 s")
         #expect(DurationFormat.interval(0, 111.9) == "0–111.9 s")
         #expect(DurationFormat.ratio(11.91) == "11.91x")
+        // Signed differences (the comparison's shift) take U+2212 for their minus.
+        #expect(DurationFormat.shift(-0.06) == "\u{2212}60.0 ms" && DurationFormat.shift(0.0012) == "+1.20 ms")
+        #expect(DurationFormat.shift(0) == "0 s" && DurationFormat.shift(.nan) == "-")
+        #expect(DurationFormat.shiftInterval(-0.068, -0.057) == "\u{2212}68.0 to \u{2212}57.0 ms")
+        #expect(DurationFormat.shiftInterval(-1.2, 0.3) == "\u{2212}1.200 s to +300 ms")
+        #expect(DurationFormat.shiftInterval(1, -1) == "-")
+        #expect(DurationFormat.signedPercent(-0.374) == "\u{2212}37.4%" && DurationFormat.signedPercent(0.00001) == "0.0%")
     }
 
     // Coverage of [x(j), x(n+1-j)] is 1 - 2 P(B <= j-1), B ~ Binomial(n, 1/2), worked by hand:
@@ -42,6 +49,21 @@ struct StatisticsTests {
         #expect(interval.lowRank == low && interval.highRank == high)
         #expect(interval.low == Double(low * 10) && interval.high == Double(high * 10))
         #expect(abs(interval.coverage - coverage) < 1e-12)
+    }
+
+    @Test("the interval's one pass over the binomial sum gives what summing it anew per rank gives, bit for bit")
+    func onePass() throws {
+        for n in 1...400 {
+            var rank = 0
+            while rank < (n + 1) / 2 && 1 - 2 * MedianInterval.binomialHalfCDF(rank, trials: n) >= 0.95 { rank += 1 }
+            let interval = MedianInterval(sorted: (1...n).map(Double.init), level: 0.95)
+            if rank == 0 {
+                #expect(interval == nil, "n = \(n)")
+            } else {
+                #expect(interval?.lowRank == rank && interval?.coverage == 1 - 2 * MedianInterval.binomialHalfCDF(rank - 1, trials: n),
+                        "n = \(n)")
+            }
+        }
     }
 
     @Test("fewer than 6 values have no 95% interval; the relative width is over the median")

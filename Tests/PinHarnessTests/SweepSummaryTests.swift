@@ -109,4 +109,32 @@ struct SweepSummaryTests {
             + SweepFixtures.cell("user", threads: 2, pins: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5])).headline()
         #expect(clean.contains("| populate | thp | 1G | 2 | 1.000 s | 500 ms (2.00x) |") && !clean.contains("†"))
     }
+
+    @Test("with --reps auto: each cell's rounds and whether it met the target, in the table, the notes, CSV and JSON")
+    func adaptiveRounds() throws {
+        let specification = SweepSpecification(
+            backends: [.populate], memory: [.thp], sizes: [.gib(1)], threads: [2], repetitions: 6,
+            adaptive: AdaptiveRounds(targetWidth: 0.05, maxRepetitions: 7), warmups: 1, seed: 1, commandLine: "pinbench sweep --reps auto")
+        // single: within 2% after 6; user/2: 7 runs (the cap) 1.0-1.3 wide; kernel/2: 6 runs, wide, its 7th due.
+        let records = SweepFixtures.cell("single", warmup: 1.1, pins: [1.0, 1.0, 0.99, 1.01, 1.0, 1.0])
+            + SweepFixtures.cell("user", threads: 2, warmup: 0.6, pins: [0.5, 0.65, 0.55, 0.6, 0.5, 0.62, 0.55])
+            + SweepFixtures.cell("kernel", threads: 2, warmup: 1, pins: [0.8, 0.9, 0.8, 0.9, 0.8, 0.9])
+        let summary = SweepSummary(records: records, specification: specification)
+        #expect(summary.cells.map { $0.rounds?.status } == [.met, .notMet, .pending])
+        let text = summary.markdown()
+        #expect(text.contains("6/6 verified; --reps auto: 6 met"), "\(text)")
+        #expect(text.contains("| threads | user median | 95% CI | GiB/s | speedup | efficiency | rounds | kernel median |"))
+        #expect(text.contains("| 7 NOT met |") && text.contains("| 6 pending |"))
+        #expect(text.contains("- **target not met**: 95% CI still wider than 5% of the median after 7 rounds (--max-reps): user/2 (pin 27.3%)"))
+        #expect(text.contains("- rounds still due (--reps auto; finish with --resume): kernel/2"))
+        let csv = summary.csv().split(separator: "\n")
+        #expect(csv[0].hasSuffix(",flags,target"))
+        #expect(csv.filter { $0.hasPrefix("populate,thp,1073741824,user,2,") }.allSatisfy { $0.hasSuffix(";target-not-met,not-met") })
+        #expect(csv.filter { $0.hasPrefix("populate,thp,1073741824,single,1,") }.allSatisfy { $0.hasSuffix(",met") })
+        let json = OutputFormat.json(summary.cellsJSON())
+        #expect(json.contains("\"target\" : \"not-met\"") && json.contains("\"target\" : \"pending\""))
+        // Fixed rounds: no rounds column, an empty target.
+        let fixed = SweepSummary(records: records)
+        #expect(!fixed.markdown().contains("rounds") && fixed.csv().split(separator: "\n")[1].hasSuffix(","))
+    }
 }

@@ -33,6 +33,8 @@ struct OptionRangeCommandTests {
         (["plan", "--size", "1G"], "--min-chunk"), (["plan", "--size", "1G"], "--node"),
         (["sweep"], "--reps"), (["sweep"], "--warmup"), (["sweep"], "--seed"), (["sweep"], "--min-chunk"), (["sweep"], "--sizes"),
         (["sweep"], "--threads"), (["sweep"], "--node"),
+        (["run", "--reps", "auto"], "--target-width"), (["run", "--reps", "auto"], "--max-reps"),
+        (["sweep", "--reps", "auto"], "--target-width"), (["sweep", "--reps", "auto"], "--max-reps"), (["sweep"], "--reps"),
         (["calibrate"], "--size"), (["calibrate"], "--reps"), (["calibrate"], "--warmup"),
         (["hold"], "--size"), (["hold"], "--seconds"),
         (["forecast", "/tmp"], "--size"), (["forecast", "/tmp", "--size", "1T"], "--threads"),

@@ -12,7 +12,7 @@ enum CommandVocabulary {
         "--seconds", "--toucher-cpus", "--entry-limit", "--gup", "--gup-batch", "--unpin", "--folios", "--vfio", "--locked-vm",
         "--container-lock", "--populate-read", "--prefault", "--baseline", "--json", "--jsonl", "--format", "--host-warm",
         "--output", "--results", "--label", "--resume", "--dry-run", "--compare", "--validate", "--no-compare", "--rule",
-        "--reserve-hugepages", "--restore", "--help", "--version", "-h",
+        "--reserve-hugepages", "--restore", "--help", "--version", "-h", "--target-width", "--max-reps",
     ]
 
     static let values = [
@@ -25,6 +25,7 @@ enum CommandVocabulary {
         "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "cached:512",
         "cached:9223372036854775807", "cached:-1", "mixed:18446744073709551615", "mixed:-1", "per-page", "folio", "remote",
         "fast", "interleave", "local", "roundrobin", "text", "csv", "json", "/tmp", "/nonexistent",
+        "auto", "AUTO", "5%", "0.1%", "100%", "101%", "nan%", "-5%", "%", "1e-300%", "5%%",
     ]
 
     /// The argument list `data` stands for.

@@ -85,6 +85,13 @@ func fuzzRecords(_ data: Data) {
                  RunReport(title: "t", machineLine: "m", records: records).render(.csv)]
     let comparison = ResultComparison(base: summary, new: SweepSummary(records: records.reversed()))
     texts += [OutputFormat.markdown, .csv].map { comparison.render($0, baseName: "a", newName: "b") }
+    // A set against itself: every rank test shifts by 0 and holds 0 in its interval.
+    for row in comparison.rows {
+        for shift in [row.pinShift, row.unpinShift].compactMap({ $0 }) {
+            precondition(shift.shift == 0 && shift.verdict != .faster && shift.verdict != .slower, "a set against itself: \(shift)")
+            precondition(shift.pValue >= 0 && shift.pValue <= 1 && shift.u >= 0, "p \(shift.pValue), U \(shift.u)")
+        }
+    }
     let largest = records.map(\.sizeBytes).max()!
     if let forecast = try? Forecast(records: records, size: ByteSize(min(largest * 2, 1 << 50))) {
         for row in forecast.predictions {
@@ -113,7 +120,8 @@ func fuzzRecords(_ data: Data) {
     }
 }
 
-/// A printed infinity, NaN or negative duration in `text`, if any.
+/// A printed infinity, NaN or negative duration in `text`, if any. A signed difference (the
+/// comparison's shift) prints its minus as U+2212, so a hyphen before a time is always a bug.
 func impossible(in text: String) -> String? {
     let pattern = #"\b(inf|nan)(x|%|\b)|-\d[\d.]* (s|ms|µs|ns)\b"#
     guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
@@ -142,7 +150,9 @@ func fuzzSets(_ data: Data) {
     let cells = specification.cells
     for cell in cells.prefix(64) {
         _ = try? specification.configuration(for: cell)
-        _ = specification.rounds
+        // --reps auto's replay on an empty set: the fixed rounds, pending.
+        let rounds = specification.rounds(of: cell, finished: FinishedRounds())
+        precondition(rounds.needed == specification.rounds && rounds.needed <= specification.roundLimit, "rounds \(rounds)")
     }
     _ = specification.largestHugetlbRegions(in: cells)
 }

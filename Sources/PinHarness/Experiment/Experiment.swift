@@ -10,8 +10,12 @@ public final class Experiment {
     /// What the caller hears while the experiment runs.
     public enum Event: Sendable {
         case poolStarted(helpers: Int, seconds: Double)
-        /// A repetition finished: its record, and how many of all repetitions are done.
+        /// A repetition finished: its record, and how many of all repetitions are done (the
+        /// total grows as `--reps auto` adds rounds).
         case finished(RunRecord, done: Int, total: Int)
+        /// `--reps auto` gave these rows another measured repetition, number `rep` (from 0), for
+        /// their judgement over the repetitions before it.
+        case roundAdded(rep: Int, variants: [(variant: RunRecord.Variant, judgement: AdaptiveRounds.Judgement)], total: Int)
     }
 
     public let configuration: RunConfiguration
@@ -34,8 +38,10 @@ public final class Experiment {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
+        try configuration.adaptive?.validate(base: configuration.repetitions)
         // The CLI's ranges keep these small; a library caller's must still count without overflow.
-        let (rounds, roundsOverflow) = configuration.repetitions.addingReportingOverflow(configuration.warmups)
+        let (rounds, roundsOverflow) = max(configuration.repetitions, configuration.adaptive?.maxRepetitions ?? 0)
+            .addingReportingOverflow(configuration.warmups)
         guard !roundsOverflow, !rounds.multipliedReportingOverflow(by: 2 * max(1, configuration.strategies.count)).overflow else {
             throw .invalidInput("--reps \(configuration.repetitions) and --warmup \(configuration.warmups) are more repetitions than can be counted")
         }
@@ -130,10 +136,14 @@ public final class Experiment {
         return kernelPlan.workers - 1
     }
 
-    /// Total repetitions including warm-ups, over every row of the table.
+    /// Total repetitions including warm-ups, over every row of the table; with `--reps auto`
+    /// the fixed ones (`run` reports the total as rounds are added).
     public var totalRuns: Int {
         (configuration.repetitions + configuration.warmups) * variants.count
     }
+
+    /// The most repetitions of a row, warm-ups included.
+    var roundLimit: Int { configuration.warmups + (configuration.adaptive?.maxRepetitions ?? configuration.repetitions) }
 
     /// The rows in run order: each strategy, with its C twin beside it under `--baseline`.
     var variants: [(strategy: Strategy, baseline: Bool)] { variants(forRound: 0) }
@@ -157,11 +167,25 @@ public final class Experiment {
         defer { pool?.shutdown() }
 
         var records: [RunRecord] = []
-        let total = totalRuns
-        for round in 0..<(configuration.warmups + configuration.repetitions) {
+        var total = totalRuns
+        for round in 0..<roundLimit {
             let warmup = round < configuration.warmups
             let rep = warmup ? round : round - configuration.warmups
-            for variant in variants(forRound: round) {
+            var variants = variants(forRound: round)
+            if let adaptive = configuration.adaptive, rep >= configuration.repetitions {
+                // --reps auto: another repetition for the rows still wider than the target, in
+                // the round's usual order; none left, and the run is done.
+                let wide = variants.compactMap { variant -> (variant: RunRecord.Variant, judgement: AdaptiveRounds.Judgement)? in
+                    let row = RunRecord.Variant(variant.strategy, variant.baseline ? .cBaseline : .pinbench)
+                    let judgement = Self.judge(records.filter { $0.variant == row })
+                    return adaptive.status(judgement, measuredRounds: rep) == .pending ? (row, judgement) : nil
+                }
+                guard !wide.isEmpty else { break }
+                variants = variants.filter { variant in wide.contains { $0.variant == RunRecord.Variant(variant.strategy, variant.baseline ? .cBaseline : .pinbench) } }
+                total += variants.count
+                onEvent(.roundAdded(rep: rep, variants: wide, total: total))
+            }
+            for variant in variants {
                 if InterruptFlag.isRaised { return records }
                 let record: RunRecord
                 if variant.baseline {
@@ -176,6 +200,12 @@ public final class Experiment {
             }
         }
         return records
+    }
+
+    /// A row's judgement under `--reps auto`, from its verified measured repetitions.
+    public static func judge(_ records: [RunRecord]) -> AdaptiveRounds.Judgement {
+        let verified = records.filter { !$0.warmup && $0.verified }
+        return AdaptiveRounds.judge(pin: Statistics(verified.map(\.pinSeconds)), unpin: Statistics(verified.map(\.unpinSeconds)))
     }
 
     /// One repetition of `strategy` on a fresh region; `pool` must have the helpers a kernel

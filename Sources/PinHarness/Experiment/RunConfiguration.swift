@@ -18,7 +18,10 @@ public struct RunConfiguration: Sendable {
     public var kernel: KernelPlanParameters
     /// Populate the region (untimed) before the pin phase, so only pinning is timed.
     public var prefault: Bool
+    /// Measured repetitions per strategy; with `adaptive`, the fixed ones before any is added.
     public var repetitions: Int
+    /// `--reps auto`: repetitions added to each strategy until its intervals meet a target.
+    public var adaptive: AdaptiveRounds?
     public var warmups: Int
     /// Also run the plain C loop of the same syscalls (single and user), for the overhead ratio.
     public var baseline: Bool
@@ -31,7 +34,7 @@ public struct RunConfiguration: Sendable {
         backendOptions: any BackendOptions = PopulateOptions(),
         strategies: [Strategy] = Strategy.allCases, threads: Int, size: ByteSize, memory: MemoryKind = .thp,
         cutAlign: CutAlign = .page, kernel: KernelPlanParameters = KernelPlanParameters(),
-        prefault: Bool = false, repetitions: Int = 5, warmups: Int = 1, baseline: Bool = false,
+        prefault: Bool = false, repetitions: Int = 5, adaptive: AdaptiveRounds? = nil, warmups: Int = 1, baseline: Bool = false,
         numa: NUMAOptions = NUMAOptions(), hostWarm: HostWarm = .auto
     ) {
         self.backendOptions = backendOptions
@@ -43,6 +46,7 @@ public struct RunConfiguration: Sendable {
         self.kernel = kernel
         self.prefault = prefault
         self.repetitions = repetitions
+        self.adaptive = adaptive
         self.warmups = warmups
         self.baseline = baseline
         self.numa = numa

@@ -68,12 +68,12 @@ extension ResultSet {
     public func render(machineLine: String?) throws(HarnessError) -> Rendering {
         let (records, duplicates) = try readUniqueRecords()
         let skipped = try readSkipped()
-        let summary = SweepSummary(records: records, skipped: skipped)
         let specification = try specification()
+        let summary = SweepSummary(records: records, skipped: skipped, specification: specification)
 
         var missing: Int?
         if let specification {
-            let finished = Sweep.finishedPairs(records)
+            let finished = FinishedRounds(records)
             let skippedIDs = Set(summary.skipped.map(\.cell))
             missing = specification.cells.filter { !skippedIDs.contains($0.id) }.reduce(0) { sum, cell in
                 sum + specification.missingRounds(of: cell, finished: finished).count

@@ -11,6 +11,9 @@ extension RunReport {
         var backendNotes: [String: String]?
         var inKernel: [InKernelTable.Row]?
         var numa: [NUMATable.Row]?
+        /// With `--reps auto`: the target, the cap, and each row's repetitions and outcome.
+        var adaptive: AdaptiveRounds?
+        var rounds: [RoundsRow]?
         var records: [Record]
     }
 
@@ -54,6 +57,6 @@ extension RunReport {
             title: title, machine: machineLine, rows: SummaryTable(records: records).rows,
             backendMetrics: metrics.isEmpty ? nil : metrics.rows, backendNotes: metrics.isEmpty || metrics.notes.isEmpty ? nil : metrics.notes,
             inKernel: inKernel.isEmpty ? nil : inKernel.rows, numa: numa.isWorthShowing ? numa.rows : nil,
-            records: records.map(Record.init))
+            adaptive: adaptive, rounds: adaptive == nil ? nil : roundsRows, records: records.map(Record.init))
     }
 }

@@ -23,7 +23,14 @@ public struct SweepReport: Sendable {
         // The two trailing blanks are Markdown's line break: one fact per line, in one paragraph.
         if let specification { header += [.line("Command: `\(specification.commandLine)`  ")] }
         if let machineLine { header += [.line("Machine: \(machineLine)  ")] }
-        if let specification {
+        if let specification, let adaptive = specification.adaptive {
+            header += [.line("Rounds: --reps auto: \(specification.repetitions) measured + \(specification.warmups) warm-up per cell, "
+                + "then one round at a time, in the same shuffled order, for the cells whose 95% CI of the median (pin or unpin) "
+                + "was wider than \(adaptive.targetText) of it, up to \(adaptive.maxRepetitions) measured; the rounds column says "
+                + "how many each took and whether it met the target. Cells shuffled per round (seed \(specification.seed)); "
+                + "\(recordCount) repetitions recorded (\(warmupCount) warm-up). Times are medians of verified measured runs; "
+                + "the 95% CI is the order-statistic interval of the median.  ")]
+        } else if let specification {
             header += [.line("Rounds: \(specification.repetitions) measured + \(specification.warmups) warm-up per cell, "
                 + "cells shuffled per round (seed \(specification.seed)); \(recordCount) repetitions recorded "
                 + "(\(warmupCount) warm-up). Times are medians of verified measured runs; the 95% CI is the "
@@ -70,6 +77,8 @@ public struct SweepReport: Sendable {
         /// Records left out as repeats of one already read.
         var duplicates: Int
         var missingRepetitions: Int?
+        /// `--reps auto`'s target and cap, when the sweep had it.
+        var adaptive: AdaptiveRounds?
         var cells: [SweepSummary.CellJSON]
         var skipped: [SkippedCell]
     }
@@ -77,6 +86,6 @@ public struct SweepReport: Sendable {
     func json() -> Document {
         Document(set: name, command: specification?.commandLine, machine: machineLine, repetitionsRecorded: recordCount,
                  warmupsRecorded: warmupCount, duplicates: duplicates, missingRepetitions: missingRepetitions,
-                 cells: summary.cellsJSON(), skipped: summary.skipped)
+                 adaptive: specification?.adaptive, cells: summary.cellsJSON(), skipped: summary.skipped)
     }
 }

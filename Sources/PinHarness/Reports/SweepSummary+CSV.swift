@@ -4,7 +4,7 @@ extension SweepSummary {
     static let csvHeader = [
         "backend", "memory", "size_bytes", "strategy", "threads", "workers", "phase", "runs", "verified",
         "median_s", "ci95_low_s", "ci95_high_s", "ci_coverage", "min_s", "max_s", "mean_s", "stddev_s",
-        "gib_per_s", "speedup", "efficiency", "first_warmup_s", "flags",
+        "gib_per_s", "speedup", "efficiency", "first_warmup_s", "flags", "target",
     ]
 
     /// What a reader should not take on trust about one phase of a cell, as short names.
@@ -15,6 +15,7 @@ extension SweepSummary {
         if stats != nil, stats?.medianInterval == nil { flags.append("few-runs") }
         if phase == .pin, cell.slowWarmup { flags.append("slow-warmup") }
         if cell.verifiedRuns < cell.runs { flags.append("failed-runs") }
+        if cell.rounds?.status == .notMet { flags.append("target-not-met") }
         return flags
     }
 
@@ -39,6 +40,8 @@ extension SweepSummary {
                     Self.number(speedup), Self.number(efficiency),
                     phase == .pin ? Self.number(cell.firstWarmupPinSeconds) : "",
                     Self.flagNames(cell, phase: phase).joined(separator: ";"),
+                    // --reps auto: met, not-met, pending or no-verified-run; empty for fixed rounds.
+                    cell.rounds?.status?.rawValue ?? "",
                 ])
             }
         }

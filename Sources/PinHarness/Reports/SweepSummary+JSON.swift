@@ -15,6 +15,8 @@ extension SweepSummary {
         var verifiedRuns: Int
         var firstWarmupPinSeconds: Double?
         var failure: String?
+        /// With `--reps auto`: met, not-met, pending or no-verified-run (`runs` is the rounds taken).
+        var target: AdaptiveRounds.Status?
         var pin: PhaseJSON?
         var unpin: PhaseJSON?
     }
@@ -43,7 +45,7 @@ extension SweepSummary {
                 id: cell.cell.id, backend: cell.cell.backend.rawValue, memory: cell.cell.memory.rawValue,
                 sizeBytes: cell.cell.size.bytes, strategy: cell.cell.strategy.rawValue, threads: cell.cell.threads,
                 workers: cell.workers, runs: cell.runs, verifiedRuns: cell.verifiedRuns,
-                firstWarmupPinSeconds: cell.firstWarmupPinSeconds, failure: cell.failure,
+                firstWarmupPinSeconds: cell.firstWarmupPinSeconds, failure: cell.failure, target: cell.rounds?.status,
                 pin: phase(.pin), unpin: phase(.unpin))
         }
     }

@@ -67,6 +67,7 @@ extension SweepSummary {
             } else {
                 reference += "no verified run"
             }
+            if phase == .pin, let rounds = Self.roundsText(single) { reference += "; --reps auto: \(rounds)" }
             blocks += [.line(reference), .blank]
         } else {
             blocks += [.line("\(title) (no single cell: speedups unavailable)"), .blank]
@@ -79,6 +80,9 @@ extension SweepSummary {
             columns += [.init("\(strategy) median", group: name), .init("95% CI", group: name)]
             if phase == .pin { columns.append(.init("GiB/s", group: name)) }
             columns += [.init("speedup", group: name), .init("efficiency", group: name)]
+            // --reps auto: the rounds each cell took and whether it met the target (pin table only:
+            // one count covers both phases).
+            if phase == .pin && adaptive != nil { columns.append(.init("rounds", group: name)) }
         }
         var table = TextTable(columns: columns)
         for threads in group.threads {
@@ -91,10 +95,24 @@ extension SweepSummary {
                 let speedup = phase == .pin ? cell?.pinSpeedup : cell?.unpinSpeedup
                 let efficiency = phase == .pin ? cell?.pinEfficiency : cell?.unpinEfficiency
                 row += [speedup.map(DurationFormat.ratio) ?? dash, efficiency.map(DurationFormat.percent) ?? dash]
+                if phase == .pin && adaptive != nil { row.append(cell.flatMap(Self.roundsText) ?? dash) }
             }
             table.append(row)
         }
         return blocks + [.table(table)]
+    }
+
+    /// `14 met`, `30 NOT met`, `8 pending`: a cell's measured rounds under `--reps auto` and
+    /// where it stands; nil for fixed rounds.
+    static func roundsText(_ cell: CellSummary) -> String? {
+        guard let status = cell.rounds?.status else { return nil }
+        let word = switch status {
+        case .met: "met"
+        case .notMet: "NOT met"
+        case .pending: "pending"
+        case .noVerifiedRun: "no verified run"
+        }
+        return "\(cell.runs) \(word)"
     }
 
     /// For a backend that times itself in the kernel (kmod): per cell the module's own pin and
@@ -126,8 +144,15 @@ extension SweepSummary {
         var few: [String] = []
         var slow: [String] = []
         var failed: [String] = []
+        var notMet: [String] = []
+        var pending: [String] = []
         for cell in group.cells {
             let name = cell.cell.strategy == .single ? "single" : "\(cell.cell.strategy)/\(cell.cell.threads)"
+            switch cell.rounds?.status {
+            case .notMet?: notMet.append("\(name) (\(cell.rounds?.judgement?.widest ?? "?"))")
+            case .pending?: pending.append(name)
+            default: break
+            }
             for (phase, stats) in [("pin", cell.pin), ("unpin", cell.unpin)] {
                 guard let stats else { continue }
                 if Self.isWide(stats), let width = stats.relativeIntervalWidth {
@@ -144,6 +169,13 @@ extension SweepSummary {
             }
         }
         var lines: [String] = []
+        if let adaptive, !notMet.isEmpty {
+            lines.append("**target not met**: 95% CI still wider than \(adaptive.targetText) of the median after "
+                + "\(adaptive.maxRepetitions) rounds (--max-reps): \(notMet.joined(separator: ", "))")
+        }
+        if !pending.isEmpty {
+            lines.append("rounds still due (--reps auto; finish with --resume): \(pending.joined(separator: ", "))")
+        }
         if !wide.isEmpty {
             lines.append("95% CI wider than \(DurationFormat.percent(Self.wideIntervalShare)) of the median: \(wide.joined(separator: ", "))")
         }

@@ -14,6 +14,10 @@ public struct SweepSummary: Sendable {
         public var verifiedRuns: Int
         public var pin: Statistics?
         public var unpin: Statistics?
+        /// The verified measured runs' times, in record order: the samples of the comparison's
+        /// rank test.
+        public var pinTimes: [Double] = []
+        public var unpinTimes: [Double] = []
         /// The first warm-up's pin time, when it verified.
         public var firstWarmupPinSeconds: Double?
         public var pinGiBPerSecond: Double?
@@ -26,6 +30,9 @@ public struct SweepSummary: Sendable {
         /// verified runs; nil for backends that do not time themselves in the kernel.
         public var inKernelPin: Statistics? = nil
         public var inKernelUnpin: Statistics? = nil
+        /// With `--reps auto`, the rounds the cell took and whether it met the target; nil for
+        /// fixed rounds.
+        public var rounds: CellRounds? = nil
 
         /// Speedup over threads: 1.0 is perfect scaling.
         public var pinEfficiency: Double? { pinSpeedup.map { $0 / Double(cell.threads) } }
@@ -69,10 +76,15 @@ public struct SweepSummary: Sendable {
     public var groups: [Group]
     /// Cells skipped and never run since (a later resume may have run them).
     public var skipped: [SkippedCell]
+    /// `--reps auto`'s policy, from the set's specification; nil for fixed rounds.
+    public var adaptive: AdaptiveRounds?
 
     /// Summarises PinBench's own records (C-baseline records are left out), grouped per
-    /// backend, memory kind and size.
-    public init(records: [RunRecord], skipped: [SkippedCell] = []) {
+    /// backend, memory kind and size. With the set's `specification` (`--reps auto`), each
+    /// cell also says how many rounds it took and whether it met the target.
+    public init(records: [RunRecord], skipped: [SkippedCell] = [], specification: SweepSpecification? = nil) {
+        adaptive = specification?.adaptive
+        let finished = specification?.adaptive == nil ? nil : FinishedRounds(records)
         var byCell: [SweepCell: [RunRecord]] = [:]
         for record in records where record.implementation == .pinbench {
             let cell = SweepCell(record: record)
@@ -80,7 +92,9 @@ public struct SweepSummary: Sendable {
         }
         var byGroup: [SweepGroup: [CellSummary]] = [:]
         for (cell, records) in byCell {
-            byGroup[cell.group, default: []].append(Self.summarise(cell, records))
+            var summary = Self.summarise(cell, records)
+            if let specification, let finished { summary.rounds = specification.rounds(of: cell, finished: finished) }
+            byGroup[cell.group, default: []].append(summary)
         }
         var groups: [Group] = byGroup.keys.sorted().map { key in
             Group(group: key, cells: byGroup[key]!.sorted { $0.cell < $1.cell })
@@ -108,6 +122,7 @@ public struct SweepSummary: Sendable {
         return CellSummary(
             cell: cell, workers: records[0].workers, runs: measured.count, verifiedRuns: verified.count, pin: pin,
             unpin: Statistics(verified.map(\.unpinSeconds)),
+            pinTimes: verified.map(\.pinSeconds), unpinTimes: verified.map(\.unpinSeconds),
             firstWarmupPinSeconds: firstWarmup.flatMap { $0.verified ? $0.pinSeconds : nil },
             pinGiBPerSecond: pin.flatMap { SummaryTable.ratio(cell.size.gibibytes, $0.median) },
             failure: records.first { !$0.verified }.map { $0.error ?? "\($0.pinnedCheck); \($0.unpinnedCheck)" },

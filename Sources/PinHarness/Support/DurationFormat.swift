@@ -43,4 +43,41 @@ extension DurationFormat {
 
     /// A share as a percentage: `12%`.
     public static func percent(_ share: Double) -> String { share.isFinite ? "\(formatDecimal(share * 100, digits: 0))%" : "-" }
+
+    /// A share as a percentage with one decimal, for widths near a target of a few percent: `4.7%`.
+    public static func percentOneDecimal(_ share: Double) -> String {
+        share.isFinite ? "\(formatDecimal(share * 100, digits: 1))%" : "-"
+    }
+}
+
+extension DurationFormat {
+    /// The minus of a signed difference: U+2212, never a hyphen, so a negative *time* printed by
+    /// mistake (`-3 ms`) stays something the fuzz target can find.
+    static let minus = "\u{2212}"
+
+    /// A signed difference of times (new − base): `−60.0 ms`, `+1.20 s`, `0 s`.
+    public static func shift(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return "-" }
+        if value == 0 { return "0 s" }
+        return (value < 0 ? minus : "+") + seconds(abs(value))
+    }
+
+    /// A signed difference's interval: `−62.0 to −58.0 ms` when both ends share a unit, else
+    /// `−1.20 s to +300 ms`.
+    public static func shiftInterval(_ low: Double, _ high: Double) -> String {
+        guard low.isFinite, high.isFinite, low <= high, abs(low) < 1e15, abs(high) < 1e15 else { return "-" }
+        let lowText = shift(low), highText = shift(high)
+        let lowParts = lowText.split(separator: " "), highParts = highText.split(separator: " ")
+        if lowParts.count == 2, highParts.count == 2, lowParts[1] == highParts[1] {
+            return "\(lowParts[0]) to \(highText)"
+        }
+        return "\(lowText) to \(highText)"
+    }
+
+    /// A signed share as a percentage with one decimal: `−37.2%`, `+0.4%`.
+    public static func signedPercent(_ share: Double) -> String {
+        guard share.isFinite else { return "-" }
+        let text = formatDecimal(abs(share) * 100, digits: 1)
+        return (share < 0 && text != "0.0" ? minus : share > 0 && text != "0.0" ? "+" : "") + text + "%"
+    }
 }

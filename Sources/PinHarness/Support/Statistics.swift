@@ -65,9 +65,16 @@ public struct MedianInterval: Sendable, Equatable, Codable {
         let n = sorted.count
         guard n >= 1 else { return nil }
         var best: (rank: Int, coverage: Double)?
+        // P(B <= rank - 1) one term per rank, as `binomialHalfCDF` sums it (the same terms in
+        // the same order, so the same bits), in one pass: --reps auto asks after every round.
+        var logChoose = 0.0  // log C(n, rank - 1)
+        var below = 0.0
+        let logHalfPower = Double(n) * log(0.5)
         var rank = 1
         while rank <= (n + 1) / 2 {
-            let coverage = 1 - 2 * Self.binomialHalfCDF(rank - 1, trials: n)
+            if rank > 1 { logChoose += log(Double(n - rank + 2)) - log(Double(rank - 1)) }
+            below += exp(logChoose + logHalfPower)
+            let coverage = 1 - 2 * Swift.min(below, 1)
             guard coverage >= level else { break }
             best = (rank, coverage)
             rank += 1

@@ -7,8 +7,10 @@ import PinSystem
 
 /// Runs a `SweepSpecification` into a `ResultSet`: every runnable cell once per round, rounds
 /// in a seeded shuffled order, warm-up rounds first, each record appended to `runs.jsonl` the
-/// moment it is made. Running it on a set that already holds records resumes it: only the
-/// (cell, round) pairs without a record run.
+/// moment it is made; with `--reps auto`, then further rounds of the cells whose runs so far
+/// are wider than the target, interleaved in the same order. Running it on a set that already
+/// holds records resumes it: only the (cell, round) pairs without a record run, and the added
+/// rounds are decided from the records, as they were before the interruption.
 public final class Sweep {
     /// What the caller hears while the sweep runs.
     public enum Event: Sendable {
@@ -19,6 +21,9 @@ public final class Sweep {
         case poolStarted(helpers: Int, seconds: Double)
         /// The work is known: repetitions to run now, and how many a previous run finished.
         case started(toRun: Int, alreadyDone: Int)
+        /// `--reps auto` gave these cells another round, `round`, for their judgement (the width
+        /// of their intervals over every round before it); `toRun` counts it in.
+        case roundAdded(round: Int, cells: [(cell: SweepCell, judgement: AdaptiveRounds.Judgement)], toRun: Int)
         case finished(RunRecord, done: Int, toRun: Int)
         /// An interrupt arrived during this repetition; its record was thrown away.
         case discarded(SweepCell, round: Int)
@@ -56,11 +61,6 @@ public final class Sweep {
         lock = try ResultSetLock(resultSet)
     }
 
-    /// The (cell, round) pairs `records` already holds, as `pairKey`s.
-    public static func finishedPairs(_ records: [RunRecord]) -> Set<String> {
-        Set(records.compactMap { record in record.cell.flatMap { cell in record.round.map { pairKey(cell, round: $0) } } })
-    }
-
     /// The key of one repetition of a cell: `populate/thp/2G/kernel/8#3`.
     static func pairKey(_ cellID: String, round: Int) -> String { "\(cellID)#\(round)" }
 
@@ -70,8 +70,7 @@ public final class Sweep {
         stopWhen shouldStop: () -> Bool = { InterruptFlag.isRaised }, onEvent: (Event) -> Void = { _ in }
     ) throws(HarnessError) -> Outcome {
         try resultSet.truncateUnfinishedLine()
-        let finished = Self.finishedPairs(try resultSet.readRecords())
-        let rounds = specification.rounds
+        var finished = FinishedRounds(try resultSet.readRecords())
         var outcome = Outcome()
 
         let reservations = try reserveHugepages(for: specification.pendingCells(finished: finished), onEvent: onEvent)
@@ -100,14 +99,31 @@ public final class Sweep {
         }
         defer { pool?.shutdown() }
 
-        let toRun = plan.toRun
+        var toRun = plan.toRun
         onEvent(.started(toRun: toRun, alreadyDone: plan.alreadyDone))
         let runsLog = try resultSet.appender()
+        // The added rounds toRun already counts: those the set on disk called for at the start.
+        var counted = Set(runnable.flatMap { cell in
+            specification.missingRounds(of: cell, finished: finished).filter { $0 >= specification.rounds }.map { Self.pairKey(cell.id, round: $0) }
+        })
 
-        for round in 0..<rounds {
+        for round in 0..<specification.roundLimit {
             let warmup = round < specification.warmups
             let rep = warmup ? round : round - specification.warmups
-            for cell in specification.order(of: runnable, round: round) where !finished.contains(Self.pairKey(cell.id, round: round)) {
+            var due = specification.order(of: runnable, round: round).filter { !finished.contains($0, round: round) }
+            if round >= specification.rounds {
+                // --reps auto: the cells whose runs so far call for this round. Once no cell's
+                // runs call for it, whether on disk or not, none calls for a later one: done.
+                let decided = Dictionary(uniqueKeysWithValues: runnable.map { ($0, specification.rounds(of: $0, finished: finished)) })
+                guard decided.values.contains(where: { $0.needed > round }) else { break }
+                due = due.filter { decided[$0]!.needed > round }
+                if !due.isEmpty {
+                    toRun += due.filter { counted.insert(Self.pairKey($0.id, round: round)).inserted }.count
+                    onEvent(.roundAdded(round: round, cells: due.compactMap { cell in decided[cell]!.judgement.map { (cell, $0) } },
+                                        toRun: toRun))
+                }
+            }
+            for cell in due {
                 if shouldStop() {
                     outcome.interrupted = true
                     return outcome
@@ -137,6 +153,7 @@ public final class Sweep {
                 } catch {
                     throw .failed("cannot append to \(resultSet.path(ResultSet.runsFile)): \(error); stopping, as further results could not be kept")
                 }
+                finished.add(record)
                 outcome.recorded += 1
                 if !record.verified { outcome.failed += 1 }
                 onEvent(.finished(record, done: outcome.recorded, toRun: toRun))

@@ -12,19 +12,23 @@ public struct SweepPlan {
     public var pending: [SweepCell]
     public var experiments: [SweepCell: Experiment]
     public var skipped: [(cells: [SweepCell], reason: String)]
-    /// Repetitions the runnable cells still need, and how many the set already holds.
+    /// Repetitions the runnable cells still need, as decided now, and how many the set already
+    /// holds.
     public var toRun: Int
     public var alreadyDone: Int
+    /// With `--reps auto`, the most repetitions the runnable cells may still get beyond `toRun`
+    /// (each up to the cap); 0 for fixed rounds.
+    public var adaptiveAtMost: Int
     /// Per hugetlb page size: the pages the largest region needs, and how many are free now.
     public var hugepages: [(pageSize: Int, needed: Int, available: Int)]
 
     /// The pending cells that can run here, in specification order.
     public var runnable: [SweepCell] { pending.filter { experiments[$0] != nil } }
 
-    /// `finished`: the (cell, round) keys already on disk. With `assumingReservation`, the
+    /// `finished`: the repetitions already on disk. With `assumingReservation`, the
     /// hugetlb pages `--reserve-hugepages` would add count as there (a dry run cannot reserve);
     /// the real sweep reserves first and then plans with what the kernel gave.
-    public init(_ specification: SweepSpecification, finished: Set<String>, assumingReservation: Bool = false) throws(HarnessError) {
+    public init(_ specification: SweepSpecification, finished: FinishedRounds, assumingReservation: Bool = false) throws(HarnessError) {
         pending = specification.pendingCells(finished: finished)
         hugepages = specification.largestHugetlbRegions(in: pending).map { page, bytes in
             (page, bytes / page, HugepagePool.read(pageSize: page)?.available ?? 0)
@@ -37,8 +41,12 @@ public struct SweepPlan {
         (experiments, skipped) = specification.experiments(for: pending, assumedHugepages: assumed)
         alreadyDone = finished.count
         toRun = 0
+        adaptiveAtMost = 0
         for cell in pending where experiments[cell] != nil {
             toRun += specification.missingRounds(of: cell, finished: finished).count
+            if specification.adaptive != nil {
+                adaptiveAtMost += specification.roundLimit - specification.rounds(of: cell, finished: finished).needed
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import PinCore
 /// (`populateRead`, `vfio`, `foliosim`, `kmod`), as it always has, so older sets still resume.
 extension SweepSpecification: Codable {
     enum CodingKeys: String, CodingKey {
-        case backends, memory, sizes, threads, strategies, repetitions, warmups, seed, cutAlign, kernelAlign, minChunkBytes, prefault, numa, hostWarm, reserveHugepages, commandLine
+        case backends, memory, sizes, threads, strategies, repetitions, adaptive, warmups, seed, cutAlign, kernelAlign, minChunkBytes, prefault, numa, hostWarm, reserveHugepages, commandLine
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,6 +19,8 @@ extension SweepSpecification: Codable {
         threads = try container.decode([Int].self, forKey: .threads)
         strategies = try container.decode([Strategy].self, forKey: .strategies)
         repetitions = try container.decode(Int.self, forKey: .repetitions)
+        // Absent from sets of fixed rounds, and from every set made before --reps auto.
+        adaptive = try container.decodeIfPresent(AdaptiveRounds.self, forKey: .adaptive)
         warmups = try container.decode(Int.self, forKey: .warmups)
         seed = try container.decode(UInt64.self, forKey: .seed)
         cutAlign = try container.decode(CutAlign.self, forKey: .cutAlign)
@@ -50,6 +52,7 @@ extension SweepSpecification: Codable {
         try container.encode(threads, forKey: .threads)
         try container.encode(strategies, forKey: .strategies)
         try container.encode(repetitions, forKey: .repetitions)
+        try container.encodeIfPresent(adaptive, forKey: .adaptive)
         try container.encode(warmups, forKey: .warmups)
         try container.encode(seed, forKey: .seed)
         try container.encode(cutAlign, forKey: .cutAlign)

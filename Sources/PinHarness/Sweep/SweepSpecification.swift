@@ -12,8 +12,12 @@ public struct SweepSpecification: Sendable, Equatable {
     public var sizes: [Int]
     public var threads: [Int]
     public var strategies: [Strategy]
-    /// Measured rounds; every runnable cell runs once per round.
+    /// Measured rounds; every runnable cell runs once per round. With `adaptive`, the fixed
+    /// rounds every cell gets before any is added.
     public var repetitions: Int
+    /// `--reps auto`: rounds added per cell until its interval meets a target, up to a cap; nil
+    /// for fixed rounds (and in sets made before it existed, which read as fixed).
+    public var adaptive: AdaptiveRounds?
     /// Warm-up rounds, run first, recorded, never counted.
     public var warmups: Int
     /// Seeds each round's shuffled order.
@@ -39,7 +43,8 @@ public struct SweepSpecification: Sendable, Equatable {
 
     public init(
         backends: [BackendID], memory: [MemoryKind], sizes: [ByteSize], threads: [Int],
-        strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, warmups: Int = 1, seed: UInt64,
+        strategies: [Strategy] = Strategy.allCases, repetitions: Int = SweepDefaults.repetitions, adaptive: AdaptiveRounds? = nil,
+        warmups: Int = 1, seed: UInt64,
         cutAlign: CutAlign = .page, kernelAlign: CutAlign = .pmd, minChunk: ByteSize = .mib(128),
         prefault: Bool = false, backendOptions: [any BackendOptions] = [], numa: NUMAOptions? = nil, hostWarm: HostWarm? = .auto, reserveHugepages: Bool = false,
         commandLine: String
@@ -50,6 +55,7 @@ public struct SweepSpecification: Sendable, Equatable {
         self.threads = threads
         self.strategies = strategies
         self.repetitions = repetitions
+        self.adaptive = adaptive
         self.warmups = warmups
         self.seed = seed
         self.cutAlign = cutAlign
@@ -66,6 +72,8 @@ public struct SweepSpecification: Sendable, Equatable {
         self.commandLine = commandLine
     }
 
+    /// The fixed rounds, warm-ups included; with `adaptive`, the rounds every cell gets before
+    /// any is added (`roundLimit` is the most it may get).
     public var rounds: Int { warmups + repetitions }
 
     /// Every cell, in table order; `single` once per group, at 1 thread.
@@ -91,16 +99,6 @@ public struct SweepSpecification: Sendable, Equatable {
     public func order(of cells: [SweepCell], round: Int) -> [SweepCell] {
         var mixer = SplitMix64(seed: seed &+ UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
         return SplitMix64.shuffled(cells, seed: mixer.next())
-    }
-
-    /// The cells with at least one round not among `finished`, in specification order.
-    func pendingCells(finished: Set<String>) -> [SweepCell] {
-        cells.filter { !missingRounds(of: $0, finished: finished).isEmpty }
-    }
-
-    /// The rounds of `cell` with no record among `finished` (`Sweep.finishedPairs`).
-    func missingRounds(of cell: SweepCell, finished: Set<String>) -> [Int] {
-        (0..<rounds).filter { !finished.contains(Sweep.pairKey(cell.id, round: $0)) }
     }
 
     /// The largest region each hugetlb page size must hold at once (one region is mapped at a
@@ -178,6 +176,7 @@ public struct SweepSpecification: Sendable, Equatable {
         if repetitions > Self.maxRounds || warmups > Self.maxRounds {
             throw .invalidInput("--reps and --warmup must be at most \(Self.maxRounds)")
         }
+        try adaptive?.validate(base: repetitions)
         if threads.count > ThreadCounts.maxCounts || sizes.count > ThreadCounts.maxCounts {
             throw .invalidInput("at most \(ThreadCounts.maxCounts) thread counts and sizes")
         }
