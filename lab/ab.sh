@@ -42,7 +42,7 @@ else
     # (6.18), long-term GUP of large folios, iommufd's map, populate. Prefaulted, so the pin
     # phase times pinning (and mapping) alone; the adaptive rounds stop where the data is
     # tight enough or at the cap.
-    common=(--sizes 512M --threads 2 --prefault --reps auto --seed 1)
+    common=(--sizes 512M --threads 2 --prefault --reps auto --max-reps 20 --seed 1)
     sweep type1 --backends vfio --vfio "type1:$LAB_VFIO_GROUP" --memory anon,thp,hugetlb-2m,memfd-hugetlb-2m \
         --strategies single,user "${common[@]}"
     sweep iommufd --backends vfio --vfio "iommufd:$LAB_VFIO_CDEV" --memory anon,thp,hugetlb-2m,memfd-hugetlb-2m \

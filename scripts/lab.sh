@@ -541,13 +541,13 @@ cmd_run() {
     # (from guest.sh's first line on), without the kernel's timestamped messages, unless
     # LAB_VERBOSE=1. A guest that fails before that has its last lines shown below.
     # A boot that dies before guest.sh starts (a TCG timing flake in early boot) is retried
-    # once: nothing of the command has run yet, so nothing is repeated.
-    for attempt in 1 2; do
+    # up to twice: nothing of the command has run yet, so nothing is repeated.
+    for attempt in 1 2 3; do
         rc=0
         (cd "$PINBENCH_ROOT" && timeout --kill-after=15 "$timeout" "${GUEST[@]}" "${NUMA[@]+"${NUMA[@]}"}" \
             --exec "bash $out/.lab-command.sh" </dev/null 2>&1 | tee "$console" | show_console; exit "${PIPESTATUS[0]}") || rc=$?
         [ ! -f "$out/.lab-status" ] && [ "$rc" != 124 ] && [ "$rc" != 137 ] && [ ! -f "$out/.lab-started" ] \
-            && [ "$attempt" = 1 ] || break
+            && [ "$attempt" -lt 3 ] || break
         lab_say "the guest died while booting (status $rc), before the command started; its last lines:"
         tail -n 8 "$console" | sed 's/^/    /' >&2
         lab_say "booting once more"
