@@ -242,6 +242,13 @@ for _label in ("type1", "iommufd"):
             failed = [run for run in runs if not run["verified"]]
             expect(not failed, f"{len(failed)} runs did not verify, e.g. {failed[:1]}")
             expect(all(path.split(":")[0] in (run.get("vfio") or "") for run in runs), "runs do not name the mapper")
+            # Every cell ran: one container for the whole sweep, not one per cell (a second
+            # would find the group busy and the cell skipped).
+            skipped_path = os.path.join(directory, "skipped.jsonl")
+            skipped = open(skipped_path).read().strip() if os.path.exists(skipped_path) else ""
+            expect(not skipped, f"cells were skipped: {skipped[:300]}")
+            cells = {run.get("cell") for run in measured}
+            expect(len(cells) == 4, f"{len(cells)} of 4 cells measured: {sorted(c for c in cells if c)}")
             with open(os.path.join(directory, "machine.json")) as file:
                 machine = json.load(file)
             expect(machine.get("emulation") == "tcg", f"machine.json emulation is {machine.get('emulation')!r}")

@@ -33,8 +33,11 @@ public final class Experiment {
     /// `host` is what `--host-warm auto` decides from.
     /// `assumedHugepages`: hugetlb pages (by page size) a sweep's `--reserve-hugepages` would
     /// reserve, counted as there for a dry run's checks.
+    /// `sharing`: a backend made for an earlier experiment of the same backend and options, to
+    /// use instead of making one (a real VFIO group or iommufd device opens once per process).
     public init(_ configuration: RunConfiguration, machine: MachineTopology = .current(),
-                host: HostWarm.Machine = .current(), assumedHugepages: [Int: Int] = [:]) throws(HarnessError) {
+                host: HostWarm.Machine = .current(), assumedHugepages: [Int: Int] = [:],
+                sharing shared: (any PinBackend)? = nil) throws(HarnessError) {
         guard configuration.threads >= 1 else { throw .invalidInput("--threads must be at least 1") }
         guard configuration.repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard configuration.warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
@@ -80,10 +83,14 @@ public final class Experiment {
         machineTopology = machine.topology
         numa = try NUMASetup(configuration.numa, machine: machine)
         let backend: any PinBackend
-        do {
-            backend = try configuration.backendOptions.makeBackend()
-        } catch {
-            throw .unavailable(error.description)
+        if let shared {
+            backend = shared
+        } else {
+            do {
+                backend = try configuration.backendOptions.makeBackend()
+            } catch {
+                throw .unavailable(error.description)
+            }
         }
         try Self.preflight(configuration, backend: backend, assumedHugepages: assumedHugepages)
         if backend.regionBacking == .addressSpace && configuration.numa.placement != .firstTouch {

@@ -143,10 +143,16 @@ public struct SweepSpecification: Sendable, Equatable {
         var skipped: [(cells: [SweepCell], reason: String)] = []
         let machine = MachineTopology.current()
         let host = HostWarm.Machine.current()
+        // One backend per backend for the whole sweep (its options are the same in every cell):
+        // a real VFIO group or iommufd device can be opened by one container at a time, so a
+        // backend per cell would leave every cell after the first "busy".
+        var backends: [BackendID: any PinBackend] = [:]
         for cell in cells {
             do {
-                runnable[cell] = try Experiment(try configuration(for: cell), machine: machine, host: host,
-                                                assumedHugepages: assumedHugepages)
+                let experiment = try Experiment(try configuration(for: cell), machine: machine, host: host,
+                                                assumedHugepages: assumedHugepages, sharing: backends[cell.group.backend])
+                runnable[cell] = experiment
+                backends[cell.group.backend] = experiment.backend
             } catch {
                 if let last = skipped.last, last.reason == error.description, last.cells[0].group == cell.group {
                     skipped[skipped.count - 1].cells.append(cell)
