@@ -7,6 +7,11 @@ public struct RegisteredBufferList: Sendable, Equatable {
     public struct Buffer: Sendable, Equatable {
         public var address: UInt64
         public var length: Int
+
+        public init(address: UInt64, length: Int) {
+            self.address = address
+            self.length = length
+        }
     }
 
     /// The listed buffers, empty slots left out.
