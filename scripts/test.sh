@@ -24,25 +24,37 @@ done
 ensure_packages
 ensure_swift
 cd "$PINBENCH_ROOT"
+# Each stage says how long it took (CI's budget is kept stage by stage), and the total at the end.
+TIMES=()
+stage() {
+    local name="$1" start=$SECONDS rc=0
+    shift
+    "$@" || rc=$?
+    TIMES+=("$name $((SECONDS - start)) s")
+    echo "test.sh: $name took $((SECONDS - start)) s$([ "$rc" = 0 ] || echo ", and failed (status $rc)")" >&2
+    return "$rc"
+}
+trap '[ "${#TIMES[@]}" -eq 0 ] || echo "test.sh: stages: ${TIMES[*]/%/;} total $SECONDS s" >&2' EXIT
 # Every target imports only what Package.swift declares, each layer only those below it. SwiftPM's
 # own check is asked for too, though on Linux with Swift 6.3 it reports nothing; the script is
 # what holds the rule (and its self-test proves it catches a planted break of each kind).
-swift build --build-tests --explicit-target-dependency-import-check error
+stage build swift build --build-tests --explicit-target-dependency-import-check error
 python3 scripts/check-layers.py --self-test
 python3 scripts/check-layers.py
-swift test
+stage "unit tests" swift test
 if [ "$install" = 1 ]; then
-    bash scripts/check-install.sh
+    stage "install check" bash scripts/check-install.sh
 fi
 if [ "$fuzz" = 1 ]; then
-    bash scripts/fuzz.sh "${PINBENCH_FUZZ_SECONDS:-20}"
+    stage fuzz bash scripts/fuzz.sh "${PINBENCH_FUZZ_SECONDS:-20}"
 fi
 if [ "$lab" = 1 ]; then
     # Every kernel's suite runs, even after one fails, so a failure names all the kernels it has.
     lab_status=0
     for kernel in ${LAB_KERNELS:-6.12 7.2}; do
         echo "lab: the suite on kernel $kernel" >&2
-        bash scripts/lab.sh --kernel "$kernel" test || lab_status=1
+        stage "lab kernel $kernel" bash scripts/lab.sh --kernel "$kernel" build || lab_status=1
+        stage "lab suite $kernel" bash scripts/lab.sh --kernel "$kernel" test || lab_status=1
     done
     [ "$lab_status" = 0 ]
 fi
