@@ -263,16 +263,16 @@ resolve_tree() {
     fi
 }
 
-# The source files of a tree that may have been built in place: what Kbuild makes is left out
-# (objects, its .cmd files, generated headers and configs, the images), NUL-separated.
+# The files of a tree that may have been built in place, without the bulk of what Kbuild made
+# there (objects, its .cmd files, generated headers, images), NUL-separated. Only names no
+# source file has are left out (vmlinux.lds.S is a source, vmlinux.lds is not); `make mrproper`
+# on the copy removes the rest of what Kbuild made.
 tree_files() {
     find "$1" \( -name .git -o -path "$1/include/config" -o -path "$1/include/generated" \
         -o -path "$1/arch/*/include/generated" -o -name '.tmp_*' \) -prune -o -type f \
         ! -name '*.o' ! -name '*.ko' ! -name '*.a' ! -name '.*.cmd' ! -name '*.mod' ! -name '*.mod.c' \
-        ! -name '*.order' ! -name '*.symvers' ! -name '.config' ! -name '.config.old' ! -name 'vmlinux' \
-        ! -name 'vmlinux.*' ! -name 'bzImage' ! -name '*.d' ! -name '.version' ! -name 'System.map' \
-        ! -name '*.lds' ! -name '*.s' ! -name '*.su' ! -name '*.dwo' ! -name '*.gz' ! -name '*.xz' \
-        ! -name '*.lst' ! -name 'modules.builtin*' -print0
+        ! -name '.config' ! -name '.config.old' ! -name 'vmlinux' ! -name 'vmlinux.o' ! -name 'bzImage' \
+        -print0
 }
 
 # The cache folder of this configuration: the kernel's label and a hash of every input that
