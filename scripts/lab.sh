@@ -193,11 +193,14 @@ fetch_debian_source() {
             if [ -z "$version" ] && [ -n "$cached" ]; then
                 deb="$cached"
                 version="$(dpkg-deb -f "$deb" Version)"
+                note=" (the lab expects $wanted; no suite answered (see $LAB_CACHE/apt/update.log), so the cached $version is used)"
             elif [ -z "$version" ]; then
                 lab_die "no suite of $LAB_DEBIAN_MIRROR ($LAB_72_SUITES) has $package, and none is cached in $debs (network? see $LAB_CACHE/apt/update.log)"
+            else
+                note=" (the lab expects $wanted, which $LAB_72_SUITES no longer have; using $version, the newest they have)"
             fi
-            note=" (the lab expects $wanted, which Debian no longer has; using $version instead)"
-            lab_say "$package $wanted is gone from $LAB_72_SUITES; using $version"
+            local why="${note#*;}"
+            lab_say "$package $wanted is not to be had:${why%)}"
         fi
         if [ -z "$deb" ]; then
             deb="$debs/${package}_$(deb_file_version "$version")_all.deb"
