@@ -35,8 +35,16 @@ struct BackendOptionGroup: ParsableArguments {
     var unpin: String?
 
     @Option(name: .customLong("gup-batch"),
-            help: "kmod: pages (folios for --gup memfd) per pin call inside the module, 1 to 4096 (default 512, as type1).")
+            help: "kmod: pages (folios for --gup memfd) per pin call inside the module, 1 to 262144 (default 512, as type1).")
     var gupBatch: String?
+
+    @Option(name: .customLong("map-device"),
+            help: "kmod: also map what the module pins into the IOMMU domain it owns for this PCI device (0000:00:04.0), bound to the module by driver_override.")
+    var mapDevice: String?
+
+    @Option(name: .customLong("iova-base"),
+            help: "kmod with --map-device: the IOVA of the region's first byte, page-aligned (default 4G, above the MSI window).")
+    var iovaBase: String?
 
     @Option(name: .customLong("folios"),
             help: "foliosim: folio layout: memory (the --memory kind's folio size), mixed:<seed> (a seeded mix of 1G, 2M, 64K, 16K and 4K folios) or pagemap (what the kernel gave a real region; root). Default: memory.")
@@ -52,6 +60,8 @@ struct BackendOptionGroup: ParsableArguments {
         if let gup { arguments.set(.gup, gup.lowercased()) }
         if let unpin { arguments.set(.unpin, unpin.lowercased()) }
         if let gupBatch { arguments.set(.gupBatch, gupBatch) }
+        if let mapDevice { arguments.set(.mapDevice, mapDevice) }
+        if let iovaBase { arguments.set(.iovaBase, iovaBase) }
         if let folios { arguments.set(.folios, folios) }
         return arguments
     }

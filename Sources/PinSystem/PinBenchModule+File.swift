@@ -28,9 +28,11 @@ extension PinBenchModule {
         /// For `memfd`: the file mapped at `address` from `fileOffset`.
         public var file: Int32
         public var fileOffset: Int
+        /// Also map into the attached device's domain, `address` at this IOVA (`PINBENCH_KMOD_PIN_MAP`).
+        public var iova: Int?
 
         public init(address: Int, length: Int, chunkBytes: Int, workers: Int, gupBatch: Int = 0, path: PinPath = .remote,
-                    numaAware: Bool = false, file: Int32 = -1, fileOffset: Int = 0) {
+                    numaAware: Bool = false, file: Int32 = -1, fileOffset: Int = 0, iova: Int? = nil) {
             self.address = address
             self.length = length
             self.chunkBytes = chunkBytes
@@ -40,6 +42,7 @@ extension PinBenchModule {
             self.numaAware = numaAware
             self.file = file
             self.fileOffset = fileOffset
+            self.iova = iova
         }
     }
 
@@ -50,6 +53,11 @@ extension PinBenchModule {
         public var chunks: Int
         /// The bytes of run arrays holding the pins, as the PIN call returned it.
         public var runBytes: Int
+        /// The range's bytes mapped in the attached device's domain now.
+        public var mappedBytes: Int
+        /// Where the file's last PIN and UNPIN spent their time in the module (zero before one).
+        public var pinPhases: Phases
+        public var unpinPhases: Phases
     }
 
     /// One open `/dev/pinbench` file: at most one pinned range, unpinned by the module when the
@@ -70,7 +78,8 @@ extension PinBenchModule {
             let rc = cpinsys_kmod_file_status(descriptor, &status)
             guard rc == 0 else { throw SystemError("PINBENCH_KMOD_STATUS", errno: -rc) }
             return FileStatus(pages: Int(status.pages), folios: Int(status.folios), chunks: Int(status.chunks),
-                              runBytes: Int(status.run_bytes))
+                              runBytes: Int(status.run_bytes), mappedBytes: Int(status.mapped_bytes),
+                              pinPhases: Self.phases(status.pin_phases), unpinPhases: Self.phases(status.unpin_phases))
         }
 
         /// `PINBENCH_KMOD_PIN` (long-term, for write) of `request` (`cpinsys_kmod_pin`).
@@ -79,15 +88,18 @@ extension PinBenchModule {
             if request.path == .fast { flags |= UInt32(CPINSYS_KMOD_PIN_FAST) }
             if request.path == .memfd { flags |= UInt32(CPINSYS_KMOD_PIN_MEMFD) }
             if request.numaAware { flags |= UInt32(CPINSYS_KMOD_PIN_NUMA) }
+            if request.iova != nil { flags |= UInt32(CPINSYS_KMOD_PIN_MAP) }
             var raw = cpinsys_kmod_pin_request(
                 flags: flags, addr: UInt64(request.address), length: UInt64(request.length),
                 chunk_bytes: UInt64(request.chunkBytes), workers: UInt32(request.workers),
-                gup_batch: UInt32(request.gupBatch), memfd: request.file, memfd_offset: UInt64(request.fileOffset))
+                gup_batch: UInt32(request.gupBatch), memfd: request.file, memfd_offset: UInt64(request.fileOffset),
+                iova: UInt64(request.iova ?? 0))
             var call = cpinsys_kmod_call()
             var workers = [cpinsys_kmod_worker](repeating: cpinsys_kmod_worker(), count: request.workers)
             let rc = workers.withUnsafeMutableBufferPointer { cpinsys_kmod_pin(descriptor, &raw, &call, $0.baseAddress) }
             guard rc == 0 else {
-                throw SystemError("PINBENCH_KMOD_PIN(\(request.length) bytes, \(request.workers) workers, \(request.path))",
+                throw SystemError("PINBENCH_KMOD_PIN(\(request.length) bytes, \(request.workers) workers, \(request.path)"
+                                  + (request.iova.map { ", mapped at IOVA 0x\(String($0, radix: 16))" } ?? "") + ")",
                                   errno: -rc, hint: Self.hint(errno: -rc, pin: true))
             }
             var answer = Self.call(call, workers)
@@ -110,12 +122,25 @@ extension PinBenchModule {
         }
 
         static func call(_ call: cpinsys_kmod_call, _ workers: [cpinsys_kmod_worker]) -> Call {
-            Call(totalSeconds: Double(call.total_ns) / 1e9, pages: Int(call.pages), folios: Int(call.folios),
-                 workers: workers.map {
-                     Worker(startSeconds: Double($0.start_ns) / 1e9, endSeconds: Double($0.end_ns) / 1e9,
-                            chunks: Int($0.chunks), pages: Int($0.pages), folios: Int($0.folios),
-                            cpu: Int($0.cpu), node: Int($0.node))
-                 })
+            let check = call.map_check
+            return Call(totalSeconds: Double(call.total_ns) / 1e9, pages: Int(call.pages), folios: Int(call.folios),
+                        workers: workers.map {
+                            Worker(startSeconds: Double($0.start_ns) / 1e9, endSeconds: Double($0.end_ns) / 1e9,
+                                   chunks: Int($0.chunks), pages: Int($0.pages), folios: Int($0.folios),
+                                   cpu: Int($0.cpu), node: Int($0.node), gupSeconds: Double($0.gup_ns) / 1e9,
+                                   recordSeconds: Double($0.record_ns) / 1e9, mapSeconds: Double($0.map_ns) / 1e9,
+                                   mapCalls: Int($0.map_calls))
+                        },
+                        mapCheck: check.segments == 0 && check.mapped_bytes == 0 ? nil
+                            : MapCheck(bytes: Int(check.mapped_bytes), segments: Int(check.segments), checked: Int(check.checked),
+                                       wrong: Int(check.wrong)))
+        }
+
+        static func phases(_ raw: cpinsys_kmod_phases) -> Phases {
+            Phases(ioctlSeconds: Double(raw.ioctl_ns) / 1e9, setupSeconds: Double(raw.setup_ns) / 1e9,
+                   workSeconds: Double(raw.work_ns) / 1e9, gupSeconds: Double(raw.gup_ns) / 1e9,
+                   recordSeconds: Double(raw.record_ns) / 1e9, mapSeconds: Double(raw.map_ns) / 1e9,
+                   verifySeconds: Double(raw.verify_ns) / 1e9, finishSeconds: Double(raw.finish_ns) / 1e9)
         }
 
         static func hint(errno code: Int32, pin: Bool) -> String? {
@@ -124,6 +149,9 @@ extension PinBenchModule {
             case ENOMEM where pin: return "pinned_vm would pass RLIMIT_MEMLOCK (raise it with `ulimit -l`), or the kernel is out of memory"
             case EBUSY: return "this file already holds a pinned range"
             case EOPNOTSUPP where pin: return "this kernel has no memfd_pin_folios (it came in 6.11): use --gup remote"
+            case ENXIO where pin: return "the file is not attached to a device, or its device was unbound from the module"
+            case EEXIST where pin: return "another file's range is mapped at these IOVAs in the device's domain: use another --iova-base"
+            case ERANGE where pin: return "the IOVAs fall outside the device domain's aperture (`pinbench doctor` shows it): use a smaller --iova-base or region"
             case ENOENT: return "this file holds no pinned range"
             default: return nil
             }

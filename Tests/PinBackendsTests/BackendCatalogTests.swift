@@ -56,8 +56,18 @@ struct BackendCatalogTests {
         // foliosim ignores kmod's --gup value and keeps its default.
         let folioSim = try #require(try catalog.options(for: .foliosim, arguments: shared) as? FolioSimOptions)
         #expect(folioSim == FolioSimOptions())
-        #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gupBatch, "5000")])) } throws: { error in
-            "\(error)" == "--gup-batch 5000 is out of range 1...4096: the pages the module pins per call"
+        // --map-device in any spelling sysfs takes; --iova-base as a size or hex, page-aligned.
+        let mapped = try #require(try catalog.options(for: .kmod, arguments: Self.arguments([(.mapDevice, "00:04.0")])) as? KmodOptions)
+        #expect(mapped.map == KmodOptions.Map(device: "0000:00:04.0", iovaBase: 1 << 32))
+        #expect(mapped.description.hasSuffix(", mapped into 0000:00:04.0 from IOVA 0x100000000"))
+        for (text, bytes) in [("8G", 8 << 30), ("0x200000", 0x200000), ("0", 0)] {
+            let options = try #require(try catalog.options(
+                for: .kmod, arguments: Self.arguments([(.mapDevice, "0000:00:04.0"), (.iovaBase, text)])) as? KmodOptions)
+            #expect(options.map?.iovaBase == bytes, "\(text)")
+        }
+        #expect(try catalog.options(for: .kmod, arguments: Self.arguments([])) as? KmodOptions == KmodOptions())
+        #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gupBatch, "300000")])) } throws: { error in
+            "\(error)" == "--gup-batch 300000 is out of range 1...262144: the pages the module pins per call"
         }
         #expect { try catalog.options(for: .kmod, arguments: Self.arguments([(.gup, "memfd"), (.unpin, "per-page")])) } throws: { error in
             "\(error)".contains("drop --unpin per-page")

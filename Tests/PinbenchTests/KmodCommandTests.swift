@@ -9,10 +9,16 @@ struct KmodCommandTests {
         (["run", "--backend", "foliosim", "--gup", "remote"], "--gup remote is kmod's and needs --backend kmod"),
         (["run", "--backend", "kmod", "--gup", "per-page"], "--gup per-page is foliosim's and needs --backend foliosim"),
         (["run", "--backend", "populate", "--gup-batch", "64"], "--gup-batch needs --backend kmod"),
-        (["run", "--backend", "kmod", "--gup-batch", "0"], "--gup-batch 0 is out of range 1...4096"),
+        (["run", "--backend", "kmod", "--gup-batch", "0"], "--gup-batch 0 is out of range 1...262144"),
         (["run", "--backend", "kmod", "--gup", "memfd", "--unpin", "per-page"], "so it unpins per folio"),
         (["run", "--backend", "mlock", "--unpin", "folio"], "--unpin needs --backend foliosim or --backend kmod"),
         (["sweep", "--backends", "populate", "--gup", "fast"], "--gup fast is kmod's and needs kmod in --backends"),
+        (["run", "--backend", "vfio", "--map-device", "0000:00:04.0"], "--map-device needs --backend kmod"),
+        (["run", "--backend", "kmod", "--map-device", "00:04"], "--map-device 00:04 is not a PCI address"),
+        (["run", "--backend", "kmod", "--iova-base", "4G"], "--iova-base needs --map-device"),
+        (["run", "--backend", "kmod", "--map-device", "00:04.0", "--iova-base", "4097"], "--iova-base 4097 is out of range"),
+        (["run", "--backend", "kmod", "--map-device", "00:04.0", "--iova-base", "0x100000000000000"], "is out of range"),
+        (["run", "--backend", "kmod", "--map-device", "00:04.0", "--iova-base", "lots"], "--iova-base lots is not a size"),
     ])
     func optionRefusals(arguments: [String], message: String) throws {
         let result = try PinbenchProcess.run(arguments + ["--size", "4M"])

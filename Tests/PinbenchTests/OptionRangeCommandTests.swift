@@ -40,6 +40,7 @@ struct OptionRangeCommandTests {
         (["forecast", "/tmp"], "--size"), (["forecast", "/tmp", "--size", "1T"], "--threads"),
         (["vfio-rules"], "--entry-limit"),
         (["run", "--backend", "kmod"], "--gup-batch"), (["run", "--backend", "vfio"], "--locked-vm"),
+        (["run", "--backend", "kmod", "--map-device", "00:04.0"], "--iova-base"), (["run", "--backend", "kmod"], "--map-device"),
     ]
 
     static let extremes = ["99999999999999999999999", "-1", "-0", "nan", "inf", "-inf", "1e308", "0x10", "18446744073709551616",

@@ -16,6 +16,9 @@ extension KmodBackend {
         var pages = 0
         var folios = 0
         var moduleChunks = 0
+        var mapped = 0
+        var segments = 0
+        var checked = 0
         for range in held {
             if range.chunk.offset != next { problems.append("no pin covers [\(ByteSize(next)), \(ByteSize(range.chunk.offset)))") }
             next = range.chunk.end
@@ -42,6 +45,13 @@ extension KmodBackend {
                 problems.append("\(range.chunk): module holds \(status.runBytes) bytes of run arrays, "
                     + "call said \(range.call.runBytes.map(String.init) ?? "nothing")")
             }
+            if options.map != nil {
+                problems += Self.mapProblems(range.chunk, call: range.call, status: status)
+                mapped += status.mappedBytes
+                segments += range.call.mapCheck?.segments ?? 0
+                checked += range.call.mapCheck?.checked ?? 0
+            }
+            recordPhases(status.pinPhases, offset: range.chunk.offset, unpin: false)
             pages += status.pages
             folios += status.folios
             moduleChunks += status.chunks
@@ -51,6 +61,7 @@ extension KmodBackend {
             passed: problems.isEmpty,
             detail: problems.isEmpty
                 ? "module: \(pages)/\(region.basePages) pages, \(folios) folio runs, \(moduleChunks) chunks in \(held.count) calls"
+                    + (device.map { ", \(ByteSize(mapped)) mapped into \($0.address) in \(segments) iommu_map calls, \(checked) IOVAs checked" } ?? "")
                 : "module: " + problems.prefix(3).joined(separator: "; "))
         // memfd_pin_folios fills the file, not the page tables: residency is the file's.
         let resident = options.pin == .memfd ? Verification.fileAllocated(region) : .allResident(region)
@@ -60,12 +71,54 @@ extension KmodBackend {
     /// Nothing is held, every idle file holds no pages, the unpin calls gave back every page,
     /// and `VmPin` is back at the baseline.
     public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        let (held, idle, unpinned) = state.withLock { ($0.held.count, $0.idle, $0.unpinCalls.reduce(0) { $0 + $1.call.pages }) }
-        let stillPinned = idle.reduce(0) { $0 + ((try? $1.status().pages) ?? 1) }
-        let module = Verification(
+        let (held, idle, unpinned, calls, files) = state.withLock {
+            ($0.held.count, $0.idle, $0.unpinCalls.reduce(0) { $0 + $1.call.pages }, $0.unpinCalls, $0.unpinned)
+        }
+        let statuses = idle.map { try? $0.status() }
+        let stillPinned = statuses.reduce(0) { $0 + ($1?.pages ?? 1) }
+        var module = Verification(
             passed: held == 0 && stillPinned == 0 && unpinned == region.basePages,
             detail: "module: \(unpinned)/\(region.basePages) pages unpinned, \(held) ranges and \(stillPinned) pages still held")
+        for (offset, file) in files {
+            if let status = try? file.status() { recordPhases(status.unpinPhases, offset: offset, unpin: true) }
+        }
+        if let device {
+            // Every call unmapped exactly its bytes, and none of its IOVAs resolves any more.
+            let unmapped = calls.reduce(0) { $0 + ($1.call.mapCheck?.bytes ?? 0) }
+            let wrong = calls.reduce(0) { $0 + ($1.call.mapCheck?.wrong ?? 0) }
+            let checked = calls.reduce(0) { $0 + ($1.call.mapCheck?.checked ?? 0) }
+            let stillMapped = statuses.reduce(0) { $0 + ($1?.mappedBytes ?? 1) }
+            module = module.and(Verification(
+                passed: unmapped == region.size.bytes && wrong == 0 && checked > 0 && stillMapped == 0,
+                detail: "\(device.address): \(ByteSize(unmapped))/\(region.size) unmapped, \(wrong) of \(checked) IOVAs still resolve, "
+                    + "\(stillMapped) bytes still mapped"))
+        }
         return module.and(.statusDelta(\.pinnedBytes, named: "VmPin", expected: 0, since: baseline))
+    }
+
+    /// What the module's check of one pin call's mapping says is wrong: the mapped bytes are the
+    /// chunk's, every IOVA checked (two per `iommu_map` segment) resolved to its pinned page.
+    static func mapProblems(_ chunk: Chunk, call: PinBenchModule.Call, status: PinBenchModule.FileStatus) -> [String] {
+        guard let check = call.mapCheck else { return ["\(chunk): the module says nothing was mapped"] }
+        var problems: [String] = []
+        if check.bytes != chunk.length || status.mappedBytes != chunk.length {
+            problems.append("\(chunk): \(check.bytes) bytes mapped (module holds \(status.mappedBytes)), expected \(chunk.length)")
+        }
+        if check.wrong != 0 || check.checked != 2 * check.segments || check.segments == 0 {
+            problems.append("\(chunk): \(check.wrong) of \(check.checked) IOVAs resolve elsewhere (\(check.segments) segments)")
+        }
+        return problems
+    }
+
+    /// Files the module's own breakdown of a call (read back untimed) with that call's record.
+    func recordPhases(_ phases: PinBenchModule.Phases, offset: Int, unpin: Bool) {
+        state.withLock { state in
+            if unpin {
+                if let index = state.unpinCalls.firstIndex(where: { $0.offset == offset }) { state.unpinCalls[index].call.phases = phases }
+            } else if let index = state.pinCalls.lastIndex(where: { $0.offset == offset }) {
+                state.pinCalls[index].call.phases = phases
+            }
+        }
     }
 
     /// The kernel's times of the run's calls (the longest call per phase, and every worker),
@@ -75,6 +128,7 @@ extension KmodBackend {
             defer {
                 state.pinCalls.removeAll()
                 state.unpinCalls.removeAll()
+                state.unpinned.removeAll()
             }
             return (state.pinCalls, state.unpinCalls)
         }
@@ -85,6 +139,20 @@ extension KmodBackend {
         metrics[KmodMetric.kernelCalls] = Double(times.pin.count)
         metrics[KmodMetric.folios] = Double(times.pin.reduce(0) { $0 + $1.call.folios })
         metrics[KmodMetric.runArrayBytes] = times.pinRunBytes.map(Double.init)
+        let pinWorkers = InKernelTimes.workers(times.pin), unpinWorkers = InKernelTimes.workers(times.unpin)
+        func sum(_ workers: [PinBenchModule.Worker], _ value: (PinBenchModule.Worker) -> Double?) -> Double? {
+            let known = workers.compactMap(value)
+            return known.isEmpty ? nil : known.reduce(0, +)
+        }
+        metrics[KmodMetric.inKernelGUP] = sum(pinWorkers) { $0.gupSeconds }
+        metrics[KmodMetric.inKernelRecord] = sum(pinWorkers) { $0.recordSeconds }
+        metrics[KmodMetric.inKernelUnpinPages] = sum(unpinWorkers) { $0.gupSeconds }
+        if options.map != nil {
+            metrics[KmodMetric.inKernelMap] = sum(pinWorkers) { $0.mapSeconds }
+            metrics[KmodMetric.mapCalls] = sum(pinWorkers) { $0.mapCalls.map(Double.init) }
+            metrics[KmodMetric.inKernelUnmap] = sum(unpinWorkers) { $0.mapSeconds }
+        }
+        metrics[KmodMetric.inKernelIoctl] = times.pin.compactMap { $0.call.phases?.ioctlSeconds }.max()
         metrics[KmodMetric.options] = options.description
         metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
         return metrics

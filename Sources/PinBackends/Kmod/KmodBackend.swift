@@ -11,9 +11,13 @@ import Synchronization
 /// `kernel` makes one call in which the module's own workers, the caller and `workers - 1`
 /// kworkers, take the plan's chunks: the multithreaded pinning RFC's split, run in the kernel.
 /// The module times every call and worker with `ktime`; those times come back as metrics.
+/// With `--map-device` every file is attached to that device and each call also maps what it
+/// pins into the device's domain, the region's byte x at IOVA `iovaBase + x`.
 public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
     public let options: KmodOptions
     let devicePath: String
+    /// The device mapped into, as the module described it when the backend was made.
+    public let device: PinBenchModule.Device?
 
     /// One chunk's (or the kernel call's) pinned range and the file that holds it.
     struct Held {
@@ -31,6 +35,8 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
         var held: [Int: Held] = [:]
         var pinCalls: [InKernelTimes.Call] = []
         var unpinCalls: [InKernelTimes.Call] = []
+        /// The files of this run's unpin calls, by offset, whose phases verification reads back.
+        var unpinned: [Int: PinBenchModule.File] = [:]
     }
 
     let state = Mutex(State())
@@ -53,13 +59,28 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
             throw SystemError("--gup memfd with --unpin per-page", errno: EINVAL,
                               hint: "memfd_pin_folios takes one pin per folio, so it is unpinned per folio (unpin_folio): use --unpin folio")
         }
+        device = try options.map.map { map throws(SystemError) in try Self.mappableDevice(map, status: status, path: devicePath) }
+    }
+
+    /// The device `map` names, once the module can map into its domain; else the refusal with its fix.
+    static func mappableDevice(_ map: KmodOptions.Map, status: PinBenchModule.Status, path: String) throws(SystemError)
+        -> PinBenchModule.Device {
+        guard status.features.contains(.map) else {
+            throw SystemError("--map-device: the loaded module was built without map support", errno: EOPNOTSUPP,
+                              hint: "it needs iommu_paging_domain_alloc (Linux 6.11+): build the module against a 6.11 or newer kernel")
+        }
+        let device = try PinBenchModule.File(path: path).attach(device: map.device, query: true)
+        if let refusal = device.refusal { throw refusal }
+        return device
     }
 
     // MARK: - Files
 
     private func takeFile() throws(SystemError) -> PinBenchModule.File {
         if let file = state.withLock({ $0.idle.popLast() }) { return file }
-        return try PinBenchModule.File(path: devicePath)
+        let file = try PinBenchModule.File(path: devicePath)
+        if let map = options.map { _ = try file.attach(device: map.device) }
+        return file
     }
 
     private func giveBack(_ file: PinBenchModule.File) { state.withLock { $0.idle.append(file) } }
@@ -68,7 +89,7 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
         PinBenchModule.PinRequest(
             address: region.address + chunk.offset, length: chunk.length, chunkBytes: chunkBytes, workers: workers,
             gupBatch: options.gupBatch, path: options.pin, numaAware: options.numaAware,
-            file: region.fileDescriptor ?? -1, fileOffset: chunk.offset)
+            file: region.fileDescriptor ?? -1, fileOffset: chunk.offset, iova: options.map.map { $0.iovaBase + chunk.offset })
     }
 
     private func pin(_ region: Region, _ chunk: Chunk, chunkBytes: Int, workers: Int) throws(SystemError) -> PinBenchModule.Call {
@@ -97,6 +118,7 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
         state.withLock {
             $0.idle.append(held.file)
             $0.unpinCalls.append(InKernelTimes.Call(offset: chunk.offset, call: call))
+            $0.unpinned[chunk.offset] = held.file
         }
         return call
     }
@@ -116,11 +138,18 @@ public final class KmodBackend: InKernelSplitBackend, @unchecked Sendable {
             throw SystemError("--gup memfd on \(kind)", errno: EINVAL,
                               hint: "memfd_pin_folios pins a file's folios, and \(kind) has no file: use memfd, memfd-hugetlb-2m or hugetlbfs-2m, or --gup remote")
         }
+        if let map = options.map, let device, !device.apertureHolds(base: map.iovaBase, length: size.bytes) {
+            throw SystemError("--map-device \(device.address): \(size) from IOVA 0x\(String(map.iovaBase, radix: 16))", errno: ERANGE,
+                              hint: "the domain's aperture is 0x\(String(device.apertureStart, radix: 16))-0x\(String(device.apertureEnd, radix: 16)): use a smaller --iova-base or --size")
+        }
     }
 
     public func finish(_ region: Region) {
-        // A failed job can leave pins behind: closing their files makes the module unpin them.
-        state.withLock { $0.held.removeAll() }
+        // A failed job can leave pins behind: closing their files makes the module unmap and unpin them.
+        state.withLock {
+            $0.held.removeAll()
+            $0.unpinned.removeAll()
+        }
     }
 
     // MARK: - InKernelSplitBackend

@@ -22,7 +22,7 @@ public enum Doctor {
 
     /// The pin paths, tried in turn.
     public static func pinPaths() -> [Check] {
-        [populate(), mlock(), shim(), type1(), iommufd(), kmod()]
+        [populate(), mlock(), shim(), type1(), iommufd(), kmod()] + kmodMap()
     }
 
     /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA

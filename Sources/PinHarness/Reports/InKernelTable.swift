@@ -22,6 +22,13 @@ public struct InKernelTable: Sendable {
         public var chunks: Double
         public var pages: Double
         public var folios: Double
+        /// The worker's phases (nil from a module before uAPI 4): pin: in the pin calls, adding
+        /// run records, in `iommu_map`; unpin: unpinning and `iommu_unmap`. Map is nil when
+        /// nothing was mapped.
+        public var gupSeconds: Double?
+        public var recordSeconds: Double?
+        public var mapSeconds: Double?
+        public var mapCalls: Double?
     }
 
     public var rows: [Row]
@@ -44,10 +51,15 @@ public struct InKernelTable: Sendable {
             return (0..<workers).map { index in
                 let seen = runs.compactMap { index < $0.count ? $0[index] : nil }
                 func median(_ value: (PinBenchModule.Worker) -> Double) -> Double { Statistics(seen.map(value))?.median ?? 0 }
+                func known(_ value: (PinBenchModule.Worker) -> Double?) -> Double? { Statistics(seen.compactMap(value))?.median }
+                let mapped = seen.contains { ($0.mapCalls ?? 0) > 0 }
                 return Row(variant: parts[0], phase: parts[1], worker: index, cpu: seen.last!.cpu, node: seen.last!.node,
                            startSeconds: median(\.startSeconds), endSeconds: median(\.endSeconds),
                            busySeconds: median(\.busySeconds), chunks: median { Double($0.chunks) },
-                           pages: median { Double($0.pages) }, folios: median { Double($0.folios) })
+                           pages: median { Double($0.pages) }, folios: median { Double($0.folios) },
+                           gupSeconds: known(\.gupSeconds), recordSeconds: parts[1] == "pin" ? known(\.recordSeconds) : nil,
+                           mapSeconds: mapped ? known(\.mapSeconds) : nil,
+                           mapCalls: mapped ? known { $0.mapCalls.map(Double.init) } : nil)
             }
         }
     }
@@ -57,20 +69,34 @@ public struct InKernelTable: Sendable {
     /// A caption and the table; empty when no run has in-kernel times.
     func document() -> ReportDocument {
         guard !isEmpty else { return ReportDocument() }
-        var table = TextTable(columns: [
+        // The phase columns only where some run has them: records from before uAPI 4, and runs
+        // that mapped nothing, keep the table they had.
+        let phased = rows.contains { $0.gupSeconds != nil }
+        let mapped = rows.contains { $0.mapSeconds != nil }
+        var columns: [TextTable.Column] = [
             .init("strategy", .left), .init("phase", .left), .init("worker"), .init("cpu/node"), .init("start"), .init("end"),
-            .init("busy"), .init("chunks"), .init("pages"), .init("folio runs"),
-        ], keyColumns: 3)
+            .init("busy"),
+        ]
+        if phased { columns += [.init("gup/unpin"), .init("records")] }
+        if mapped { columns += [.init("map/unmap"), .init("map calls")] }
+        columns += [.init("chunks"), .init("pages"), .init("folio runs")]
+        var table = TextTable(columns: columns, keyColumns: 3)
+        let time = { (value: Double?) in value.map(DurationFormat.seconds) ?? "-" }
         for row in rows {
-            table.append([
+            var cells = [
                 row.variant, row.phase, String(row.worker), "\(row.cpu)/\(row.node)",
                 DurationFormat.seconds(row.startSeconds), DurationFormat.seconds(row.endSeconds),
-                DurationFormat.seconds(row.busySeconds), Self.count(row.chunks), Self.count(row.pages), Self.count(row.folios),
-            ])
+                DurationFormat.seconds(row.busySeconds),
+            ]
+            if phased { cells += [time(row.gupSeconds), time(row.recordSeconds)] }
+            if mapped { cells += [time(row.mapSeconds), row.mapCalls.map(Self.count) ?? "-"] }
+            cells += [Self.count(row.chunks), Self.count(row.pages), Self.count(row.folios)]
+            table.append(cells)
         }
-        return ReportDocument([
-            .line("In-kernel per worker (module ktime, median; worker 0 is the calling thread):"), .blank, .table(table),
-        ])
+        var caption = "In-kernel per worker (module ktime, median; worker 0 is the calling thread)"
+        if phased { caption += "; gup/unpin is the time in the pin (unpin) calls, records in the module's run records" }
+        if mapped { caption += ", map/unmap in iommu_map (iommu_unmap, each chunk before its unpin)" }
+        return ReportDocument([.line(caption + ":"), .blank, .table(table)])
     }
 
     /// A Markdown table (empty string when no run has in-kernel times).
