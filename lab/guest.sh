@@ -30,7 +30,15 @@ bind_vfio() {
     [ -e "$sysfs/driver" ] || echo "$bdf" >/sys/bus/pci/drivers_probe
 }
 
-LAB_VFIO_BDF="" LAB_VFIO_GROUP="" LAB_VFIO_CDEV="" LAB_NONVIABLE_GROUP=""
+# The second edu alone in its group goes to PinBench's module (its PCI driver takes only
+# devices named by driver_override, and binds them when the suite loads it): LAB_KMOD_BDF.
+give_to_module() {
+    local bdf="$1" sysfs="/sys/bus/pci/devices/$1"
+    [ -e "$sysfs/driver" ] && echo "$bdf" >"$sysfs/driver/unbind"
+    echo pinbench >"$sysfs/driver_override"
+}
+
+LAB_VFIO_BDF="" LAB_VFIO_GROUP="" LAB_VFIO_CDEV="" LAB_NONVIABLE_GROUP="" LAB_NONVIABLE_BDF="" LAB_KMOD_BDF=""
 for device in /sys/bus/pci/devices/*; do
     [ "$(cat "$device/vendor")" = 0x1234 ] && [ "$(cat "$device/device")" = 0x11e8 ] || continue
     if [ ! -e "$device/iommu_group" ]; then
@@ -38,6 +46,11 @@ for device in /sys/bus/pci/devices/*; do
         continue
     fi
     group="$(basename "$(readlink "$device/iommu_group")")"
+    if [ -n "$LAB_VFIO_BDF" ] && [ -z "$LAB_KMOD_BDF" ] && [ "$(ls "$device/iommu_group/devices" | wc -l)" -eq 1 ]; then
+        LAB_KMOD_BDF="$(basename "$device")"
+        give_to_module "$LAB_KMOD_BDF"
+        continue
+    fi
     bind_vfio "$(basename "$device")"
     if [ "$(ls "$device/iommu_group/devices" | wc -l)" -eq 1 ]; then
         LAB_VFIO_BDF="$(basename "$device")"
@@ -47,6 +60,7 @@ for device in /sys/bus/pci/devices/*; do
         done
     else
         LAB_NONVIABLE_GROUP="$group"
+        LAB_NONVIABLE_BDF="$(basename "$device")"
     fi
 done
 [ -n "$LAB_VFIO_BDF" ] || guest_say "no edu device (1234:11e8) alone in an IOMMU group"
@@ -56,10 +70,10 @@ for _ in $(seq 50); do
         && { [ -z "$LAB_VFIO_CDEV" ] || [ -e "$LAB_VFIO_CDEV" ]; } && break
     sleep 0.1
 done
-export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP
+export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP LAB_NONVIABLE_BDF LAB_KMOD_BDF
 guest_say "$(uname -r) (${LAB_KERNEL_SOURCE:-source unknown}), $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) node(s), $(nproc) CPUs;" \
     "edu ${LAB_VFIO_BDF:-missing} group ${LAB_VFIO_GROUP:-none} cdev ${LAB_VFIO_CDEV:-none}," \
-    "non-viable group ${LAB_NONVIABLE_GROUP:-none}"
+    "non-viable group ${LAB_NONVIABLE_GROUP:-none}, module's edu ${LAB_KMOD_BDF:-missing}"
 
 cd "$LAB_ROOT" || exit 1
 "$@"

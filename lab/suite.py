@@ -649,6 +649,282 @@ def kmod_memfd():
             markdown_table(["workers", "folios", "pin (kernel)", "unpin (kernel)"], rows))
 
 
+# --- kmod map mode: the module's PCI driver and its own IOMMU domain --------------------------
+
+KMOD_BDF = os.environ.get("LAB_KMOD_BDF", "")
+NONVIABLE_BDF = os.environ.get("LAB_NONVIABLE_BDF", "")
+IOVA = 1 << 32
+KMOD_DRIVER = "/sys/bus/pci/drivers/pinbench"
+
+
+def kmod_device_bound():
+    """The lab's edu for the module, bound to its PCI driver (loading the module binds it)."""
+    require(KMOD_BDF, "the guest has no second edu alone in its group (LAB_KMOD_BDF)")
+    load_module()
+    expect(os.path.exists(os.path.join(KMOD_DRIVER, KMOD_BDF)),
+           f"{KMOD_BDF} is not bound to the module's driver: {sorted(os.listdir(KMOD_DRIVER)) if os.path.isdir(KMOD_DRIVER) else 'no driver'}")
+
+
+def expect_errno(name, errno, call):
+    try:
+        call()
+        raise CheckFailed(f"{name}: succeeded")
+    except OSError as error:
+        expect(error.errno == errno, f"{name}: errno {error.errno}, wanted {errno}")
+
+
+def sysfs_write(path, value):
+    with open(path, "w") as file:
+        file.write(value)
+
+
+@check("kmod map: the module's PCI driver takes the edu given by driver_override, with an unmanaged paging domain; "
+       "doctor shows group, domain and aperture; unknown devices are ENODEV")
+def kmod_map_device():
+    kmod_device_bound()
+    with kmod.Device() as device:
+        status = device.status()
+        info = device.attach(KMOD_BDF, query=True)
+        expect_errno("attach of a device not bound to the module", 19, lambda: device.attach("0000:00:1f.7"))
+        expect_errno("attach of a name too long", 22, lambda: device.attach("x" * 32))
+    expect(status["features"] & kmod.FEATURE_MAP and status["devices"] >= 1, f"status {status}")
+    expect(info["domain_error"] == 0 and info["group_devices"] == 1 and info["group"] >= 0, f"device {info}")
+    expect(info["domain_type"] == 1, f"domain type {info['domain_type']:#x}, wanted IOMMU_DOMAIN_UNMANAGED (0x1)")
+    expect(info["aperture_start"] <= IOVA < info["aperture_end"] and info["pgsize_bitmap"] & 4096, f"aperture {info}")
+    # The vfio-pci edu is not the module's: never taken by id.
+    expect(not os.path.exists(os.path.join(KMOD_DRIVER, os.environ.get("LAB_VFIO_BDF", "-"))), "the module took vfio-pci's edu")
+    stdout, _, _ = pinbench("doctor")
+    line = re.search(rf"^\s*\[ok\] kmod map {re.escape(KMOD_BDF)}: group \d+ \(1 device\), unmanaged paging domain, "
+                     r"aperture 0x[0-9a-f]+-0x[0-9a-f]+, page sizes 4K[^\n]*", stdout, re.M)
+    expect(line, f"doctor does not describe the module's device: {stdout[-600:]}")
+    REPORT.append(f"## kmod map device\n\n{line.group(0).strip()}")
+
+
+@check("kmod map: 1, 2 and 4 workers pin and map anon, THP and hugetlb-2m exactly; the domain resolves every segment; "
+       "unpin unmaps each chunk first and nothing resolves after")
+def kmod_map_pin():
+    kmod_device_bound()
+    rows = []
+    size, chunk = 32 * MIB, 8 * MIB
+    for memory in ("anon", "thp", "hugetlb-2m"):
+        for workers in (1, 2, 4):
+            reserved = HugepagesReserved(16) if memory == "hugetlb-2m" else None
+            if reserved:
+                reserved.__enter__()
+            try:
+                if memory == "hugetlb-2m":
+                    region = kmod.HugetlbMemory(size)
+                else:
+                    region = kmod.Memory(size, thp=memory == "thp")
+                with kmod.Device() as device:
+                    device.attach(KMOD_BDF)
+                    before = kmod.vm_pinned_kib()
+                    pinned = device.pin(region.addr, size, chunk, workers=workers, iova=IOVA)
+                    status = device.status()
+                    with kmod.Device() as other:
+                        seen = other.attach(KMOD_BDF, query=True)
+                    unpinned = device.unpin(workers=workers, folio=True)
+                    after = device.status()
+                    vm_after = kmod.vm_pinned_kib() - before
+                region.close()
+            finally:
+                if reserved:
+                    reserved.__exit__()
+            name = f"{memory}, {workers} workers"
+            check_pin, check_unpin = pinned["map_check"], unpinned["map_check"]
+            calls = sum(w["map_calls"] for w in pinned["workers"])
+            expect(pinned["pages"] == size // 4096 and check_pin["mapped_bytes"] == size,
+                   f"{name}: pinned {pinned['pages']} pages, mapped {check_pin}")
+            expect(check_pin["wrong"] == 0 and check_pin["checked"] == 2 * check_pin["segments"] and calls == check_pin["segments"],
+                   f"{name}: check {check_pin}, workers made {calls} iommu_map calls")
+            most = size // 4096 if memory == "anon" else size // (2 * MIB)
+            expect(size // chunk <= check_pin["segments"] <= most, f"{name}: {check_pin['segments']} segments, at most {most}")
+            expect(status["mapped_bytes"] == size and seen["mapped_bytes"] >= size and seen["files"] >= 1,
+                   f"{name}: status {status['mapped_bytes']}, device {seen}")
+            expect(check_unpin["mapped_bytes"] == size and check_unpin["wrong"] == 0 and check_unpin["checked"] == 2 * (size // chunk),
+                   f"{name}: unmap check {check_unpin}")
+            expect(after["mapped_bytes"] == 0 and after["pages"] == 0 and vm_after == 0 and after["mapped_all"] == 0,
+                   f"{name}: after unpin {after}, VmPin {vm_after:+} kB")
+            gup = sum(w["gup_ns"] for w in pinned["workers"])
+            mapped = sum(w["map_ns"] for w in pinned["workers"])
+            unmapped = sum(w["map_ns"] for w in unpinned["workers"])
+            expect(gup > 0 and mapped > 0 and unmapped > 0, f"{name}: phase times gup {gup}, map {mapped}, unmap {unmapped}")
+            rows.append(f"| {memory} | {workers} | {check_pin['segments']} | {pinned['total_ns'] / 1e6:.1f} ms | "
+                        f"{gup / 1e6:.1f} ms | {sum(w['record_ns'] for w in pinned['workers']) / 1e6:.2f} ms | "
+                        f"{mapped / 1e6:.2f} ms | {unpinned['total_ns'] / 1e6:.2f} ms | {unmapped / 1e6:.2f} ms |")
+    publish("kmod-map.md", "kmod map: 32M, 8M chunks, pin and map into the edu's own domain (in-kernel ktime, TCG)",
+            markdown_table(["memory", "workers", "iommu_map calls", "pin call", "gup (workers)", "records (workers)",
+                            "map (workers)", "unpin call", "unmap (workers)"], rows))
+
+
+@check("kmod map: refusals with their errno (not attached, overlapping IOVAs, outside the aperture, unaligned IOVA, "
+       "a shared group); a pin failing part-way is unmapped and unpinned, and its IOVAs map again")
+def kmod_map_refusals():
+    kmod_device_bound()
+    region = kmod.Memory(4 * MIB)
+    with kmod.Device() as device, kmod.Device() as other:
+        info = device.attach(KMOD_BDF, query=True)
+        expect_errno("a map pin on a file not attached", 6, lambda: device.pin(region.addr, 4 * MIB, MIB, iova=IOVA))
+        device.attach(KMOD_BDF)
+        device.attach(KMOD_BDF)  # again: the same device is no error
+        expect_errno("an unaligned IOVA", 22, lambda: device.pin(region.addr, 4 * MIB, MIB, iova=IOVA + 1))
+        end = info["aperture_end"] + 1
+        expect_errno("IOVAs past the aperture", 34, lambda: device.pin(region.addr, 4 * MIB, MIB, iova=end - 2 * MIB))
+        expect(device.status()["pages"] == 0 and device.status()["mapped_bytes"] == 0, "a refused map pin left state")
+        device.pin(region.addr, 4 * MIB, MIB, iova=IOVA)
+        other.attach(KMOD_BDF)
+        second = kmod.Memory(4 * MIB)
+        expect_errno("IOVAs another file maps", 17, lambda: other.pin(second.addr, 4 * MIB, MIB, iova=IOVA + 2 * MIB))
+        expect(other.status()["pages"] == 0, "the refused overlapping pin left pins")
+        other.pin(second.addr, 4 * MIB, MIB, iova=IOVA + 4 * MIB)  # right after it: fine
+        expect(device.attach(KMOD_BDF, query=True)["mapped_bytes"] >= 8 * MIB, "two files' mappings not counted")
+        other.unpin()
+        device.unpin()
+        with kmod.Device() as fresh:
+            fresh.pin(second.addr, 4 * MIB, MIB)  # pins, unattached
+            expect_errno("attaching a file that already holds pins", 16, lambda: fresh.attach(KMOD_BDF))
+            fresh.unpin()
+        # A range whose second half is not mapped: what was pinned and mapped must be undone.
+        holed = kmod.Memory(4 * MIB)
+        libc = ctypes.CDLL(None, use_errno=True)
+        expect(libc.munmap(ctypes.c_void_p(holed.addr + 2 * MIB), ctypes.c_size_t(2 * MIB)) == 0, "munmap")
+        before = kmod.vm_pinned_kib()
+        for workers in (1, 2):
+            expect_errno(f"a half-unmapped range, {workers} workers", 14,
+                         lambda: device.pin(holed.addr, 4 * MIB, MIB, workers=workers, iova=IOVA))
+            status = device.status()
+            expect(status["pages"] == 0 and status["mapped_bytes"] == 0 and status["mapped_all"] == 0
+                   and kmod.vm_pinned_kib() == before, f"a failed map pin left state: {status}")
+        # The IOVAs it had mapped are free: the same IOVAs map again (iommu_map refuses a present entry).
+        again = device.pin(region.addr, 4 * MIB, MIB, iova=IOVA)
+        expect(again["map_check"]["mapped_bytes"] == 4 * MIB and again["map_check"]["wrong"] == 0, f"remap {again['map_check']}")
+        device.unpin()
+    # A device that shares its group (the edu behind the bridge, with virtio-rng): no domain, EXDEV.
+    require(NONVIABLE_BDF, "no edu sharing its group (LAB_NONVIABLE_BDF)")
+    sysfs = f"/sys/bus/pci/devices/{NONVIABLE_BDF}"
+    try:
+        if os.path.exists(f"{sysfs}/driver"):
+            sysfs_write(f"{sysfs}/driver/unbind", NONVIABLE_BDF)
+        sysfs_write(f"{sysfs}/driver_override", "pinbench")
+        sysfs_write("/sys/bus/pci/drivers_probe", NONVIABLE_BDF)
+        with kmod.Device() as device:
+            shared = device.attach(NONVIABLE_BDF, query=True)
+            expect(shared["domain_error"] == -18 and shared["group_devices"] == 2, f"shared-group device {shared}")
+            expect_errno("attaching a device that shares its group", 18, lambda: device.attach(NONVIABLE_BDF))
+        _, stderr, _ = pinbench("run", "--backend", "kmod", "--map-device", NONVIABLE_BDF, "--size", "4M", rc=None)
+        expect("shares IOMMU group" in stderr, f"pinbench on a shared group: {stderr.strip()[-300:]}")
+    finally:
+        if os.path.exists(f"{sysfs}/driver"):
+            sysfs_write(f"{sysfs}/driver/unbind", NONVIABLE_BDF)
+        sysfs_write(f"{sysfs}/driver_override", "vfio-pci")
+        sysfs_write("/sys/bus/pci/drivers_probe", NONVIABLE_BDF)
+    # pinbench's own refusals: a device not bound to the module says how to bind it.
+    vfio_bdf = os.environ.get("LAB_VFIO_BDF", "")
+    _, stderr, code = pinbench("run", "--backend", "kmod", "--map-device", vfio_bdf, "--size", "4M", rc=None)
+    expect(code != 0 and "not bound to the module's PCI driver" in stderr and f"echo pinbench > /sys/bus/pci/devices/{vfio_bdf}/driver_override" in stderr,
+           f"not bound: exit {code}, {stderr.strip()[-300:]}")
+    _, stderr, code = pinbench("run", "--backend", "kmod", "--map-device", KMOD_BDF, "--iova-base", hex(info["aperture_end"] + 1 - 2 * MIB),
+                               "--size", "4M", rc=None)
+    expect(code != 0 and "aperture" in stderr, f"past the aperture: exit {code}, {stderr.strip()[-300:]}")
+
+
+@check("kmod map: a process killed while mapped leaves nothing mapped or pinned; unbinding the device while mapped "
+       "unmaps first and keeps the pins until unpin; the device binds again")
+def kmod_map_release():
+    kmod_device_bound()
+    child = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, sys.argv[1]); import kmod\n"
+        "d = kmod.Device(); d.attach(sys.argv[2]); m = kmod.Memory(16 << 20)\n"
+        "r = d.pin(m.addr, 16 << 20, 4 << 20, workers=2, iova=1 << 32)\n"
+        "print(r['map_check']['mapped_bytes'], flush=True); time.sleep(120)"), os.path.dirname(os.path.abspath(__file__)),
+        KMOD_BDF], stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline().strip()
+    with kmod.Device() as device:
+        held = device.attach(KMOD_BDF, query=True)
+        child.kill()
+        child.wait()
+        after = device.attach(KMOD_BDF, query=True)
+        status = device.status()
+    expect(line == str(16 * MIB) and held["mapped_bytes"] == 16 * MIB and held["files"] == 1, f"while held: {line!r}, {held}")
+    expect(after["mapped_bytes"] == 0 and after["files"] == 0 and status["pinned_pages_all"] == 0 and status["mapped_all"] == 0,
+           f"after SIGKILL: device {after}, status {status}")
+    # Unbind while a file holds a mapping: remove() unmaps it; the pins stay until UNPIN.
+    region = kmod.Memory(8 * MIB)
+    try:
+        with kmod.Device() as device:
+            device.attach(KMOD_BDF)
+            device.pin(region.addr, 8 * MIB, 2 * MIB, iova=IOVA)
+            before = kmod.vm_pinned_kib()
+            started = time.time()
+            sysfs_write(f"{KMOD_DRIVER}/unbind", KMOD_BDF)
+            took = time.time() - started
+            status = device.status()
+            expect(status["mapped_bytes"] == 0 and status["mapped_all"] == 0 and status["pages"] == 2048 and status["devices"] == 0,
+                   f"after unbind: {status}")
+            expect_errno("a map pin after the device went", 6, lambda: kmod.Device().pin(region.addr, 4096, 4096, iova=IOVA))
+            unpinned = device.unpin()
+            expect(unpinned["pages"] == 2048 and unpinned["map_check"]["mapped_bytes"] == 0
+                   and kmod.vm_pinned_kib() == before - 8 * 1024, f"unpin after unbind: {unpinned}")
+    finally:
+        sysfs_write("/sys/bus/pci/drivers_probe", KMOD_BDF)
+    expect(os.path.exists(os.path.join(KMOD_DRIVER, KMOD_BDF)), "the device did not bind again")
+    REPORT.append(f"## kmod map release\n\nSIGKILL while 16M mapped: device mapped {after['mapped_bytes']} bytes after; "
+                  f"unbind while 8M mapped took {took * 1e3:.0f} ms, left the pins (2048 pages) and nothing mapped")
+
+
+def kmod_map_run(memory, size="32M"):
+    records, table = kmod_run(memory, "--map-device", KMOD_BDF, size=size)
+    for record in records:
+        metrics = record["backendMetrics"]["values"]
+        expect("mapped into" in record["pinnedCheck"]["detail"] and "unmapped" in record["unpinnedCheck"]["detail"],
+               f"{record['strategy']}: checks {record['pinnedCheck']['detail']} / {record['unpinnedCheck']['detail']}")
+        expect(metrics.get("inKernelMapSeconds", 0) > 0 and metrics.get("mapCalls", 0) >= 1 and metrics.get("inKernelUnmapSeconds", 0) > 0,
+               f"{record['strategy']}: map metrics {metrics}")
+    expect("map/unmap" in table, "the in-kernel table has no map column")
+    return records, table
+
+
+for _memory in ("anon", "thp", "hugetlb-2m"):
+    def _make_kmod_map(memory=_memory):
+        def kmod_map_backend_check():
+            kmod_device_bound()
+            if memory == "hugetlb-2m":
+                with HugepagesReserved(20):
+                    records, table = kmod_map_run(memory)
+            else:
+                records, table = kmod_map_run(memory)
+            save(f"kmod-map-run-{memory}.md", table)
+        return kmod_map_backend_check
+    check(f"run --backend kmod --map-device on {_memory}: single, user and kernel pin and map, verified by the module's "
+          "own IOVA checks, unmapped before unpin")(_make_kmod_map())
+
+
+@check("kmod map in sweep, hold and calibrate: a verified sweep, a holder killed while mapped leaves nothing mapped, "
+       "calibrate's pin+map row")
+def kmod_map_commands():
+    kmod_device_bound()
+    directory = os.path.join(OUT, "sweep-kmod-map")
+    pinbench("sweep", "--backends", "kmod", "--map-device", KMOD_BDF, "--memory", "anon,thp", "--sizes", "16M",
+             "--threads", "1,2", "--reps", 1, "--warmup", 0, "--output", directory)
+    runs = [json.loads(line) for line in open(os.path.join(directory, "runs.jsonl")) if line.strip()]
+    expect(runs and all(r["verified"] for r in runs) and all("mapped into" in json.dumps(r) for r in runs),
+           f"sweep: {sum(r['verified'] for r in runs)}/{len(runs)} verified, or not marked as mapped")
+    holder = start_holder("--backend", "kmod", "--map-device", KMOD_BDF, "--memory", "anon", "--size", "16M")
+    try:
+        with kmod.Device() as device:
+            held = device.attach(KMOD_BDF, query=True)
+            holder.kill()
+            holder.wait()
+            after = device.attach(KMOD_BDF, query=True)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    expect(held["mapped_bytes"] == 16 * MIB and after["mapped_bytes"] == 0 and after["files"] == 0, f"hold: {held} -> {after}")
+    stdout, _, _ = pinbench("calibrate", "--size", "16M", "--reps", 1, "--warmup", 0, "--map-device", KMOD_BDF)
+    expect(re.search(r"kmod pin_user_pages_remote \+ iommu_map into .* \| 1/1 verified", stdout), f"calibrate: {stdout[-500:]}")
+
+
 def kmod_run(memory, *options, size="32M", extra=()):
     """`pinbench run --backend kmod` of every strategy at 2 threads; the records, checked."""
     stdout, stderr, _ = pinbench("run", "--backend", "kmod", "--strategy", "all", "--memory", memory, "--size", size,

@@ -596,10 +596,11 @@ guest_command() {
         --cpus "$cpus" --memory "$memory"
         --rwdir "$out"
         --append "$append"
-        # The vIOMMU, the lab's device, and a second edu sharing a PCI bridge (so one IOMMU
-        # group) with a virtio-rng that virtio-pci keeps: a group that is not viable.
+        # The vIOMMU, the lab's device (vfio-pci's), a second edu alone in its group for the
+        # module's PCI driver, and a third edu sharing a PCI bridge (so one IOMMU group) with a
+        # virtio-rng that virtio-pci keeps: a group that is not viable.
         # (vng hands these to a shell unquoted: one line, no spaces inside a value.)
-        --qemu-opts="-machine kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on -device edu -device pci-bridge,id=lab-bridge,chassis_nr=1 -device edu,bus=lab-bridge,addr=0x1 -device virtio-rng-pci,bus=lab-bridge,addr=0x2")
+        --qemu-opts="-machine kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on -device edu -device edu -device pci-bridge,id=lab-bridge,chassis_nr=1 -device edu,bus=lab-bridge,addr=0x1 -device virtio-rng-pci,bus=lab-bridge,addr=0x2")
 }
 
 # Builds kmod/ against the current lab kernel's tree (cleaned first: the last build may have

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinBackends
 import PinCore
 import PinHarness
 import PinSystem
@@ -30,8 +31,22 @@ struct CalibrateCommand: ParsableCommand {
             transform: OptionRange.warmups.parse)
     var warmups = 1
 
+    @Option(name: .customLong("map-device"),
+            help: "Also time PinBench's module pinning and mapping into the IOMMU domain of this PCI device (0000:00:04.0), bound to the module.")
+    var mapDevice: String?
+
     func validate() throws {
         _ = try kinds()
+        _ = try kmodMap()
+    }
+
+    /// `--map-device` as the module's map mode.
+    func kmodMap() throws -> KmodOptions.Map? {
+        guard let mapDevice else { return nil }
+        guard let address = PinBenchModule.pciAddress(mapDevice) else {
+            throw ValidationError("--map-device \(mapDevice) is not a PCI address: give it as 0000:00:04.0 (lspci -D)")
+        }
+        return KmodOptions.Map(device: address)
     }
 
     /// `--memory` as memory kinds.
@@ -41,7 +56,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let kinds = try kinds()
-        let calibration = Calibration(memory: kinds, size: size, repetitions: repetitions, warmups: warmups)
+        let calibration = Calibration(memory: kinds, size: size, repetitions: repetitions, warmups: warmups, kmodMap: try kmodMap())
         let machine = MachineRecord.current(version: PinBenchVersion.string, gitCommit: PinBenchVersion.gitCommit())
         let title = "pinbench calibrate: \(size) of \(kinds.map(\.rawValue).joined(separator: ", ")), single thread, "
             + "\(repetitions) reps + \(warmups) warm-up"

@@ -38,12 +38,16 @@ public struct Calibration: Sendable {
     public var size: ByteSize
     public var repetitions: Int
     public var warmups: Int
+    /// Also measure the module's pin and map into this device's domain (`--map-device`).
+    public var kmodMap: KmodOptions.Map?
 
-    public init(memory: [MemoryKind] = [.anon], size: ByteSize = .mib(512), repetitions: Int = 7, warmups: Int = 1) {
+    public init(memory: [MemoryKind] = [.anon], size: ByteSize = .mib(512), repetitions: Int = 7, warmups: Int = 1,
+                kmodMap: KmodOptions.Map? = nil) {
         self.memory = memory
         self.size = size
         self.repetitions = repetitions
         self.warmups = warmups
+        self.kmodMap = kmodMap
     }
 
     /// The reference method, whose rows are 1.00x.
@@ -57,6 +61,10 @@ public struct Calibration: Sendable {
             RunConfiguration(backendOptions: options, strategies: [.single], threads: 1, size: size,
                              memory: kind, prefault: prefault, repetitions: repetitions, warmups: warmups)
         }
+        let mapped = kmodMap.map { map in
+            Method(name: "kmod pin_user_pages_remote + iommu_map into \(map.device), in-kernel time, prefaulted",
+                   configuration: configuration(KmodOptions(map: map), prefault: true), inKernel: true)
+        }
         return [
             Method(name: Self.reference,
                    configuration: configuration(FolioSimOptions(pin: .perPage), prefault: false)),
@@ -66,7 +74,7 @@ public struct Calibration: Sendable {
             Method(name: "MADV_POPULATE_WRITE, prefaulted", configuration: configuration(PopulateOptions(), prefault: true)),
             Method(name: "kmod pin_user_pages_remote, in-kernel time, prefaulted",
                    configuration: configuration(KmodOptions(), prefault: true), inKernel: true),
-        ]
+        ] + (mapped.map { [$0] } ?? [])
     }
 
     /// Measures every method on every memory kind, interleaved round by round; a method this
@@ -76,7 +84,7 @@ public struct Calibration: Sendable {
         guard repetitions >= 1 else { throw .invalidInput("--reps must be at least 1") }
         guard warmups >= 0 else { throw .invalidInput("--warmup cannot be negative") }
         let (rounds, overflow) = repetitions.addingReportingOverflow(warmups)
-        guard !overflow, !rounds.multipliedReportingOverflow(by: 4 * max(1, memory.count)).overflow else {
+        guard !overflow, !rounds.multipliedReportingOverflow(by: 6 * max(1, memory.count)).overflow else {
             throw .invalidInput("--reps \(repetitions) and --warmup \(warmups) are more repetitions than can be counted")
         }
         // One row per method, filled as its runs finish; a refused method keeps its reason.
