@@ -809,7 +809,7 @@ def kmod_map_refusals():
         sysfs_write("/sys/bus/pci/drivers_probe", NONVIABLE_BDF)
         with kmod.Device() as device:
             shared = device.attach(NONVIABLE_BDF, query=True)
-            expect(shared["domain_error"] == -18 and shared["group_devices"] == 2, f"shared-group device {shared}")
+            expect(shared["domain_error"] == -18 and shared["group_devices"] >= 2, f"shared-group device {shared}")
             expect_errno("attaching a device that shares its group", 18, lambda: device.attach(NONVIABLE_BDF))
         _, stderr, _ = pinbench("run", "--backend", "kmod", "--map-device", NONVIABLE_BDF, "--size", "4M", rc=None)
         expect("shares IOMMU group" in stderr, f"pinbench on a shared group: {stderr.strip()[-300:]}")
@@ -876,8 +876,8 @@ def kmod_map_run(memory, size="32M"):
     records, table = kmod_run(memory, "--map-device", KMOD_BDF, size=size)
     for record in records:
         metrics = record["backendMetrics"]["values"]
-        expect("mapped into" in record["pinnedCheck"]["detail"] and "unmapped" in record["unpinnedCheck"]["detail"],
-               f"{record['strategy']}: checks {record['pinnedCheck']['detail']} / {record['unpinnedCheck']['detail']}")
+        expect("mapped into" in str(record["pinnedCheck"]) and "unmapped" in str(record["unpinnedCheck"]),
+               f"{record['strategy']}: checks {record['pinnedCheck']} / {record['unpinnedCheck']}")
         expect(metrics.get("inKernelMapSeconds", 0) > 0 and metrics.get("mapCalls", 0) >= 1 and metrics.get("inKernelUnmapSeconds", 0) > 0,
                f"{record['strategy']}: map metrics {metrics}")
     expect("map/unmap" in table, "the in-kernel table has no map column")

@@ -26,7 +26,7 @@ struct CommandParsingTests {
 
     @Test("backend options are refused naming their owner, as the binary prints them")
     func refused() {
-        #expect(Self.refusal(["run", "--backend", "populate", "--gup-batch", "64"]) == "--gup-batch needs --backend kmod")
+        #expect(Self.refusal(["run", "--backend", "populate", "--gup-batch", "64"]) == "--gup-batch, --map-device and --iova-base need --backend kmod")
         #expect(Self.refusal(["sweep", "--backends", "populate", "--gup", "fast"])
             == "--gup fast is kmod's and needs kmod in --backends; foliosim takes per-page or folio")
         #expect(Self.refusal(["hold", "--backend", "mlock", "--vfio", "shim"])
