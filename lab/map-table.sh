@@ -32,9 +32,11 @@ row() {
     say "$name: $*"
     "$PINBENCH" run "${common[@]}" "$@" >"$out/$name.jsonl" 2>"$out/$name.log" || { say "$name exited $?"; status=1; }
 }
-# Does this kernel's iommufd have IOMMU_IOAS_MAP_FILE (6.13)? The option is the helper's.
-file_map=()
-[ -n "${LAB_IOMMUFD_FILE_OPTION:-}" ] && file_map=(${LAB_IOMMUFD_FILE_OPTION})
+# iommufd's IOMMU_IOAS_MAP_FILE came in 6.13: on such a kernel its rows go beside IOAS_MAP's.
+release="$(uname -r)"
+major="${release%%.*}" rest="${release#*.}"
+file_map=0
+[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${rest%%[.-]*}" -ge 13 ]; } && file_map=1
 
 for kind in ${LAB_TABLE_KINDS:-thp hugetlb-2m anon}; do
     row "$kind-type1" --memory "$kind" --backend vfio --vfio "type1:$LAB_VFIO_GROUP" --strategy single
@@ -42,11 +44,10 @@ for kind in ${LAB_TABLE_KINDS:-thp hugetlb-2m anon}; do
     row "$kind-kmod" --memory "$kind" --backend kmod --strategy all
     row "$kind-kmod-map" --memory "$kind" --backend kmod --map-device "$LAB_KMOD_BDF" --strategy all
 done
-if [ "${#file_map[@]}" -gt 0 ]; then
+if [ "$file_map" = 1 ]; then
     for kind in memfd memfd-hugetlb-2m hugetlbfs-2m; do
         row "$kind-iommufd" --memory "$kind" --backend vfio --vfio "iommufd:$LAB_VFIO_CDEV" --strategy single,user
-        row "$kind-iommufd-file" --memory "$kind" --backend vfio --vfio "iommufd:$LAB_VFIO_CDEV" "${file_map[@]}" \
-            --strategy single,user
+        row "$kind-iommufd-file" --memory "$kind" --backend vfio --vfio "iommufd-file:$LAB_VFIO_CDEV" --strategy single,user
     done
 fi
 

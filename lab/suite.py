@@ -861,7 +861,9 @@ def kmod_map_release():
             status = device.status()
             expect(status["mapped_bytes"] == 0 and status["mapped_all"] == 0 and status["pages"] == 2048 and status["devices"] == 0,
                    f"after unbind: {status}")
-            expect_errno("a map pin after the device went", 6, lambda: kmod.Device().pin(region.addr, 4096, 4096, iova=IOVA))
+            with kmod.Device() as fresh:
+                expect_errno("attaching after the device went", 19, lambda: fresh.attach(KMOD_BDF))
+                expect_errno("a map pin on a file never attached", 6, lambda: fresh.pin(region.addr, 4096, 4096, iova=IOVA))
             unpinned = device.unpin()
             expect(unpinned["pages"] == 2048 and unpinned["map_check"]["mapped_bytes"] == 0
                    and kmod.vm_pinned_kib() == before - 8 * 1024, f"unpin after unbind: {unpinned}")

@@ -48,6 +48,36 @@ struct InKernelTableTests {
         #expect(markdown.contains("| kernel | pin | 1 | 1/1 | 10.0 µs | 500 ms | 500 ms | 4 | 1024 | 2 |"), "\(markdown)")
     }
 
+    @Test("a mapping run splits each worker's time: gup, records and map; unpin: unpin and unmap; old records keep the old columns")
+    func phases() {
+        func phased(_ gup: Double, _ map: Double, calls: Int) -> PinBenchModule.Worker {
+            var worker = Self.worker(gup + map, cpu: 0)
+            worker.gupSeconds = gup
+            worker.recordSeconds = gup / 10
+            worker.mapSeconds = map
+            worker.mapCalls = calls
+            return worker
+        }
+        let records = [
+            Self.record("single", pin: [[phased(0.2, 0.1, calls: 8)]]),
+            Self.record("single", pin: [[phased(0.4, 0.3, calls: 8)]]),
+            Self.record("single", pin: [[phased(0.6, 0.5, calls: 8)]]),
+        ]
+        let table = InKernelTable(records: records)
+        let pin = table.rows.first { $0.phase == "pin" }!
+        #expect(pin.gupSeconds == 0.4 && pin.mapSeconds == 0.3 && pin.mapCalls == 8)
+        #expect(abs((pin.recordSeconds ?? 0) - 0.04) < 1e-12)
+        let markdown = table.markdown()
+        #expect(markdown.contains("gup/unpin") && markdown.contains("map/unmap") && markdown.contains("map calls"), "\(markdown)")
+        #expect(markdown.contains("| single | pin | 0 | 0/0 | 10.0 µs | 700 ms | 700 ms | 400 ms | 40.0 ms | 300 ms | 8 | 4 | 1024 | 2 |"),
+                "\(markdown)")
+        // Records without phases (before uAPI 4) keep the table they had: no phase columns.
+        let old = InKernelTable(records: [Self.record("single", pin: [[Self.worker(0.1, cpu: 0)]])]).markdown()
+        #expect(!old.contains("gup/unpin") && !old.contains("map/unmap"), "\(old)")
+        let csv = table.csvTable()!.csv()
+        #expect(csv.contains("gup_s,records_s,map_s,map_calls"), "\(csv)")
+    }
+
     @Test("records without in-kernel times make no table")
     func empty() {
         #expect(InKernelTable(records: [SummaryTableTests.record("single", pin: 0.1)]).markdown().isEmpty)
