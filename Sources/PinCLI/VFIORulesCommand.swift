@@ -32,7 +32,7 @@ struct VFIORulesCommand: ParsableCommand {
         var containerLock: VFIOOptions.ContainerLock = .type1
         var description: String
 
-        /// `shim`, `shim:type1`, `shim:iommufd`, `type1:<group>` or `iommufd:<device>`.
+        /// `shim`, `shim:type1`, `shim:iommufd`, `type1:<group>`, `iommufd:<device>` or `iommufd-file:<device>`.
         init(parsing text: String) throws {
             if text.hasPrefix("shim:") {
                 path = .shim
