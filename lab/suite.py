@@ -590,6 +590,8 @@ def map_file_sweep():
             directories[label] = directory
     comparison, _, _ = pinbench("report", "--compare", directories["map"], directories["map-file"], "--format", "markdown")
     expect("memfd" in comparison and "hugetlbfs-2m" in comparison, "the comparison lacks a memory kind")
+    expect(f"options: vfio (iommufd-file:{CDEV})" in comparison and f"options: vfio (iommufd:{CDEV})" in comparison,
+           "the comparison's header does not name each side's mapper")
     publish("map-file-compare.md", f"iommufd: IOAS_MAP (base) against MAP_FILE (new), 16M (TCG: ratios only), "
             f"{os.uname().release}", comparison)
 

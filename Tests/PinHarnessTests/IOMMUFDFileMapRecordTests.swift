@@ -62,6 +62,8 @@ struct IOMMUFDFileMapRecordTests {
             backends: [.vfio], memory: [.memfd], sizes: [.mib(8)], threads: [1], repetitions: 1, warmups: 0, seed: 1,
             backendOptions: [Self.options], commandLine: "pinbench sweep (test)")
         #expect(SweepReport.optionsLine(specification) == "Options: vfio (iommufd-file:/dev/vfio/devices/vfio0)  ")
+        // What `report --compare` puts beside each set's name.
+        #expect(SweepReport.options(of: specification) == "vfio (iommufd-file:/dev/vfio/devices/vfio0)")
         let byAddress = SweepSpecification(
             backends: [.vfio], memory: [.memfd], sizes: [.mib(8)], threads: [1], repetitions: 1, warmups: 0, seed: 1,
             backendOptions: [VFIOOptions(path: .iommufd(device: "/dev/vfio/devices/vfio0"))], commandLine: "pinbench sweep (test)")

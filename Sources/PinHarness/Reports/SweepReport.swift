@@ -54,11 +54,16 @@ public struct SweepReport: Sendable {
         return header + ReportDocument([.blank]) + summary.document()
     }
 
-    /// The options the sweep gave its backends, as each records them (`vfio (iommufd-file:...)`),
-    /// so a table says which mapper and call its rows went through; nil when none were given.
-    static func optionsLine(_ specification: SweepSpecification) -> String? {
+    /// The options of the sweep's backends, as each records them (`vfio (iommufd-file:...)`), so
+    /// a table says which mapper and call its rows went through; nil when none records any.
+    public static func options(of specification: SweepSpecification) -> String? {
         let given = specification.backendOptions.all.filter { specification.backends.contains($0.backend) && $0.recorded != nil }
-        return given.isEmpty ? nil : "Options: " + given.map(\.titled).joined(separator: "; ") + "  "
+        return given.isEmpty ? nil : given.map(\.titled).joined(separator: "; ")
+    }
+
+    /// The header's `Options:` line (`options(of:)`).
+    static func optionsLine(_ specification: SweepSpecification) -> String? {
+        options(of: specification).map { "Options: \($0)  " }
     }
 
     /// `summary.md` (Markdown), `summary.txt` (text), `summary.csv` (CSV: long form, one row
