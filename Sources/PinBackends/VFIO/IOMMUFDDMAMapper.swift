@@ -34,7 +34,7 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
 
     /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and
     /// attaches. With `.file`, first asks the kernel whether it has `IOMMU_IOAS_MAP_FILE`
-    /// (`checkFileMap`), so an older kernel is refused before the device is touched.
+    /// (`checkFileMap`), so an older kernel is refused before the device is bound.
     public init(device devicePath: String, mapCall: MapCall = .userVA) throws(SystemError) {
         self.mapCall = mapCall
         iommu = try VFIODeviceFile.open(
