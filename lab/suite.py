@@ -491,6 +491,165 @@ def second_container():
     expect(holder.returncode == 130, f"the holder ended with {holder.returncode}, not 130 (Ctrl-C)")
 
 
+# --- iommufd file map (MAP_FILE) ---------------------------------------------------------------
+# `--vfio iommufd-file:<cdev>` maps the region's memfd or hugetlbfs file with IOMMU_IOAS_MAP_FILE
+# (Linux 6.13, memfd_pin_folios: no page-table walk). On a kernel with it: verified rows for
+# memfd and hugetlbfs-2m beside IOMMU_IOAS_MAP of the same memory, a sweep of each and their
+# comparison, a hold, and vfio-rules through the file map; on an older one, the refusal naming
+# the version.
+
+MAP_FILE_KERNEL = (6, 13)
+
+
+def kernel_version():
+    """(major, minor) of the running kernel, from its release (`7.2.13-1-...`)."""
+    match = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def has_map_file():
+    return kernel_version() >= MAP_FILE_KERNEL
+
+
+def require_map_file():
+    require(has_map_file(), "IOMMU_IOAS_MAP_FILE came in Linux 6.13 (the 6.12 refusal is checked instead)")
+
+
+def map_file_run(path, memory, label):
+    """`run` of single and user (2 threads) on 32M of `memory` through `path`; the records, checked."""
+    stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", path, "--memory", memory, "--size", "32M",
+                                 "--strategy", "single,user", "--threads", "2", "--reps", "3", "--warmup", "1", "--json")
+    records = records_of(stdout)
+    expect(len(records) == 6, f"{label} {memory}: {len(records)} records, wanted 6 (2 strategies x 3 reps)")
+    file_map = path.startswith("iommufd-file:")
+    for record in records:
+        expect(record["verified"], f"{label} {memory} {record['strategy']} rep {record['rep']} did not verify: "
+               f"{record['pinnedCheck']}; {record['unpinnedCheck']}; {record.get('error')}")
+        expect("VmPin +32M (expected +32M)" in record["pinnedCheck"], f"{label} {memory}: {record['pinnedCheck']}")
+        expect("VmPin +0" in record["unpinnedCheck"], f"{label} {memory}: VmPin did not go back: {record['unpinnedCheck']}")
+        mapper = ((record.get("backendMetrics") or {}).get("notes") or {}).get("mapper", "")
+        expect(record.get("vfio") == path, f"{label} {memory}: the record names {record.get('vfio')!r}, not {path}")
+        expect(("IOMMU_IOAS_MAP_FILE" in mapper) == file_map, f"{label} {memory}: mapper {mapper!r}")
+        if file_map:
+            expect("allocated in the file (st_blocks)" in record["pinnedCheck"],
+                   f"{label} {memory}: residency not checked by the file: {record['pinnedCheck']}")
+    table = table_of(stderr)
+    expect(("IOMMU_IOAS_MAP_FILE" in table) == file_map, f"{label} {memory}: the table does not name the call")
+    return records, table
+
+
+@check("iommufd file map: run --vfio iommufd-file on memfd and hugetlbfs-2m (single, user) verified, VmPin back, beside IOMMU_IOAS_MAP")
+def map_file_runs():
+    require_map_file()
+    rows = []
+    tables = []
+    for memory in ("memfd", "hugetlbfs-2m"):
+        medians = {}
+        for label, path in (("IOAS_MAP", f"iommufd:{CDEV}"), ("MAP_FILE", f"iommufd-file:{CDEV}")):
+            if memory == "hugetlbfs-2m":
+                with HugepagesReserved(20):
+                    records, table = map_file_run(path, memory, label)
+            else:
+                records, table = map_file_run(path, memory, label)
+            measured = [r for r in records if not r.get("warmup")]
+            for strategy in ("single", "user"):
+                mine = [r for r in measured if r["strategy"] == strategy]
+                medians[(label, strategy)] = (statistics.median(r["pinSeconds"] for r in mine),
+                                              statistics.median(r["unpinSeconds"] for r in mine))
+            tables.append(f"### {label}, {memory}\n\n" + table.strip())
+        for strategy in ("single", "user"):
+            (map_pin, map_unpin), (file_pin, file_unpin) = medians[("IOAS_MAP", strategy)], medians[("MAP_FILE", strategy)]
+            rows.append(f"| {memory} | {strategy} | {map_pin * 1e3:.1f} ms | {file_pin * 1e3:.1f} ms | {file_pin / map_pin:.2f} | "
+                        f"{map_unpin * 1e3:.1f} ms | {file_unpin * 1e3:.1f} ms | {file_unpin / map_unpin:.2f} |")
+    summary = markdown_table(["memory", "strategy", "pin IOAS_MAP", "pin MAP_FILE", "MAP_FILE / MAP", "unpin IOAS_MAP",
+                              "unpin MAP_FILE", "MAP_FILE / MAP"], rows)
+    publish("map-file-runs.md", f"iommufd file map beside IOMMU_IOAS_MAP, 32M, 2 threads for user, medians of 3 "
+            f"(TCG: ratios only), {os.uname().release}", summary + "\n\n" + "\n\n".join(tables))
+
+
+@check("iommufd file map: a sweep through MAP_FILE and one through IOAS_MAP of the same memory, compared")
+def map_file_sweep():
+    require_map_file()
+    directories = {}
+    with HugepagesReserved(12):
+        for label, path in (("map", f"iommufd:{CDEV}"), ("map-file", f"iommufd-file:{CDEV}")):
+            directory = os.path.join(OUT, f"sweep-iommufd-{label}")
+            pinbench("sweep", "--backends", "vfio", "--vfio", path, "--memory", "memfd,hugetlbfs-2m", "--sizes", "16M",
+                     "--threads", "1,2", "--strategies", "single,user", "--reps", "3", "--warmup", "1", "--output", directory)
+            with open(os.path.join(directory, "runs.jsonl")) as file:
+                runs = [json.loads(line) for line in file if line.strip()]
+            measured = [run for run in runs if not run.get("warmup")]
+            expect(measured and all(run["verified"] for run in runs), f"{label}: runs did not verify or none measured")
+            expect(all((run.get("vfio") or "").startswith(path.split(":")[0] + ":") for run in runs),
+                   f"{label}: runs do not name {path.split(':')[0]}")
+            cells = {run.get("cell") for run in measured}
+            expect(len(cells) == 6, f"{label}: {len(cells)} of 6 cells measured")
+            with open(os.path.join(directory, "summary.md")) as file:
+                summary = file.read()
+            expect(f"Options: vfio ({path.split(':')[0]}:" in summary, f"{label}: summary.md does not name the mapper")
+            directories[label] = directory
+    comparison, _, _ = pinbench("report", "--compare", directories["map"], directories["map-file"], "--format", "markdown")
+    expect("memfd" in comparison and "hugetlbfs-2m" in comparison, "the comparison lacks a memory kind")
+    expect(f"options: vfio (iommufd-file:{CDEV})" in comparison and f"options: vfio (iommufd:{CDEV})" in comparison,
+           "the comparison's header does not name each side's mapper")
+    publish("map-file-compare.md", f"iommufd: IOAS_MAP (base) against MAP_FILE (new), 16M (TCG: ratios only), "
+            f"{os.uname().release}", comparison)
+
+
+@check("iommufd file map: hold pins a memfd through MAP_FILE, verified, then the unpinned one")
+def map_file_hold():
+    require_map_file()
+    stdout, _, _ = pinbench("hold", "--backend", "vfio", "--vfio", f"iommufd-file:{CDEV}", "--memory", "memfd",
+                            "--size", "16M", "--seconds", "2", "--json")
+    result = json.loads(stdout)
+    expect("iommufd-file:" in result["backendDescription"], f"hold names {result['backendDescription']!r}")
+    expect(result["pinnedCheck"]["passed"] and result["unpinnedCheck"]["passed"],
+           f"pinned {result['pinnedCheck']}, unpinned {result['unpinnedCheck']}")
+    expect({phase["kind"] for phase in result["phases"]} == {"pinned", "unpinned"}, f"phases {result['phases']}")
+
+
+@check("iommufd file map: vfio-rules through MAP_FILE beside IOAS_MAP (same errnos, entry-limit says why not, no lock)")
+def map_file_rules():
+    require_map_file()
+    paths = ["--vfio", f"iommufd:{CDEV}", "--vfio", f"iommufd-file:{CDEV}"]
+    main, table, _ = pinbench("vfio-rules", *paths, "--json", "--rule", "overlap", "--rule", "partial-unmap",
+                              "--rule", "unmap-nothing", "--rule", "entry-limit", "--rule", "container-lock", rc=None)
+    low, low_table, _ = pinbench("vfio-rules", *paths, "--json", "--rule", "memlock", prefix=LOW_MEMLOCK, rc=None)
+    outcomes = json.loads(main) + json.loads(low)
+    publish("map-file-rules.md", f"vfio-rules: IOAS_MAP beside MAP_FILE, {os.uname().release}",
+            table.strip() + "\n\n" + low_table.strip())
+    by = {(o["mapper"].split(":")[0], o["rule"]): o for o in outcomes}
+    for rule in ("overlap", "partial-unmap", "unmap-nothing", "memlock"):
+        va, file = by.get(("iommufd", rule)), by.get(("iommufd-file", rule))
+        expect(va is not None and file is not None, f"{rule}: no outcome")
+        expect(file.get("failure") is None and file.get("errno") is not None, f"{rule} through MAP_FILE: {file}")
+        expect(file["errno"] == va["errno"], f"{rule}: MAP_FILE gave {file['errno']} ({file['detail']}), "
+               f"IOAS_MAP {va['errno']} ({va['detail']})")
+    entry = by[("iommufd-file", "entry-limit")]
+    expect(entry.get("skipped") and "no entry limit" in entry["skipped"], f"entry-limit through MAP_FILE: {entry}")
+    lock = by[("iommufd-file", "container-lock")]
+    expect(lock.get("behaviour") == "concurrent", f"container-lock through MAP_FILE: {lock}")
+
+
+@check("iommufd file map: doctor says whether this kernel has it; memory that is no file is refused; an old kernel is refused naming 6.13")
+def map_file_doctor_and_refusals():
+    stdout, _, _ = pinbench("doctor")
+    line = next((l for l in stdout.splitlines() if "vfio iommufd file map (IOMMU_IOAS_MAP_FILE)" in l), "")
+    _, anon, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd-file:{CDEV}", "--memory", "anon", "--size", "4M",
+                          "--reps", "1", "--warmup", "0", "--strategy", "single", rc=2)
+    expect("anon memory is no file: use --memory memfd" in anon, f"anon: {anon.strip()[-300:]}")
+    if has_map_file():
+        expect("[ok]" in line and "available on this kernel" in line, f"doctor on {os.uname().release}: {line!r}")
+        return
+    expect("[unavailable]" in line and "Linux 6.13" in line, f"doctor on {os.uname().release}: {line!r}")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd-file:{CDEV}", "--memory", "memfd", "--size", "4M",
+                            "--reps", "1", "--warmup", "0", "--strategy", "single", rc=2)
+    expect("has no IOMMU_IOAS_MAP_FILE, which came in Linux 6.13" in stderr, f"run on {os.uname().release}: {stderr.strip()[-300:]}")
+    _, rules, _ = pinbench("vfio-rules", "--vfio", f"iommufd-file:{CDEV}", "--rule", "overlap", rc=2)
+    expect("Linux 6.13" in rules, f"vfio-rules on {os.uname().release}: {rules.strip()[-300:]}")
+    REPORT.append(f"## iommufd file map on {os.uname().release}\n\nrefused: `{stderr.strip().splitlines()[-1]}`")
+
+
 # --- The kernel module -----------------------------------------------------------------------
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

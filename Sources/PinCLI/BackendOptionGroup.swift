@@ -11,7 +11,7 @@ struct BackendOptionGroup: ParsableArguments {
     var populateRead = false
 
     @Option(name: .customLong("vfio"),
-            help: "vfio backend: shim (io_uring pins, no device needed), type1:<group> (/dev/vfio/<group>) or iommufd:<device> (/dev/vfio/devices/<device>). Default: shim.")
+            help: "vfio backend: shim (io_uring pins, no device needed), type1:<group> (/dev/vfio/<group>), iommufd:<device> (/dev/vfio/devices/<device>, IOMMU_IOAS_MAP) or iommufd-file:<device> (the same IOAS mapping the region's memfd or hugetlbfs file with IOMMU_IOAS_MAP_FILE, Linux 6.13+; memfd, memfd-hugetlb-* and hugetlbfs-* memory only). Default: shim.")
     var vfio: String?
 
     @Option(name: .customLong("locked-vm"),

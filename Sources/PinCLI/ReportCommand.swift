@@ -72,10 +72,12 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// A set's name and machine, for the comparison's header.
+    /// A set's name, the options its backends were given (which vfio mapper and call) and its
+    /// machine, for the comparison's header.
     static func describe(_ set: ResultSet) -> String {
         let machine = set.machineLine()
         if let warning = machine.warning { printError("pinbench: warning: \(warning)") }
-        return "\(set.directory) (machine: \(machine.line))"
+        let options = (try? set.specification()).flatMap { SweepReport.options(of: $0) }
+        return "\(set.directory) (" + (options.map { "options: \($0); " } ?? "") + "machine: \(machine.line))"
     }
 }

@@ -16,7 +16,8 @@ struct VFIORulesCommand: ParsableCommand {
             and container-lock: a 4K map from a second thread while a 64M one is in flight returns \
             first only where the container does not serialize map calls (type1 does, iommufd does not; \
             each mapper is held against its own lock model, the shim's set by shim:type1 or shim:iommufd). \
-            Every rule runs on a fresh container of each --vfio path and leaves nothing mapped. \
+            Every rule runs on a fresh container of each --vfio path and leaves nothing mapped; \
+            iommufd-file:<device> maps by file (IOMMU_IOAS_MAP_FILE, Linux 6.13), so its rules map a memfd. \
             The entry-limit rule needs a small limit (boot with vfio_iommu_type1.dma_entry_limit=64; \
             the shim takes the machine's value, or --entry-limit); the memlock rule needs a process \
             without CAP_IPC_LOCK under a small RLIMIT_MEMLOCK (setpriv and prlimit). \
@@ -31,7 +32,7 @@ struct VFIORulesCommand: ParsableCommand {
         var containerLock: VFIOOptions.ContainerLock = .type1
         var description: String
 
-        /// `shim`, `shim:type1`, `shim:iommufd`, `type1:<group>` or `iommufd:<device>`.
+        /// `shim`, `shim:type1`, `shim:iommufd`, `type1:<group>`, `iommufd:<device>` or `iommufd-file:<device>`.
         init(parsing text: String) throws {
             if text.hasPrefix("shim:") {
                 path = .shim
@@ -45,7 +46,7 @@ struct VFIORulesCommand: ParsableCommand {
     }
 
     @Option(name: .customLong("vfio"),
-            help: "A mapper to try, repeatable: shim (shim:type1 or shim:iommufd for its container-lock model), type1:<group> or iommufd:<device> (default: shim).",
+            help: "A mapper to try, repeatable: shim (shim:type1 or shim:iommufd for its container-lock model), type1:<group>, iommufd:<device> or iommufd-file:<device> (IOMMU_IOAS_MAP_FILE, rules tried on a memfd) (default: shim).",
             transform: { try Mapper(parsing: $0) })
     var paths: [Mapper] = []
 
@@ -82,6 +83,7 @@ struct VFIORulesCommand: ParsableCommand {
                     case .shim: return ShimDMAMapper(containerLock: path.containerLock, entryLimit: shimLimit)
                     case .type1(let group): return try Type1DMAMapper(group: group)
                     case .iommufd(let device): return try IOMMUFDDMAMapper(device: device)
+                    case .iommufdFile(let device): return try IOMMUFDDMAMapper(device: device, mapCall: .file)
                     }
                 })
             } catch {

@@ -38,6 +38,10 @@ public protocol BackendOptions: Sendable, Codable, Equatable, CustomStringConver
     /// Why a run shaped so cannot be measured with these options (one actionable line), or nil.
     func refusal(prefault: Bool, strategies: [Strategy]) -> String?
 
+    /// Why these options cannot pin `memory` at all (one actionable line naming the kinds that
+    /// work), or nil: asked before the backend opens any device, so a sweep skips such cells.
+    func refusal(memory: MemoryKind) -> String?
+
     /// Builds the backend; one that opens a device does it here, so a machine without one
     /// fails before any memory is used.
     func makeBackend() throws(SystemError) -> any PinBackend
@@ -55,6 +59,9 @@ extension BackendOptions {
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
         prefault && !capabilities.contains(.prefault) ? "--prefault does not apply to \(Self.backend)" : nil
     }
+
+    /// By default every memory kind can be pinned.
+    public func refusal(memory: MemoryKind) -> String? { nil }
 
     /// The options with nothing given: each backend's defaults.
     public static func defaults() throws(BackendOptionError) -> Self { try Self(arguments: BackendArguments()) }

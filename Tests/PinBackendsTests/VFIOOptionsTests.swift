@@ -13,6 +13,8 @@ struct VFIOOptionsTests {
         ("type1:/dev/vfio/7", .type1(group: "/dev/vfio/7")),
         ("iommufd:vfio0", .iommufd(device: "/dev/vfio/devices/vfio0")),
         ("iommufd:/dev/vfio/devices/vfio3", .iommufd(device: "/dev/vfio/devices/vfio3")),
+        ("iommufd-file:vfio0", .iommufdFile(device: "/dev/vfio/devices/vfio0")),
+        ("iommufd-file:/dev/vfio/devices/vfio2", .iommufdFile(device: "/dev/vfio/devices/vfio2")),
     ]
 
     @Test("--vfio forms parse to their paths", arguments: paths)
@@ -23,14 +25,16 @@ struct VFIOOptionsTests {
     @Test(
         "bad --vfio forms throw invalidParameter naming the text",
         arguments: ["", "Shim", "shim:", "shim:1", "type1", "type1:", ":12", "iommufd", "iommufd:", "vfio:12", "type2:3", " shim",
-                    "type1:abc", "type1:a:b", "type1:./x", "iommufd:0", "iommufd:vfiox"])
+                    "type1:abc", "type1:a:b", "type1:./x", "iommufd:0", "iommufd:vfiox",
+                    "iommufd-file", "iommufd-file:", "iommufd-file:0", "iommufd-file:vfio", "iommufd_file:vfio0", "iommufd-va:vfio0",
+                    "file:vfio0"])
     func pathRejects(text: String) {
         let error = #expect(throws: PlanError.self) { try VFIOOptions.Path(parsing: text) }
         guard case .invalidParameter(let message) = error else {
             Issue.record("expected invalidParameter, got \(String(describing: error))")
             return
         }
-        #expect(message == "--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
+        #expect(message == "--vfio must be shim, type1:<group>, iommufd:<device> or iommufd-file:<device>, not '\(text)'")
     }
 
     @Test("--vfio descriptions")
@@ -38,11 +42,20 @@ struct VFIOOptionsTests {
         #expect(VFIOOptions.Path.shim.description == "shim")
         #expect(VFIOOptions.Path.type1(group: "/dev/vfio/12").description == "type1:/dev/vfio/12")
         #expect(VFIOOptions.Path.iommufd(device: "/dev/vfio/devices/vfio0").description == "iommufd:/dev/vfio/devices/vfio0")
+        #expect(VFIOOptions.Path.iommufdFile(device: "/dev/vfio/devices/vfio0").description == "iommufd-file:/dev/vfio/devices/vfio0")
+    }
+
+    @Test("only iommufd-file maps files")
+    func mapsFiles() {
+        #expect(VFIOOptions.Path.iommufdFile(device: "/dev/vfio/devices/vfio0").mapsFiles)
+        #expect(!VFIOOptions.Path.iommufd(device: "/dev/vfio/devices/vfio0").mapsFiles)
+        #expect(!VFIOOptions.Path.type1(group: "/dev/vfio/1").mapsFiles)
+        #expect(!VFIOOptions.Path.shim.mapsFiles)
     }
 
     @Test(
         "--vfio parse(description) round trips",
-        arguments: ["shim", "type1:12", "type1:/dev/vfio/7", "iommufd:vfio0", "iommufd:/dev/vfio/devices/vfio9"])
+        arguments: ["shim", "type1:12", "type1:/dev/vfio/7", "iommufd:vfio0", "iommufd:/dev/vfio/devices/vfio9", "iommufd-file:vfio1"])
     func pathRoundTrip(text: String) throws {
         let path = try VFIOOptions.Path(parsing: text)
         #expect(try VFIOOptions.Path(parsing: path.description) == path)

@@ -89,6 +89,22 @@ struct VFIOUAPILayoutTests {
         #expect(MemoryLayout<T>.offset(of: \T.iova) == 32)
     }
 
+    @Test("iommu_ioas_map_file: 40 bytes, as Linux 6.13's <linux/iommufd.h>")
+    func ioasMapFile() {
+        typealias T = cpinsys_iommu_ioas_map_file
+        #expect(MemoryLayout<T>.size == 40)
+        #expect(MemoryLayout<T>.alignment == 8)
+        #expect(MemoryLayout<T>.offset(of: \T.size) == 0)
+        #expect(MemoryLayout<T>.offset(of: \T.flags) == 4)
+        #expect(MemoryLayout<T>.offset(of: \T.ioas_id) == 8)
+        #expect(MemoryLayout<T>.offset(of: \T.fd) == 12)
+        #expect(MemoryLayout<T>.offset(of: \T.start) == 16)
+        #expect(MemoryLayout<T>.offset(of: \T.length) == 24)
+        #expect(MemoryLayout<T>.offset(of: \T.iova) == 32)
+        // __s32 fd: a descriptor, signed.
+        #expect(T(size: 0, flags: 0, ioas_id: 0, fd: -1, start: 0, length: 0, iova: 0).fd == -1)
+    }
+
     @Test("iommu_ioas_unmap: 24 bytes")
     func ioasUnmap() {
         typealias T = cpinsys_iommu_ioas_unmap
@@ -124,7 +140,9 @@ struct VFIOUAPILayoutTests {
         #expect(Int(CPINSYS_IOMMU_IOAS_ALLOC) == Self.io(0x81))
         #expect(Int(CPINSYS_IOMMU_IOAS_MAP) == Self.io(0x85))
         #expect(Int(CPINSYS_IOMMU_IOAS_UNMAP) == Self.io(0x86))
+        #expect(Int(CPINSYS_IOMMU_IOAS_MAP_FILE) == Self.io(0x8f))
         #expect(Int(CPINSYS_IOMMU_IOAS_MAP) == 0x3B85)
+        #expect(Int(CPINSYS_IOMMU_IOAS_MAP_FILE) == 0x3B8F)
     }
 
     @Test("uAPI constants")

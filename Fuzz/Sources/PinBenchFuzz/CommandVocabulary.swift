@@ -22,7 +22,7 @@ enum CommandVocabulary {
         "nan", "-nan", "inf", "-inf", "infinity", "1e308", "-1e308", "1e309", "2e10", "1e-300", "0.001", "0.5", "0x10", "0x1p4",
         "", " ", "4K", "2M", "1G", "1.5T", "64P", "63P", "8E", "-1G", "0K", "1.3K", "4096B", "512MiB", "1..64", "1..nproc", "2..16:2",
         "1,2,4", "0-3,8", "2x8", "0:0-7,1:8-15", "1024x1024", "anon", "thp", "hugetlb-2m", "memfd", "all", "single,user",
-        "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "cached:512",
+        "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "iommufd-file:vfio0", "iommufd-file:0", "cached:512",
         "cached:9223372036854775807", "cached:-1", "mixed:18446744073709551615", "mixed:-1", "per-page", "folio", "remote",
         "fast", "interleave", "local", "roundrobin", "text", "csv", "json", "/tmp", "/nonexistent",
         "auto", "AUTO", "5%", "0.1%", "100%", "101%", "nan%", "-5%", "%", "1e-300%", "5%%",

@@ -87,6 +87,8 @@ enum {
     CPINSYS_IOMMU_IOAS_ALLOC = (CPINSYS_VFIO_TYPE << 8) | 0x81,
     CPINSYS_IOMMU_IOAS_MAP = (CPINSYS_VFIO_TYPE << 8) | 0x85,
     CPINSYS_IOMMU_IOAS_UNMAP = (CPINSYS_VFIO_TYPE << 8) | 0x86,
+    // Linux 6.13+; older kernels answer ENOTTY (the number is past their command table).
+    CPINSYS_IOMMU_IOAS_MAP_FILE = (CPINSYS_VFIO_TYPE << 8) | 0x8f,
 };
 
 /// `struct iommu_destroy`.
@@ -112,6 +114,18 @@ typedef struct cpinsys_iommu_ioas_map {
     uint64_t length __attribute__((aligned(8)));
     uint64_t iova __attribute__((aligned(8)));
 } cpinsys_iommu_ioas_map;
+
+/// `struct iommu_ioas_map_file` (Linux 6.13): `length` bytes of the memfd or hugetlbfs file
+/// `fd` from byte `start`, pinned through `memfd_pin_folios` (no page-table walk).
+typedef struct cpinsys_iommu_ioas_map_file {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t ioas_id;
+    int32_t fd;
+    uint64_t start __attribute__((aligned(8)));
+    uint64_t length __attribute__((aligned(8)));
+    uint64_t iova __attribute__((aligned(8)));
+} cpinsys_iommu_ioas_map_file;
 
 /// `struct iommu_ioas_unmap`.
 typedef struct cpinsys_iommu_ioas_unmap {
@@ -144,6 +158,12 @@ _Static_assert(offsetof(cpinsys_iommu_ioas_map, ioas_id) == 8, "ioas_map.ioas_id
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, user_va) == 16, "ioas_map.user_va");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, length) == 24, "ioas_map.length");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, iova) == 32, "ioas_map.iova");
+_Static_assert(sizeof(cpinsys_iommu_ioas_map_file) == 40, "iommu_ioas_map_file");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map_file, ioas_id) == 8, "ioas_map_file.ioas_id");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map_file, fd) == 12, "ioas_map_file.fd");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map_file, start) == 16, "ioas_map_file.start");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map_file, length) == 24, "ioas_map_file.length");
+_Static_assert(offsetof(cpinsys_iommu_ioas_map_file, iova) == 32, "ioas_map_file.iova");
 _Static_assert(sizeof(cpinsys_iommu_ioas_unmap) == 24, "iommu_ioas_unmap");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, iova) == 8, "ioas_unmap.iova");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, length) == 16, "ioas_unmap.length");

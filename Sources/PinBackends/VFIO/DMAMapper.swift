@@ -16,8 +16,17 @@ public protocol DMAMapper: AnyObject, Sendable {
     /// shim can, as the RFC did inside `VFIO_IOMMU_MAP_DMA`; a real kernel pins a call on its caller.
     var splitsMapCalls: Bool { get }
 
+    /// Whether a map pins the region's file (`IOMMU_IOAS_MAP_FILE`) rather than its addresses:
+    /// such a mapper takes only regions of a shared kind (memfd, hugetlbfs).
+    var mapsFiles: Bool { get }
+
     /// One map call, pinned on the calling thread.
     func map(vaddr: Int, length: Int, iova: UInt64) throws(SystemError)
+
+    /// One map call of `length` bytes `offset` bytes into `region`: by address, or by the
+    /// region's file where the mapper maps files (the file is mapped from offset 0, so the
+    /// file offset is `offset`).
+    func map(_ region: Region, offset: Int, length: Int, iova: UInt64) throws(SystemError)
 
     /// One unmap call: `[iova, iova + length)` must hold whole mappings.
     func unmap(iova: UInt64, length: Int) throws(SystemError)
@@ -46,6 +55,11 @@ public protocol DMAMapper: AnyObject, Sendable {
 
 extension DMAMapper {
     public var splitsMapCalls: Bool { false }
+    public var mapsFiles: Bool { false }
+
+    public func map(_ region: Region, offset: Int, length: Int, iova: UInt64) throws(SystemError) {
+        try map(vaddr: region.address + offset, length: length, iova: iova)
+    }
 
     public func mapSplit(vaddr: Int, length: Int, iova: UInt64, workers: Int, split: (@escaping ChunkWork) -> Void) throws(SystemError) {
         throw SystemError("\(name): splitting one map call across threads", errno: 95 /* EOPNOTSUPP */,

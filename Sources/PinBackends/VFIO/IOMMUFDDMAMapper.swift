@@ -9,20 +9,34 @@ import PinSystem
 /// A real iommufd IOAS: `/dev/iommu` with an IOAS allocated, and the VFIO device cdev bound to
 /// it (`VFIO_DEVICE_BIND_IOMMUFD`) and attached (`VFIO_DEVICE_ATTACH_IOMMUFD_PT`), so that a map
 /// pins for real. Maps with `IOMMU_IOAS_MAP` at a fixed IOVA (pinned pages are charged to
-/// `pinned_vm`, shown as `VmPin`) and unmaps with `IOMMU_IOAS_UNMAP`.
+/// `pinned_vm`, shown as `VmPin`), or with `mapCall` `.file` by the region's file with
+/// `IOMMU_IOAS_MAP_FILE` (Linux 6.13, charged the same way), and unmaps with `IOMMU_IOAS_UNMAP`.
 public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
+    /// Which ioctl maps.
+    public enum MapCall: Sendable, Equatable {
+        /// `IOMMU_IOAS_MAP`: a user address range, pinned by `pin_user_pages` (a page-table walk).
+        case userVA
+        /// `IOMMU_IOAS_MAP_FILE`: a memfd or hugetlbfs file's range, pinned by `memfd_pin_folios`.
+        case file
+    }
+
     public let name: String
+    public let mapCall: MapCall
+    public var mapsFiles: Bool { mapCall == .file }
     /// iommufd has no `dma_entry_limit`; areas are bounded by memory only.
     public var entryLimit: Int { Int.max }
     public var containerLock: VFIOOptions.ContainerLock { .iommufd }
 
-    private let iommu: FileDescriptor
+    let iommu: FileDescriptor
     private let device: FileDescriptor
-    private let ioasID: UInt32
+    let ioasID: UInt32
     private let accounting = RealMapperAccounting(entryLimit: Int.max)
 
-    /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and attaches.
-    public init(device devicePath: String) throws(SystemError) {
+    /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and
+    /// attaches. With `.file`, first asks the kernel whether it has `IOMMU_IOAS_MAP_FILE`
+    /// (`checkFileMap`), so an older kernel is refused before the device is bound.
+    public init(device devicePath: String, mapCall: MapCall = .userVA) throws(SystemError) {
+        self.mapCall = mapCall
         iommu = try VFIODeviceFile.open(
             "/dev/iommu",
             missing: "no /dev/iommu: this kernel lacks CONFIG_IOMMUFD or the module is not loaded (modprobe iommufd); "
@@ -34,6 +48,7 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         var alloc = cpinsys_iommu_ioas_alloc(size: UInt32(MemoryLayout<cpinsys_iommu_ioas_alloc>.size), flags: 0, out_ioas_id: 0)
         try iommu.ioctl("IOMMU_IOAS_ALLOC", CPINSYS_IOMMU_IOAS_ALLOC, &alloc)
         ioasID = alloc.out_ioas_id
+        if mapCall == .file { try Self.checkFileMap(on: iommu, ioasID: ioasID) }
         var bind = cpinsys_vfio_device_bind_iommufd(
             argsz: UInt32(MemoryLayout<cpinsys_vfio_device_bind_iommufd>.size), flags: 0, iommufd: iommu.rawValue, out_devid: 0)
         try device.ioctl("VFIO_DEVICE_BIND_IOMMUFD", CPINSYS_VFIO_DEVICE_BIND_IOMMUFD, &bind) { error in
@@ -42,7 +57,8 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         var attach = cpinsys_vfio_device_attach_iommufd_pt(
             argsz: UInt32(MemoryLayout<cpinsys_vfio_device_attach_iommufd_pt>.size), flags: 0, pt_id: ioasID)
         try device.ioctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT", CPINSYS_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)
-        name = "iommufd \(devicePath) (IOAS \(ioasID))"
+        name = mapCall == .file
+            ? "iommufd-file \(devicePath) (IOAS \(ioasID), IOMMU_IOAS_MAP_FILE)" : "iommufd \(devicePath) (IOAS \(ioasID))"
     }
 
     deinit {
@@ -51,7 +67,13 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         _ = try? iommu.ioctl("IOMMU_DESTROY", CPINSYS_IOMMU_DESTROY, &destroy)
     }
 
+    /// `IOMMU_IOAS_MAP` of a user address range; refused with `.file`, whose every map must go
+    /// through the file, so no row mixes the two calls.
     public func map(vaddr: Int, length: Int, iova: UInt64) throws(SystemError) {
+        guard mapCall == .userVA else {
+            throw SystemError("\(name): a map by address", errno: EINVAL,
+                              hint: "this mapper maps by file (IOMMU_IOAS_MAP_FILE): map a region of a file kind")
+        }
         var request = cpinsys_iommu_ioas_map(
             size: UInt32(MemoryLayout<cpinsys_iommu_ioas_map>.size),
             flags: UInt32(CPINSYS_IOMMU_IOAS_MAP_FIXED_IOVA | CPINSYS_IOMMU_IOAS_MAP_WRITEABLE | CPINSYS_IOMMU_IOAS_MAP_READABLE),
@@ -59,6 +81,16 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         try iommu.ioctl("IOMMU_IOAS_MAP of \(ByteSize(length)) at iova 0x\(String(iova, radix: 16))",
                         CPINSYS_IOMMU_IOAS_MAP, &request, hint: VFIODeviceFile.mapHint)
         accounting.mapped(IOVATable.Entry(iova: iova, length: length, vaddr: vaddr))
+    }
+
+    /// By the region's file (`IOMMU_IOAS_MAP_FILE`) with `.file`, else by address.
+    public func map(_ region: Region, offset: Int, length: Int, iova: UInt64) throws(SystemError) {
+        guard mapCall == .file else {
+            try map(vaddr: region.address + offset, length: length, iova: iova)
+            return
+        }
+        try mapFile(region, offset: offset, length: length, iova: iova)
+        accounting.mapped(IOVATable.Entry(iova: iova, length: length, vaddr: region.address + offset))
     }
 
     public func unmap(iova: UInt64, length: Int) throws(SystemError) {

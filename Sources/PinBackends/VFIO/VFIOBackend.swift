@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PinContract
 import PinCore
 import PinSystem
@@ -24,6 +27,7 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         case .shim: mapper = ShimDMAMapper(containerLock: options.containerLock, lockedVM: options.lockedVM)
         case .type1(let group): mapper = try Type1DMAMapper(group: group)
         case .iommufd(let device): mapper = try IOMMUFDDMAMapper(device: device)
+        case .iommufdFile(let device): mapper = try IOMMUFDDMAMapper(device: device, mapCall: .file)
         }
         self.init(mapper: mapper, options: options)
     }
@@ -38,7 +42,7 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
     // MARK: - Per-call strategies (single, user)
 
     public func pin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
-        try mapper.map(vaddr: region.address + chunk.offset, length: chunk.length, iova: iova(chunk.offset))
+        try mapper.map(region, offset: chunk.offset, length: chunk.length, iova: iova(chunk.offset))
     }
 
     public func unpin(_ region: Region, _ chunk: Chunk) throws(SystemError) {
@@ -57,14 +61,27 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         try mapper.unmapSplit(iova: iova(0), length: region.size.bytes, workers: workers, split: split)
     }
 
+    /// A mapper that maps files takes only the kinds that are one (`VFIOOptions.refusal(memory:)`
+    /// says so before the device is opened; this holds for a backend made around any mapper).
+    public func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError) {
+        guard mapper.mapsFiles, !kind.isShared else { return }
+        throw SystemError("\(mapper.name) on \(kind)", errno: EINVAL,
+                          hint: VFIOOptions(path: .iommufdFile(device: "<device>")).refusal(memory: kind))
+    }
+
     // MARK: - Verification
 
     /// Every page resident, the mapper's table and accounting hold the region, the kernel's
     /// pin counter grew by it; and, when frame numbers are visible (root), how many
     /// physically contiguous runs the range has.
+    /// A file map fills the file's page cache without mapping a page into the process, so its
+    /// residency is the file's (`st_blocks`), and its physical runs are counted only where the
+    /// range was mapped too (prefaulted).
     public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
-        var check = Verification.allResident(region).and(mapper.verifyMapped(region, baseline: baseline))
-        let runs = try? Residency.physicalRuns(region.base, length: region.size.bytes)
+        let resident = mapper.mapsFiles ? Verification.fileAllocated(region) : .allResident(region)
+        var check = resident.and(mapper.verifyMapped(region, baseline: baseline))
+        var runs = try? Residency.physicalRuns(region.base, length: region.size.bytes)
+        if mapper.mapsFiles, let counted = runs ?? nil, counted.presentPages != region.basePages { runs = nil }
         lastPhysicalRuns.withLock { $0 = runs ?? nil }
         if let runs = runs ?? nil {
             check.detail += "; \(runs.runs) physically contiguous runs (longest \(ByteSize(runs.longestRunPages * PageSize.base.bytes)))"

@@ -7,7 +7,7 @@ extension BackendID {
 }
 
 extension BackendOption {
-    /// Which mapper: shim, type1:<group> or iommufd:<device>.
+    /// Which mapper: shim, type1:<group>, iommufd:<device> or iommufd-file:<device>.
     public static let vfio = BackendOption("--vfio")
     /// The shim's `locked_vm` model: shared or cached:<pages>.
     public static let lockedVM = BackendOption("--locked-vm")
@@ -33,7 +33,7 @@ public enum VFIOMetric {
 
 extension VFIOOptions: BackendOptions {
     public static let backend = BackendID.vfio
-    public static let summary = "DMA map / unmap with VFIO semantics (--vfio shim|type1:<group>|iommufd:<device>)"
+    public static let summary = "DMA map / unmap with VFIO semantics (--vfio shim|type1:<group>|iommufd:<device>|iommufd-file:<device>)"
     public static var metrics: [Metric] {
         [VFIOMetric.mapCalls, VFIOMetric.unmapCalls, VFIOMetric.peakIOVAEntries, VFIOMetric.rings, VFIOMetric.lockedVMUpdates,
          VFIOMetric.containerLock, VFIOMetric.pinnedUnderContainerLock, VFIOMetric.maxConcurrentPinners,
@@ -67,7 +67,7 @@ extension VFIOOptions: BackendOptions {
     public var charges: ChargedCounter {
         switch path {
         case .type1: .lockedVM
-        case .shim, .iommufd: .pinnedVM
+        case .shim, .iommufd, .iommufdFile: .pinnedVM
         }
     }
 
@@ -83,6 +83,14 @@ extension VFIOOptions: BackendOptions {
         guard strategies.contains(.kernel), !capabilities.contains(.splitsCalls) else { return nil }
         return "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
             + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim"
+    }
+
+    /// `IOMMU_IOAS_MAP_FILE` maps a file's range: only the kinds that are a file can go through it.
+    public func refusal(memory: MemoryKind) -> String? {
+        guard path.mapsFiles, !memory.isShared else { return nil }
+        let files = MemoryKind.allCases.filter(\.isShared).map(\.rawValue).joined(separator: ", ")
+        return "--vfio iommufd-file maps a file's range (IOMMU_IOAS_MAP_FILE) and \(memory) memory is no file: "
+            + "use --memory \(files), or --vfio iommufd:<device> (IOMMU_IOAS_MAP) for \(memory)"
     }
 
     public func makeBackend() throws(SystemError) -> any PinBackend { try VFIOBackend(options: self) }

@@ -10,14 +10,20 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
         case type1(group: String)
         /// A real iommufd IOAS with the vfio device cdev at this path (`/dev/vfio/devices/vfioN`) attached.
         case iommufd(device: String)
+        /// The same IOAS, mapping by file: `IOMMU_IOAS_MAP_FILE` (Linux 6.13) pins the region's
+        /// memfd or hugetlbfs file through `memfd_pin_folios`, with no page-table walk.
+        case iommufdFile(device: String)
 
-        /// Parses `shim`, `type1:<group>` (a group number or an absolute path) or
-        /// `iommufd:<device>` (`vfioN` or an absolute path).
+        /// The forms `--vfio` takes, for its errors and help.
+        public static let forms = "shim, type1:<group>, iommufd:<device> or iommufd-file:<device>"
+
+        /// Parses `shim`, `type1:<group>` (a group number or an absolute path),
+        /// `iommufd:<device>` or `iommufd-file:<device>` (`vfioN` or an absolute path).
         public init(parsing text: String) throws(PlanError) {
             if text == "shim" { self = .shim; return }
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
-                throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
+                throw .invalidParameter("--vfio must be \(Self.forms), not '\(text)'")
             }
             let name = parts[1]
             let isPath = name.hasPrefix("/")
@@ -26,8 +32,16 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
                 self = .type1(group: isPath ? name : "/dev/vfio/\(name)")
             case "iommufd" where isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil):
                 self = .iommufd(device: isPath ? name : "/dev/vfio/devices/\(name)")
-            default: throw .invalidParameter("--vfio must be shim, type1:<group> or iommufd:<device>, not '\(text)'")
+            case "iommufd-file" where isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil):
+                self = .iommufdFile(device: isPath ? name : "/dev/vfio/devices/\(name)")
+            default: throw .invalidParameter("--vfio must be \(Self.forms), not '\(text)'")
             }
+        }
+
+        /// Whether the mapper maps the region's file (`IOMMU_IOAS_MAP_FILE`), not its addresses.
+        public var mapsFiles: Bool {
+            if case .iommufdFile = self { return true }
+            return false
         }
 
         public var description: String {
@@ -35,6 +49,7 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
             case .shim: return "shim"
             case .type1(let group): return "type1:\(group)"
             case .iommufd(let device): return "iommufd:\(device)"
+            case .iommufdFile(let device): return "iommufd-file:\(device)"
             }
         }
     }

@@ -22,7 +22,7 @@ public enum Doctor {
 
     /// The pin paths, tried in turn.
     public static func pinPaths() -> [Check] {
-        [populate(), mlock(), shim(), type1(), iommufd(), kmod()] + kmodMap()
+        [populate(), mlock(), shim(), type1(), iommufd(), iommufdFile(), kmod()] + kmodMap()
     }
 
     /// Settings that change results: root, memlock, hugepages, hugetlbfs mounts, THP, NUMA
@@ -229,6 +229,34 @@ public enum Doctor {
             return Check(subject: "vfio iommufd", status: .works, detail: "IOAS attached to \(device): use --vfio iommufd:\(device)", fix: nil)
         } catch {
             return Check(subject: "vfio iommufd", status: .unavailable, detail: error.description, fix: error.hint)
+        }
+    }
+
+    /// `IOMMU_IOAS_MAP_FILE` (Linux 6.13): whether this kernel has it (asked of `/dev/iommu`
+    /// alone), and with a device, a 64K memfd mapped through it and unmapped for real.
+    static func iommufdFile() -> Check {
+        let subject = "vfio iommufd file map (IOMMU_IOAS_MAP_FILE)"
+        guard access("/dev/iommu", F_OK) == 0 else {
+            return Check(subject: subject, status: .unavailable, detail: "no /dev/iommu",
+                         fix: "needs iommufd (see vfio iommufd) on \(IOMMUFDDMAMapper.fileMapKernel) or later")
+        }
+        guard let device = (ProcFile.listDirectory("/dev/vfio/devices") ?? []).sorted().first else {
+            return Check(subject: subject, status: .unavailable, detail: "/dev/iommu exists but /dev/vfio/devices is empty",
+                         fix: "bind a device to vfio-pci on a kernel with CONFIG_VFIO_DEVICE_CDEV")
+        }
+        do {
+            let mapper = try IOMMUFDDMAMapper(device: "/dev/vfio/devices/\(device)", mapCall: .file)
+            let region: Region
+            do { region = try Region.map(kind: .memfd, size: ByteSize(64 << 10)) } catch {
+                return Check(subject: subject, status: .unavailable, detail: "could not map a 64K memfd: \(error)", fix: nil)
+            }
+            try mapper.map(region, offset: 0, length: region.size.bytes, iova: VFIOBackend.iovaBase)
+            try mapper.unmap(iova: VFIOBackend.iovaBase, length: region.size.bytes)
+            return Check(subject: subject, status: .works,
+                         detail: "available on this kernel: a 64K memfd mapped and unmapped through \(device); "
+                            + "use --vfio iommufd-file:\(device) with memfd, memfd-hugetlb-* or hugetlbfs-* memory", fix: nil)
+        } catch {
+            return Check(subject: subject, status: .unavailable, detail: error.description, fix: error.hint)
         }
     }
 

@@ -80,6 +80,9 @@ public final class Experiment {
         if let refusal = configuration.backendOptions.refusal(prefault: configuration.prefault, strategies: configuration.strategies) {
             throw .invalidInput(refusal)
         }
+        if let refusal = configuration.backendOptions.refusal(memory: configuration.memory) {
+            throw .invalidInput(refusal)
+        }
         machineTopology = machine.topology
         numa = try NUMASetup(configuration.numa, machine: machine)
         let backend: any PinBackend

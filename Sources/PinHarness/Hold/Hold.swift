@@ -43,6 +43,9 @@ public final class Hold {
                 "hold needs a backend that pins real memory: \(configuration.backend) only simulates its pins, "
                     + "which NUMA balancing never scans; use \(real.joined(separator: ", "))")
         }
+        if let refusal = configuration.backendOptions.refusal(memory: configuration.memory) {
+            throw .invalidInput(refusal)
+        }
         let backend: any PinBackend
         do {
             backend = try configuration.backendOptions.makeBackend()

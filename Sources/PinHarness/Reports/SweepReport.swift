@@ -1,3 +1,5 @@
+import PinContract
+
 /// A result set's summary as `summary.md` and `summary.txt` hold it and `report` prints it: a
 /// header saying what was swept, on what machine and how completely, then the tables of
 /// `SweepSummary`.
@@ -22,6 +24,7 @@ public struct SweepReport: Sendable {
         var header = ReportDocument([.heading("PinBench sweep \(name)", level: 1), .blank])
         // The two trailing blanks are Markdown's line break: one fact per line, in one paragraph.
         if let specification { header += [.line("Command: `\(specification.commandLine)`  ")] }
+        if let specification, let line = Self.optionsLine(specification) { header += [.line(line)] }
         if let machineLine { header += [.line("Machine: \(machineLine)  ")] }
         if let specification, let adaptive = specification.adaptive {
             header += [.line("Rounds: --reps auto: \(specification.repetitions) measured + \(specification.warmups) warm-up per cell, "
@@ -49,6 +52,18 @@ public struct SweepReport: Sendable {
                 + "`pinbench sweep --resume \(directory)`.")]
         }
         return header + ReportDocument([.blank]) + summary.document()
+    }
+
+    /// The options of the sweep's backends, as each records them (`vfio (iommufd-file:...)`), so
+    /// a table says which mapper and call its rows went through; nil when none records any.
+    public static func options(of specification: SweepSpecification) -> String? {
+        let given = specification.backendOptions.all.filter { specification.backends.contains($0.backend) && $0.recorded != nil }
+        return given.isEmpty ? nil : given.map(\.titled).joined(separator: "; ")
+    }
+
+    /// The header's `Options:` line (`options(of:)`).
+    static func optionsLine(_ specification: SweepSpecification) -> String? {
+        options(of: specification).map { "Options: \($0)  " }
     }
 
     /// `summary.md` (Markdown), `summary.txt` (text), `summary.csv` (CSV: long form, one row

@@ -43,16 +43,16 @@ extension VFIORules {
         let longIOVA = iova, smallIOVA = iova + UInt64(probeLongBytes) + UInt64(1 << 30)
         let long: Region, small: Region
         do {
-            long = try Region.map(kind: .anon, size: ByteSize(probeLongBytes))
-            small = try Region.map(kind: .anon, size: ByteSize(page))
+            long = try Region.map(kind: ruleMemory(for: mapper), size: ByteSize(probeLongBytes))
+            small = try Region.map(kind: ruleMemory(for: mapper), size: ByteSize(page))
             try PopulateBackend(advice: .write).pin(small, Chunk(offset: 0, length: page))
         } catch {
             return .failed(.containerLock, on: mapper, "could not set up the regions: \(error)")
         }
         do throws(SystemError) {
-            let longAlone = try timed { () throws(SystemError) in try mapper.map(vaddr: long.address, length: probeLongBytes, iova: longIOVA) }
+            let longAlone = try timed { () throws(SystemError) in try mapper.map(long, offset: 0, length: probeLongBytes, iova: longIOVA) }
             try mapper.unmap(iova: longIOVA, length: probeLongBytes)
-            let smallAlone = try timed { () throws(SystemError) in try mapper.map(vaddr: small.address, length: page, iova: smallIOVA) }
+            let smallAlone = try timed { () throws(SystemError) in try mapper.map(small, offset: 0, length: page, iova: smallIOVA) }
             try mapper.unmap(iova: smallIOVA, length: page)
 
             // One uncounted trial first, as a run's warm-up: the shim keeps the ring each call
@@ -99,24 +99,28 @@ extension VFIORules {
     static func probeTrial(_ mapper: any DMAMapper, long: Region, small: Region, longIOVA: UInt64, smallIOVA: UInt64,
                            delay: Double) throws(SystemError) -> (startedInside: Bool, waitedShare: Double, smallSeconds: Double) {
         let page = PageSize.base.bytes
-        try? Syscall.madvise(long.base, probeLongBytes, MADV_DONTNEED, "madvise(MADV_DONTNEED)")  // only a fresh start for the next trial
+        // Only a fresh start for the next trial: a file's pages stay in it unless punched out.
+        if long.kind.isShared {
+            try? Syscall.madvise(long.base, probeLongBytes, MADV_REMOVE, "madvise(MADV_REMOVE)")
+        } else {
+            try? Syscall.madvise(long.base, probeLongBytes, MADV_DONTNEED, "madvise(MADV_DONTNEED)")
+        }
         let go = ThreadEvent()
         // (start and end of the small call, its error) from the helper.
         let helperResult = Mutex<(UInt64, UInt64, SystemError?)>((0, 0, nil))
-        let smallAddress = small.address
         let helper = try BoundThread.spawn {
             go.wait()
             usleep(UInt32(max(delay * 1e6, 1)))
             let start = MonotonicClock.now()
             var failure: SystemError?
-            do throws(SystemError) { try mapper.map(vaddr: smallAddress, length: page, iova: smallIOVA) } catch { failure = error }
+            do throws(SystemError) { try mapper.map(small, offset: 0, length: page, iova: smallIOVA) } catch { failure = error }
             let end = MonotonicClock.now()
             helperResult.withLock { $0 = (start, end, failure) }
         }
         go.signal()
         let longStart = MonotonicClock.now()
         var longFailure: SystemError?
-        do throws(SystemError) { try mapper.map(vaddr: long.address, length: probeLongBytes, iova: longIOVA) } catch { longFailure = error }
+        do throws(SystemError) { try mapper.map(long, offset: 0, length: probeLongBytes, iova: longIOVA) } catch { longFailure = error }
         let longEnd = MonotonicClock.now()
         helper.join()
         let (smallStart, smallEnd, smallFailure) = helperResult.withLock { $0 }

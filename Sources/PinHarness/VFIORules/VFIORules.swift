@@ -168,17 +168,17 @@ public enum VFIORules {
         switch rule {
         case .overlap:
             return withRegion(4 * mib, rule: rule, mapper: mapper) { (region: Region) throws(SystemError) -> Outcome in
-                try mapper.map(vaddr: region.address, length: 2 * mib, iova: iova)
+                try mapper.map(region, offset: 0, length: 2 * mib, iova: iova)
                 defer { try? mapper.unmap(iova: iova, length: 2 * mib) }
                 let result = attempt { () throws(SystemError) in
-                    try mapper.map(vaddr: region.address + 2 * mib, length: 2 * mib, iova: iova + UInt64(mib))
+                    try mapper.map(region, offset: 2 * mib, length: 2 * mib, iova: iova + UInt64(mib))
                 }
                 if result.errno == 0 { try? mapper.unmap(iova: iova + UInt64(mib), length: 2 * mib) }
                 return outcome(result.errno, result.detail)
             }
         case .partialUnmap:
             return withRegion(2 * mib, rule: rule, mapper: mapper) { (region: Region) throws(SystemError) -> Outcome in
-                try mapper.map(vaddr: region.address, length: 2 * mib, iova: iova)
+                try mapper.map(region, offset: 0, length: 2 * mib, iova: iova)
                 let result = attempt { () throws(SystemError) in try mapper.unmap(iova: iova, length: mib) }
                 // Whatever is left of the mapping goes, whichever part that is.
                 try? mapper.unmap(iova: iova, length: 2 * mib)
@@ -201,10 +201,10 @@ public enum VFIORules {
             return withRegion((limit + 1) * page, rule: rule, mapper: mapper) { (region: Region) throws(SystemError) -> Outcome in
                 defer { try? mapper.unmap(iova: iova, length: (limit + 1) * page) }
                 for index in 0..<limit {
-                    try mapper.map(vaddr: region.address + index * page, length: page, iova: iova + UInt64(index * page))
+                    try mapper.map(region, offset: index * page, length: page, iova: iova + UInt64(index * page))
                 }
                 let result = attempt { () throws(SystemError) in
-                    try mapper.map(vaddr: region.address + limit * page, length: page, iova: iova + UInt64(limit * page))
+                    try mapper.map(region, offset: limit * page, length: page, iova: iova + UInt64(limit * page))
                 }
                 return outcome(result.errno, "\(limit) mappings made; then: \(result.detail)")
             }
@@ -217,7 +217,7 @@ public enum VFIORules {
             }
             let length = (soft / (2 * mib) + 2) * 2 * mib
             return withRegion(length, rule: rule, mapper: mapper) { (region: Region) throws(SystemError) -> Outcome in
-                let result = attempt { () throws(SystemError) in try mapper.map(vaddr: region.address, length: length, iova: iova) }
+                let result = attempt { () throws(SystemError) in try mapper.map(region, offset: 0, length: length, iova: iova) }
                 if result.errno == 0 { try? mapper.unmap(iova: iova, length: length) }
                 return outcome(result.errno, "map of \(ByteSize(length)) under RLIMIT_MEMLOCK \(ByteSize(soft)): \(result.detail)")
             }
@@ -236,11 +236,14 @@ public enum VFIORules {
         }
     }
 
-    /// Runs `body` on a fresh anonymous region of `bytes`; a failure of the setup around the
+    /// The memory every rule maps: anonymous, or a memfd for a mapper that maps files.
+    static func ruleMemory(for mapper: any DMAMapper) -> MemoryKind { mapper.mapsFiles ? .memfd : .anon }
+
+    /// Runs `body` on a fresh region of `bytes` (`ruleMemory`); a failure of the setup around the
     /// call under test (mapping the region, or the first, legal map) is reported as such.
     static func withRegion(_ bytes: Int, rule: Rule, mapper: any DMAMapper, _ body: (Region) throws(SystemError) -> Outcome) -> Outcome {
         let region: Region
-        do { region = try Region.map(kind: .anon, size: ByteSize(bytes)) } catch {
+        do { region = try Region.map(kind: ruleMemory(for: mapper), size: ByteSize(bytes)) } catch {
             return .failed(rule, on: mapper, "could not map \(ByteSize(bytes)): \(error)")
         }
         do throws(SystemError) { return try body(region) } catch {
