@@ -212,27 +212,36 @@ static struct page *pb_page_after(struct page *first, unsigned long n)
 }
 
 /*
- * Appends pages[0..n) to the chunk's runs, merging pages that follow on in one folio. A page
- * continues the last run when it is the one the run's folio has next: one pointer compare, so
+ * Appends pages[0..n) to the chunk's runs, merging pages that follow on in one folio. A run
+ * goes on while each page is the one its folio has next: a pointer compare in a tight loop, so
  * only a run's first page is looked up (page_folio() reads the struct page, which GUP's huge
- * page paths never touch for the pages after a folio's first). If the array cannot grow, the
- * pages not yet recorded are unpinned here (the recorded ones are the caller's to unpin with the
- * chunk), so nothing pinned is lost.
+ * page paths never touch beyond a folio's first page). If the array cannot grow, the pages not
+ * yet recorded are unpinned here (the recorded ones are the caller's to unpin with the chunk),
+ * so nothing pinned is lost.
  */
 static int pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n,
 			unsigned long limit, u64 *folios)
 {
-	long i;
+	long i = 0;
 	int rc;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		struct folio *folio = chunk->folio;
 
-		if (folio && chunk->next_idx < folio_nr_pages(folio) &&
-		    pages[i] == folio_page(folio, chunk->next_idx)) {
-			chunk->runs[chunk->nr_runs - 1].count++;
-			chunk->next_idx++;
-			continue;
+		if (folio) {
+			unsigned long idx = chunk->next_idx, nr = folio_nr_pages(folio);
+			long j = i;
+
+			while (j < n && idx < nr && pages[j] == folio_page(folio, idx)) {
+				j++;
+				idx++;
+			}
+			if (j > i) {
+				chunk->runs[chunk->nr_runs - 1].count += j - i;
+				chunk->next_idx = idx;
+				i = j;
+				continue;
+			}
 		}
 		rc = pb_grow_runs(chunk, limit);
 		if (rc) {
@@ -247,6 +256,7 @@ static int pb_add_pages(struct pb_chunk *chunk, struct page **pages, long n,
 		chunk->folio = folio;
 		chunk->next_idx = folio_page_idx(folio, pages[i]) + 1;
 		(*folios)++;
+		i++;
 	}
 	chunk->pages += n;
 	return 0;
