@@ -5,7 +5,8 @@
 # verified. Then the module's single pin beside the kernel's gup_test -L, at the module's
 # default and at matched settings, with the module's own phase breakdown. TCG: ratios, not speed.
 #
-#   lab/map-table.sh [SIZE]    (default 1G; LAB_TABLE_KINDS overrides "thp hugetlb-2m anon")
+#   lab/map-table.sh [SIZE]    (default 1G; LAB_TABLE_KINDS overrides "thp hugetlb-2m anon";
+#                               LAB_TABLE_KINDS= runs only the module's cost beside gup_test)
 set -uo pipefail
 
 PINBENCH="${PINBENCH:-.build/debug/pinbench}"
@@ -38,13 +39,14 @@ major="${release%%.*}" rest="${release#*.}"
 file_map=0
 [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${rest%%[.-]*}" -ge 13 ]; } && file_map=1
 
-for kind in ${LAB_TABLE_KINDS:-thp hugetlb-2m anon}; do
+kinds="${LAB_TABLE_KINDS-thp hugetlb-2m anon}"
+for kind in $kinds; do
     row "$kind-type1" --memory "$kind" --backend vfio --vfio "type1:$LAB_VFIO_GROUP" --strategy single
     row "$kind-iommufd" --memory "$kind" --backend vfio --vfio "iommufd:$LAB_VFIO_CDEV" --strategy single,user
     row "$kind-kmod" --memory "$kind" --backend kmod --strategy all
     row "$kind-kmod-map" --memory "$kind" --backend kmod --map-device "$LAB_KMOD_BDF" --strategy all
 done
-if [ "$file_map" = 1 ]; then
+if [ "$file_map" = 1 ] && [ -n "$kinds" ]; then
     for kind in memfd memfd-hugetlb-2m hugetlbfs-2m; do
         row "$kind-iommufd" --memory "$kind" --backend vfio --vfio "iommufd:$LAB_VFIO_CDEV" --strategy single,user
         row "$kind-iommufd-file" --memory "$kind" --backend vfio --vfio "iommufd-file:$LAB_VFIO_CDEV" --strategy single,user
