@@ -5,8 +5,9 @@
 # verified. Then the module's single pin beside the kernel's gup_test -L, at the module's
 # default and at matched settings, with the module's own phase breakdown. TCG: ratios, not speed.
 #
-#   lab/map-table.sh [SIZE]    (default 1G; LAB_TABLE_KINDS overrides "thp hugetlb-2m anon";
-#                               LAB_TABLE_KINDS= runs only the module's cost beside gup_test)
+#   lab/map-table.sh [SIZE [KIND...]]   (default 1G, thp hugetlb-2m anon; the kind "none" runs
+#                                       only the module's cost beside gup_test; the guest does
+#                                       not see the host's environment, so these are arguments)
 set -uo pipefail
 
 PINBENCH="${PINBENCH:-.build/debug/pinbench}"
@@ -26,7 +27,7 @@ insmod kmod/pinbench_kmod.ko && loaded=1 || say "the module did not load"
 
 out="$LAB_OUT/map-table"
 mkdir -p "$out"
-common=(--size "$size" --threads 2 --prefault --reps "${LAB_TABLE_REPS:-3}" --warmup 1 --json)
+common=(--size "$size" --threads 2 --prefault --reps 3 --warmup 1 --json)
 status=0
 row() {
     local name="$1"; shift
@@ -39,7 +40,9 @@ major="${release%%.*}" rest="${release#*.}"
 file_map=0
 [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${rest%%[.-]*}" -ge 13 ]; } && file_map=1
 
-kinds="${LAB_TABLE_KINDS-thp hugetlb-2m anon}"
+shift || true
+kinds="${*:-thp hugetlb-2m anon}"
+[ "$kinds" = none ] && kinds=""
 for kind in $kinds; do
     row "$kind-type1" --memory "$kind" --backend vfio --vfio "type1:$LAB_VFIO_GROUP" --strategy single
     row "$kind-iommufd" --memory "$kind" --backend vfio --vfio "iommufd:$LAB_VFIO_CDEV" --strategy single,user
