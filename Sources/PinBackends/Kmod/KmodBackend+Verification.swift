@@ -7,8 +7,9 @@ import PinSystem
 extension KmodBackend {
     /// The held ranges tile the region exactly; every file's module status agrees with its call
     /// and its chunk (pages, module chunks, folios as the memory kind allows, run-array bytes); the module's
-    /// workers handled every chunk once; every page is resident (in the file, for memfd pins);
-    /// `VmPin` grew by the region.
+    /// workers handled every chunk once; in map mode, the module's own check of each call's
+    /// mapping holds (`mapProblems`); every page is resident (in the file, for memfd pins);
+    /// `VmPin` grew by the region. Each call's phases are read back here, untimed.
     public func verifyPinned(_ region: Region, baseline: ProcStatus) -> Verification {
         let held = heldRanges().sorted { $0.chunk.offset < $1.chunk.offset }
         var problems: [String] = []
@@ -69,7 +70,8 @@ extension KmodBackend {
     }
 
     /// Nothing is held, every idle file holds no pages, the unpin calls gave back every page,
-    /// and `VmPin` is back at the baseline.
+    /// and `VmPin` is back at the baseline; in map mode, the unpin calls unmapped the region's
+    /// bytes, none of the IOVAs they looked up still resolves, and no file holds a mapping.
     public func verifyUnpinned(_ region: Region, baseline: ProcStatus) -> Verification {
         let (held, idle, unpinned, calls, files) = state.withLock {
             ($0.held.count, $0.idle, $0.unpinCalls.reduce(0) { $0 + $1.call.pages }, $0.unpinCalls, $0.unpinned)
