@@ -68,6 +68,16 @@
 #define PB_HAVE_DEV_OVERRIDE 0
 #endif
 
+/*
+ * The unbound system workqueue is system_dfl_wq where the tree has it (mainline 6.18, Debian's
+ * 6.12 too): the older name, system_unbound_wq, warns once there as deprecated.
+ */
+#ifdef PB_HAVE_DFL_WQ
+#define pb_unbound_wq system_dfl_wq
+#else
+#define pb_unbound_wq system_unbound_wq
+#endif
+
 /* A run of pinned pages of one folio: pages first, first + 1, ... first + count - 1. */
 struct pb_run {
 	struct page *first;
@@ -617,9 +627,9 @@ static void pb_run_workers(struct pb_job *job, struct pb_worker *workers, unsign
 		INIT_WORK(&workers[i].work, pb_helper);
 		if (numa) {
 			node = next_node_in(node, node_states[N_CPU]);
-			queue_work_node(node, system_unbound_wq, &workers[i].work);
+			queue_work_node(node, pb_unbound_wq, &workers[i].work);
 		} else {
-			queue_work(system_unbound_wq, &workers[i].work);
+			queue_work(pb_unbound_wq, &workers[i].work);
 		}
 	}
 	pb_work(job, &workers[0]);
