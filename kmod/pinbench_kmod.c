@@ -1154,6 +1154,14 @@ static void pb_detach(struct pb_file *file)
 	file->dev = NULL;
 }
 
+/* Ends a call's phases: the ioctl's time from entry, and what its named phases leave over. */
+static void pb_close_phases(struct pinbench_kmod_phases *phases, ktime_t entry)
+{
+	phases->ioctl_ns = ktime_to_ns(ktime_sub(ktime_get(), entry));
+	phases->finish_ns = phases->ioctl_ns -
+		min(phases->ioctl_ns, phases->setup_ns + phases->work_ns + phases->verify_ns);
+}
+
 static long pb_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct pb_file *file = filp->private_data;
@@ -1174,17 +1182,11 @@ static long pb_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case PINBENCH_KMOD_PIN:
 		rc = pb_ioctl_pin(file, (void __user *)arg, entry);
-		file->pin_phases.ioctl_ns = ktime_to_ns(ktime_sub(ktime_get(), entry));
-		file->pin_phases.finish_ns = file->pin_phases.ioctl_ns -
-			min(file->pin_phases.ioctl_ns, file->pin_phases.setup_ns +
-			    file->pin_phases.work_ns + file->pin_phases.verify_ns);
+		pb_close_phases(&file->pin_phases, entry);
 		break;
 	case PINBENCH_KMOD_UNPIN:
 		rc = pb_ioctl_unpin(file, (void __user *)arg, entry);
-		file->unpin_phases.ioctl_ns = ktime_to_ns(ktime_sub(ktime_get(), entry));
-		file->unpin_phases.finish_ns = file->unpin_phases.ioctl_ns -
-			min(file->unpin_phases.ioctl_ns, file->unpin_phases.setup_ns +
-			    file->unpin_phases.work_ns + file->unpin_phases.verify_ns);
+		pb_close_phases(&file->unpin_phases, entry);
 		break;
 	default:
 		rc = -ENOTTY;
