@@ -81,8 +81,12 @@ extension KmodBackend {
         var module = Verification(
             passed: held == 0 && stillPinned == 0 && unpinned == region.basePages,
             detail: "module: \(unpinned)/\(region.basePages) pages unpinned, \(held) ranges and \(stillPinned) pages still held")
+        // The unpin calls' files are idle again: their phases come from the statuses just read.
+        let byFile = Dictionary(zip(idle.map(ObjectIdentifier.init), statuses), uniquingKeysWith: { first, _ in first })
         for (offset, file) in files {
-            if let status = try? file.status() { recordPhases(status.unpinPhases, offset: offset, unpin: true) }
+            if let status = byFile[ObjectIdentifier(file)] ?? (try? file.status()) {
+                recordPhases(status.unpinPhases, offset: offset, unpin: true)
+            }
         }
         if let device {
             // Every call unmapped exactly its bytes, and none of its IOVAs resolves any more.
