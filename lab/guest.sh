@@ -38,7 +38,11 @@ give_to_module() {
     echo pinbench >"$sysfs/driver_override"
 }
 
+# The edu devices behind the PCIe expander bridges report a node (sysfs numa_node >= 0): they go
+# to vfio-pci too, listed in LAB_NODE_DEVICES as "BDF,NODE,GROUP,CDEV" words.
 LAB_VFIO_BDF="" LAB_VFIO_GROUP="" LAB_VFIO_CDEV="" LAB_NONVIABLE_GROUP="" LAB_NONVIABLE_BDF="" LAB_KMOD_BDF=""
+LAB_NODE_DEVICES=""
+node_bdfs=()
 for device in /sys/bus/pci/devices/*; do
     [ "$(cat "$device/vendor")" = 0x1234 ] && [ "$(cat "$device/device")" = 0x11e8 ] || continue
     if [ ! -e "$device/iommu_group" ]; then
@@ -46,6 +50,11 @@ for device in /sys/bus/pci/devices/*; do
         continue
     fi
     group="$(basename "$(readlink "$device/iommu_group")")"
+    if [ "$(cat "$device/numa_node" 2>/dev/null || echo -1)" -ge 0 ]; then
+        bind_vfio "$(basename "$device")"
+        node_bdfs+=("$(basename "$device")")
+        continue
+    fi
     if [ -n "$LAB_VFIO_BDF" ] && [ -z "$LAB_KMOD_BDF" ] && [ "$(ls "$device/iommu_group/devices" | wc -l)" -eq 1 ]; then
         LAB_KMOD_BDF="$(basename "$device")"
         give_to_module "$LAB_KMOD_BDF"
@@ -64,16 +73,26 @@ for device in /sys/bus/pci/devices/*; do
     fi
 done
 [ -n "$LAB_VFIO_BDF" ] || guest_say "no edu device (1234:11e8) alone in an IOMMU group"
+for bdf in "${node_bdfs[@]}"; do
+    device="/sys/bus/pci/devices/$bdf" cdev=""
+    for _ in $(seq 50); do
+        for entry in "$device"/vfio-dev/vfio*; do [ -e "$entry" ] && cdev="/dev/vfio/devices/$(basename "$entry")"; done
+        [ -n "$cdev" ] && [ -e "$cdev" ] && break
+        sleep 0.1
+    done
+    LAB_NODE_DEVICES+="${LAB_NODE_DEVICES:+ }$bdf,$(cat "$device/numa_node"),$(basename "$(readlink "$device/iommu_group")"),${cdev:-none}"
+done
 # devtmpfs makes the nodes asynchronously.
 for _ in $(seq 50); do
     { [ -z "$LAB_VFIO_GROUP" ] || [ -e "/dev/vfio/$LAB_VFIO_GROUP" ]; } \
         && { [ -z "$LAB_VFIO_CDEV" ] || [ -e "$LAB_VFIO_CDEV" ]; } && break
     sleep 0.1
 done
-export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP LAB_NONVIABLE_BDF LAB_KMOD_BDF
+export LAB_VFIO_BDF LAB_VFIO_GROUP LAB_VFIO_CDEV LAB_NONVIABLE_GROUP LAB_NONVIABLE_BDF LAB_KMOD_BDF LAB_NODE_DEVICES
 guest_say "$(uname -r) (${LAB_KERNEL_SOURCE:-source unknown}), $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) node(s), $(nproc) CPUs;" \
     "edu ${LAB_VFIO_BDF:-missing} group ${LAB_VFIO_GROUP:-none} cdev ${LAB_VFIO_CDEV:-none}," \
-    "non-viable group ${LAB_NONVIABLE_GROUP:-none}, module's edu ${LAB_KMOD_BDF:-missing}"
+    "non-viable group ${LAB_NONVIABLE_GROUP:-none}, module's edu ${LAB_KMOD_BDF:-missing}," \
+    "edu on nodes: ${LAB_NODE_DEVICES:-none}"
 
 cd "$LAB_ROOT" || exit 1
 "$@"

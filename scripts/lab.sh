@@ -39,7 +39,7 @@ lab_die() { echo "lab: error: $1" >&2; exit "${2:-1}"; }
 usage() {
     cat <<'EOF'
 usage: scripts/lab.sh [--kernel 6.12|7.2|DIR] build
-       scripts/lab.sh [--kernel K] run [--nodes N] [--cpus N] [--memory SIZE] [--timeout SECONDS]
+       scripts/lab.sh [--kernel K] run [--nodes N] [--cpuless-nodes N] [--cpus N] [--memory SIZE] [--timeout SECONDS]
                           [--append KERNEL_ARG]... -- COMMAND [ARG...]
        scripts/lab.sh [--kernel K] test [--timeout SECONDS] [WORD...]
        scripts/lab.sh ab [--kernels A,B] [--out DIR] [--timeout SECONDS] [-- SWEEP ARGUMENT...]
@@ -62,13 +62,16 @@ build    Installs what is missing (QEMU, the kernel build packages, linux-source
          the newest three builds are kept (about 2 GiB each); `cache` lists them.
          LAB_CONFIG_EXTRA=FILE merges one more config fragment (and changes the cache key).
          LAB_APPEND="ARG ..." adds kernel arguments to the suite's boot (test).
-run      Boots the guest under TCG (q35, intel-iommu, the edu device, N NUMA nodes sharing the
-         memory and CPUs evenly, hugetlbfs mounted for 2M), binds edu to vfio-pci and runs
-         COMMAND as root in this clone's folder, with LAB_VFIO_GROUP, LAB_VFIO_CDEV, LAB_NODES,
+run      Boots the guest under TCG (q35, intel-iommu, the edu devices, N NUMA nodes with CPUs
+         and --cpuless-nodes nodes with memory only, sharing the memory evenly, two of the edu
+         devices behind PCIe expander bridges on nodes 0 and 1, hugetlbfs mounted for 2M),
+         binds edu to vfio-pci and runs
+         COMMAND as root in this clone's folder, with LAB_VFIO_GROUP, LAB_VFIO_CDEV, LAB_NODES (with
+         CPUs), LAB_CPULESS_NODES, LAB_NODE_DEVICES (BDF,NODE,GROUP,CDEV of each edu on a node),
          LAB_GUP_TEST, LAB_KERNEL_SOURCE and LAB_OUT (read-write, on the host afterwards;
          default .lab/out in the clone) set. Exits with COMMAND's status; a guest still running
          after --timeout (default 600 s) is killed, and its last lines are shown.
-         Defaults: --nodes 2, --cpus 2, --memory 4G.
+         Defaults: --nodes 2, --cpuless-nodes 1, --cpus 2, --memory 6G.
 test     Builds pinbench, the kernel and the module if needed, then runs the lab suite in one
          guest. Prints one line per check and "N passed, N failed[, N skipped]" (a check that
          needs what this kernel lacks is skipped with the reason); exits 0 only if none failed.
@@ -465,10 +468,13 @@ cache_report() {
 
 # --- Running the guest ---------------------------------------------------------------------
 
-# Splits memory M (as 4G or 4096M) and C CPUs over N nodes into vng --numa options, in the
-# array NUMA (set here, in the caller's shell, so a refusal ends the command).
+# Splits memory M (as 4G or 4096M) over N nodes with CPUs and E nodes with memory and no CPUs
+# (listed last, as coherent device memory and CXL expanders appear), and C CPUs over the first
+# N, into vng --numa options, in the array NUMA (set here, in the caller's shell, so a refusal
+# ends the command). QEMU's default distances apply: 10 to itself, 20 to every other node, so
+# a CPU-less node is equally near every node with CPUs (a tie the binding policies must say).
 numa_options() {
-    local nodes="$1" cpus="$2" memory="$3"
+    local nodes="$1" cpus="$2" memory="$3" empty="${4:-0}"
     local mib
     case "$memory" in
         [1-9]*G) mib=$(( ${memory%G} * 1024 )) ;;
@@ -477,22 +483,27 @@ numa_options() {
     esac
     [[ "$mib" =~ ^[0-9]+$ ]] || lab_die "--memory must be like 4G or 4096M, not $memory" 64
     [ "$cpus" -ge "$nodes" ] || lab_die "--nodes $nodes needs at least as many --cpus (got $cpus)" 64
-    [ $(( mib % nodes )) -eq 0 ] || lab_die "--memory $memory does not split evenly over $nodes nodes" 64
+    local total=$(( nodes + empty ))
+    [ $(( mib % total )) -eq 0 ] || lab_die "--memory $memory does not split evenly over $total nodes" 64
     NUMA=()
-    [ "$nodes" -gt 1 ] || return 0
-    local per_node=$(( mib / nodes )) first=0 node count
+    [ "$total" -gt 1 ] || return 0
+    local per_node=$(( mib / total )) first=0 node count
     for ((node = 0; node < nodes; node++)); do
         count=$(( cpus / nodes + (node < cpus % nodes ? 1 : 0) ))
         NUMA+=(--numa "${per_node}M,cpus=$first-$(( first + count - 1 ))")
         first=$(( first + count ))
     done
+    for ((node = 0; node < empty; node++)); do
+        NUMA+=(--numa "${per_node}M")
+    done
 }
 
 cmd_run() {
-    local nodes=2 cpus=2 memory=4G timeout=600 appends=()
+    local nodes=2 cpus=2 memory=6G timeout=600 appends=() empty=1
     while [ $# -gt 0 ]; do
         case "$1" in
             --nodes) nodes="$2"; shift 2 ;;
+            --cpuless-nodes) empty="$2"; shift 2 ;;
             --cpus) cpus="$2"; shift 2 ;;
             --memory) memory="$2"; shift 2 ;;
             --timeout) timeout="$2"; shift 2 ;;
@@ -506,7 +517,8 @@ cmd_run() {
     for value in "$nodes" "$cpus" "$timeout"; do
         [[ "$value" =~ ^[1-9][0-9]*$ ]] || lab_die "--nodes, --cpus and --timeout take a positive whole number, not '$value'" 64
     done
-    numa_options "$nodes" "$cpus" "$memory"
+    [[ "$empty" =~ ^[0-9]$ ]] || lab_die "--cpuless-nodes takes 0 to 9, not '$empty'" 64
+    numa_options "$nodes" "$cpus" "$memory" "$empty"
     command -v qemu-system-x86_64 >/dev/null 2>&1 || cmd_build
     resolve_kernel
     local dir
@@ -528,7 +540,7 @@ cmd_run() {
     # length and quoting are limited).
     {
         echo "#!/bin/bash"
-        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_ROOT=%q LAB_KERNEL_SOURCE=%q LAB_GUP_TEST=%q\n' "$out" "$nodes" \
+        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_CPULESS_NODES=%q LAB_ROOT=%q LAB_KERNEL_SOURCE=%q LAB_GUP_TEST=%q\n' "$out" "$nodes" "$empty" \
             "$PINBENCH_ROOT" "$(cat "$dir/source" 2>/dev/null || echo "Debian $LAB_SOURCE_PACKAGE")" \
             "$( [ -x "$dir/gup_test" ] && echo "$dir/gup_test")"
         printf 'exec bash %q' "$PINBENCH_ROOT/lab/guest.sh"
@@ -599,8 +611,12 @@ guest_command() {
         # The vIOMMU, the lab's device (vfio-pci's), a second edu alone in its group for the
         # module's PCI driver, and a third edu sharing a PCI bridge (so one IOMMU group) with a
         # virtio-rng that virtio-pci keeps: a group that is not viable.
+        # Two more edu devices, each behind a PCIe root port on its own PCIe expander bridge,
+        # one on node 0 and one on node 1 (pxb-pcie's numa_node= becomes the host bridge's _PXM,
+        # so the device's sysfs numa_node says it; a device on the root bus reports none): the
+        # device-node binding policy and the one-domain-per-device maps use them.
         # (vng hands these to a shell unquoted: one line, no spaces inside a value.)
-        --qemu-opts="-machine kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on -device edu -device edu -device pci-bridge,id=lab-bridge,chassis_nr=1 -device edu,bus=lab-bridge,addr=0x1 -device virtio-rng-pci,bus=lab-bridge,addr=0x2")
+        --qemu-opts="-machine kernel-irqchip=split -device intel-iommu,intremap=on,caching-mode=on -device edu -device edu -device pci-bridge,id=lab-bridge,chassis_nr=1 -device edu,bus=lab-bridge,addr=0x1 -device virtio-rng-pci,bus=lab-bridge,addr=0x2 -device pxb-pcie,id=lab-pxb0,bus_nr=64,numa_node=0,bus=pcie.0 -device pcie-root-port,id=lab-rp0,bus=lab-pxb0,chassis=10,slot=0 -device edu,bus=lab-rp0 -device pxb-pcie,id=lab-pxb1,bus_nr=128,numa_node=1,bus=pcie.0 -device pcie-root-port,id=lab-rp1,bus=lab-pxb1,chassis=11,slot=0 -device edu,bus=lab-rp1")
 }
 
 # Builds kmod/ against the current lab kernel's tree (cleaned first: the last build may have
@@ -641,7 +657,7 @@ cmd_test() {
     if [ -n "${LAB_CONFIG_EXTRA:-}" ] && grep -q '^CONFIG_KASAN=y' "$LAB_CONFIG_EXTRA"; then
         append="no5lvl${append:+ $append}"
     fi
-    LAB_OUT="$out" cmd_run --nodes 2 --cpus 2 --memory 4G --timeout "$timeout" \
+    LAB_OUT="$out" cmd_run --nodes 2 --cpus 2 --memory 6G --timeout "$timeout" \
         --append "vfio_iommu_type1.dma_entry_limit=$LAB_DMA_ENTRY_LIMIT" \
         ${append:+--append "$append"} \
         -- env PINBENCH="$binary" LAB_DMA_ENTRY_LIMIT="$LAB_DMA_ENTRY_LIMIT" python3 lab/suite.py "${only[@]+"${only[@]}"}" || rc=$?
@@ -694,7 +710,7 @@ cmd_ab() {
         lab_say "side ${#sides[@]}: $kernel ($release) into $side"
         ( LAB_KERNEL="$kernel"; KERNEL_RESOLVED=""
           build_kmod "$side/kmod-build.log" || lab_say "kmod/ did not build for $release: its cells are skipped ($side/kmod-build.log)"
-          LAB_OUT="$side" cmd_run --nodes 2 --cpus 2 --memory 4G --timeout "$timeout" \
+          LAB_OUT="$side" cmd_run --nodes 2 --cpus 2 --memory 6G --timeout "$timeout" \
               -- env PINBENCH="$binary" bash lab/ab.sh "$@" ) || { rc=$?; lab_say "the sweeps on $release ended with status $rc"; }
     done
     ab_compare "$binary" "${sides[0]}" "${sides[1]}" | tee "$out/compare.md"
