@@ -87,6 +87,8 @@ enum {
     CPINSYS_IOMMU_IOAS_ALLOC = (CPINSYS_VFIO_TYPE << 8) | 0x81,
     CPINSYS_IOMMU_IOAS_MAP = (CPINSYS_VFIO_TYPE << 8) | 0x85,
     CPINSYS_IOMMU_IOAS_UNMAP = (CPINSYS_VFIO_TYPE << 8) | 0x86,
+    CPINSYS_IOMMU_GET_HW_INFO = (CPINSYS_VFIO_TYPE << 8) | 0x8a,
+    CPINSYS_IOMMU_HWPT_ALLOC = (CPINSYS_VFIO_TYPE << 8) | 0x89,
     // Linux 6.13+; older kernels answer ENOTTY (the number is past their command table).
     CPINSYS_IOMMU_IOAS_MAP_FILE = (CPINSYS_VFIO_TYPE << 8) | 0x8f,
 };
@@ -127,6 +129,27 @@ typedef struct cpinsys_iommu_ioas_map_file {
     uint64_t iova __attribute__((aligned(8)));
 } cpinsys_iommu_ioas_map_file;
 
+/// `IOMMU_HWPT_ALLOC` flags.
+enum {
+    CPINSYS_IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,
+    CPINSYS_IOMMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
+};
+
+/// `struct iommu_hwpt_alloc` as of Linux 6.7 (no fault_id; later kernels accept this size):
+/// a paging domain of its own for `dev_id` over the IOAS `pt_id`, instead of the one iommufd
+/// finds or makes when a device is attached to the IOAS itself.
+typedef struct cpinsys_iommu_hwpt_alloc {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t dev_id;
+    uint32_t pt_id;
+    uint32_t out_hwpt_id;
+    uint32_t reserved;
+    uint32_t data_type;
+    uint32_t data_len;
+    uint64_t data_uptr __attribute__((aligned(8)));
+} cpinsys_iommu_hwpt_alloc;
+
 /// `struct iommu_ioas_unmap`.
 typedef struct cpinsys_iommu_ioas_unmap {
     uint32_t size;
@@ -154,6 +177,9 @@ _Static_assert(sizeof(cpinsys_iommu_destroy) == 8, "iommu_destroy");
 _Static_assert(sizeof(cpinsys_iommu_ioas_alloc) == 12, "iommu_ioas_alloc");
 _Static_assert(offsetof(cpinsys_iommu_ioas_alloc, out_ioas_id) == 8, "ioas_alloc.out_ioas_id");
 _Static_assert(sizeof(cpinsys_iommu_ioas_map) == 40, "iommu_ioas_map");
+_Static_assert(sizeof(cpinsys_iommu_hwpt_alloc) == 40, "iommu_hwpt_alloc");
+_Static_assert(offsetof(cpinsys_iommu_hwpt_alloc, out_hwpt_id) == 16, "hwpt_alloc.out_hwpt_id");
+_Static_assert(offsetof(cpinsys_iommu_hwpt_alloc, data_uptr) == 32, "hwpt_alloc.data_uptr");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, ioas_id) == 8, "ioas_map.ioas_id");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, user_va) == 16, "ioas_map.user_va");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map, length) == 24, "ioas_map.length");
