@@ -8,6 +8,9 @@ public enum MemoryPlacement: Sendable, Hashable, Codable, CustomStringConvertibl
     case interleave
     /// `MPOL_LOCAL`: the node of the faulting CPU, stated explicitly (overrides a task policy).
     case local
+    /// `MPOL_BIND` to the node of the DMA device the backend maps for (its sysfs `numa_node`):
+    /// resolved to `node(_:)` before anything is bound, by whoever knows the device.
+    case device
 
     /// `first-touch`, `0`, `interleave` or `local`: what `--node` takes and records show.
     public var description: String {
@@ -16,15 +19,17 @@ public enum MemoryPlacement: Sendable, Hashable, Codable, CustomStringConvertibl
         case .node(let id): return "\(id)"
         case .interleave: return "interleave"
         case .local: return "local"
+        case .device: return "device"
         }
     }
 
-    /// Parses `--node`: a node number, `interleave`, `local`, or `first-touch` (also `none`).
+    /// Parses `--node`: a node number, `interleave`, `local`, `device`, or `first-touch` (also `none`).
     public static func parse(_ text: String) throws(TopologyError) -> MemoryPlacement {
         switch text.trimmingWhitespace().lowercased() {
         case "first-touch", "none", "default": return .firstTouch
         case "interleave": return .interleave
         case "local": return .local
+        case "device": return .device
         case let other:
             guard !other.isEmpty, other.count <= 4, other.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int(other) else {
                 throw .invalidPlacement(text)
@@ -46,12 +51,13 @@ public enum MemoryPlacement: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     /// The nodes pages should land on, given the nodes the pinning threads ran on (which is
-    /// what `local` and first touch follow).
+    /// what `local` and first touch follow). `device` is resolved before: none are known here.
     public func intendedNodes(on topology: NUMATopology, workerNodes: [Int]) -> [Int] {
         switch self {
         case .node(let id): return [id]
         case .interleave: return topology.nodesWithMemory.map(\.id)
         case .local, .firstTouch: return Array(Set(workerNodes)).sorted()
+        case .device: return []
         }
     }
 

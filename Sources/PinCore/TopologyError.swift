@@ -6,6 +6,7 @@ public enum TopologyError: Error, Equatable, Sendable, CustomStringConvertible {
     case nodeWithoutCPUs(Int, policy: String)
     case noRemoteNode(home: Int, simulated: Bool)
     case noSingleHome(policy: String)
+    case noDeviceNode(policy: String)
     case invalidPlacement(String)
     case invalidBindPolicy(String)
 
@@ -20,8 +21,7 @@ public enum TopologyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nodeWithoutMemory(let node):
             return "node \(node) has no memory (a memoryless node): bind memory to a node that has some, or use --node interleave"
         case .nodeWithoutCPUs(let node, let policy):
-            return "--bind \(policy) needs CPUs on node \(node), which has none (CPU-less memory): "
-                + "use --bind remote to run from the nearest node with CPUs"
+            return "--bind \(policy) needs CPUs on or near node \(node), and no node has any: plan with a topology that has CPUs"
         case .noRemoteNode(let home, let simulated):
             return "--bind remote needs a second node with CPUs besides node \(home), and this "
                 + (simulated ? "simulated topology" : "machine") + " has none"
@@ -29,10 +29,13 @@ public enum TopologyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSingleHome(let policy):
             return "--bind \(policy) binds threads relative to the memory's node, and interleaved memory has no "
                 + "single node: use --bind roundrobin or none with --node interleave"
+        case .noDeviceNode(let policy):
+            return "--bind \(policy) binds threads beside the DMA device, and no device with a NUMA node was given: "
+                + "use it with --backend vfio --vfio type1:<group> or iommufd:<device>, or --backend kmod --map-device"
         case .invalidPlacement(let text):
-            return "--node '\(text)' is not a node number, interleave or local"
+            return "--node '\(text)' is not a node number, interleave, local or device"
         case .invalidBindPolicy(let text):
-            return "--bind '\(text)' is not one of none, local, remote, roundrobin"
+            return "--bind '\(text)' is not one of \(BindPolicy.allCases.map(\.rawValue).joined(separator: ", "))"
         }
     }
 }

@@ -12,9 +12,9 @@ struct MemoryPlacementTests {
         ],
         distances: [[10, 21, 30], [21, 10, 30], [30, 30, 10]])
 
-    @Test("parses numbers, interleave, local and first-touch", arguments: [
+    @Test("parses numbers, interleave, local, device and first-touch", arguments: [
         ("0", MemoryPlacement.node(0)), ("12", .node(12)), ("interleave", .interleave), ("Local", .local),
-        ("first-touch", .firstTouch), ("none", .firstTouch),
+        ("first-touch", .firstTouch), ("none", .firstTouch), ("device", .device),
     ])
     func parses(text: String, expected: MemoryPlacement) throws {
         #expect(try MemoryPlacement.parse(text) == expected)

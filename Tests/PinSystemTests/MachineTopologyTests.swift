@@ -39,13 +39,12 @@ struct MachineTopologyTests {
         // Placement: the memoryless node cannot hold the region; the CPU-less one can.
         #expect(throws: TopologyError.nodeWithoutMemory(1)) { try MemoryPlacement.node(1).validate(on: topology) }
         try MemoryPlacement.node(2).validate(on: topology)
-        // Binding: round robin skips the CPU-less node; remote from it is its nearest CPU node.
+        // Binding: round robin skips the CPU-less node; local from it is its nearest CPU node,
+        // remote the next one.
         let roundRobin = try ThreadBinding.assign(.roundrobin, on: topology, homeNode: nil)
         #expect((0..<4).map { roundRobin.node(forWorker: $0)! } == [0, 1, 0, 1])
-        #expect(try ThreadBinding.assign(.remote, on: topology, homeNode: 2).node(forWorker: 0) == 0)
-        #expect(throws: TopologyError.nodeWithoutCPUs(2, policy: "local")) {
-            try ThreadBinding.assign(.local, on: topology, homeNode: 2)
-        }
+        #expect(try ThreadBinding.assign(.local, on: topology, homeNode: 2).node(forWorker: 0) == 0)
+        #expect(try ThreadBinding.assign(.remote, on: topology, homeNode: 2).node(forWorker: 0) == 1)
     }
 
     @Test("sparse node numbers keep their ids in placement and binding")
