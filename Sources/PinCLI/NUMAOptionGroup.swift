@@ -5,11 +5,11 @@ import PinHarness
 /// `--node`, `--bind` and `--topology`, shared by `run`, `sweep` and `plan`.
 struct NUMAOptionGroup: ParsableArguments {
     @Option(parsing: .unconditional,
-            help: "Memory placement, set with mbind before the first touch and checked with move_pages after the pin phase: a node number (\(OptionRange.node.rangeText)), interleave, local, or first-touch (default: first-touch, no policy).",
+            help: "Memory placement, set with mbind before the first touch and checked with move_pages after the pin phase: a node number (\(OptionRange.node.rangeText)), interleave, local, device (MPOL_BIND to the node of the backend's VFIO device or --map-device, from its sysfs numa_node), or first-touch (default: first-touch, no policy).",
             transform: parsePlacement)
     var node: MemoryPlacement?
 
-    @Option(help: "Thread binding: none, local (CPUs of the memory's node), remote (the nearest other node's CPUs), roundrobin (over nodes with CPUs, as padata's NUMA-aware mode). The kernel strategy's helpers honour it. Default: none.",
+    @Option(help: "Thread binding: none, local (CPUs of the memory's node; for a CPU-less node, the nearest node with CPUs, a tie going to the lower id and said), remote (the nearest other node's CPUs), roundrobin (over nodes with CPUs, as padata's NUMA-aware mode), device (CPUs of the node of the backend's VFIO device or --map-device, from its sysfs numa_node; round and round over several devices' nodes). The kernel strategy's helpers honour it; records and tables say where threads ran and why. Default: none.",
             transform: { try parseChoice($0, "bind policy") as BindPolicy })
     var bind: BindPolicy?
 

@@ -34,6 +34,9 @@ public protocol BackendOptions: Sendable, Codable, Equatable, CustomStringConver
     var label: String { get }
     /// The options as one line for each record (under the backend's name), nil for none.
     var recorded: String? { get }
+    /// The PCI devices it maps DMA for, as its options name them (`--bind device` and
+    /// `--node device` follow their nodes); empty for a backend without one.
+    var dmaDevices: [DMADevice.Reference] { get }
 
     /// Why a run shaped so cannot be measured with these options (one actionable line), or nil.
     func refusal(prefault: Bool, strategies: [Strategy]) -> String?
@@ -55,6 +58,7 @@ extension BackendOptions {
     public var regionBacking: Region.Backing { .memory }
     public var label: String { Self.backend.rawValue }
     public var recorded: String? { nil }
+    public var dmaDevices: [DMADevice.Reference] { [] }
     /// By default only a backend that cannot be prefaulted refuses anything: `--prefault`.
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
         prefault && !capabilities.contains(.prefault) ? "--prefault does not apply to \(Self.backend)" : nil

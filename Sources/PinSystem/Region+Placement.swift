@@ -17,6 +17,9 @@ extension Region {
         case .node(let id): (mode, nodes) = (CPINSYS_MPOL_BIND, [Int32(id)])
         case .interleave: (mode, nodes) = (CPINSYS_MPOL_INTERLEAVE, memoryNodes.map(Int32.init))
         case .local: (mode, nodes) = (CPINSYS_MPOL_LOCAL, [])
+        case .device:
+            throw SystemError("mbind(\(size) \(kind), device): the device's node was not resolved", errno: EINVAL,
+                              hint: "resolve --node device to the device's node before the region is placed")
         }
         guard cpinsys_mbind(base, UInt(size.bytes), mode, nodes, Int32(nodes.count)) == 0 else {
             let hint = Glibc.errno == EINVAL ? "the node may have no memory, or be outside this process's cpuset (mems_allowed)" : nil

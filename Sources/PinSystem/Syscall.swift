@@ -99,6 +99,13 @@ public enum Syscall {
         _ = try check(Glibc.mkdir(path, 0o755), "mkdir(\(path))")
     }
 
+    /// `readlink(2)`: a symbolic link's target, as stored (often relative).
+    public static func readLink(_ path: String) throws(SystemError) -> String {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = try check(buffer.withUnsafeMutableBytes { Glibc.readlink(path, $0.baseAddress!, $0.count - 1) }, "readlink(\(path))")
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
     /// `unlink(2)`, for a file that may already be gone: false when it was not there to remove.
     @discardableResult
     public static func unlink(_ path: String) -> Bool { Glibc.unlink(path) == 0 }

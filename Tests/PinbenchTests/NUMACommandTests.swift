@@ -77,7 +77,11 @@ struct NUMACommandTests {
     @Test("placement and binding a machine cannot give exit 2 with the reason", arguments: [
         (["--node", "1023"], "node 1023 does not exist"),
         (["--node", "4095"], "'4095' is invalid for '--node <node>': out of range 0...1023"),
-        (["--node", "north"], "is not a node number, interleave or local"),
+        (["--node", "north"], "is not a node number, interleave, local or device"),
+        (["--bind", "device"], "--bind device follows the DMA device the backend maps for, and these options name none"),
+        (["--node", "device", "--backend", "vfio"], "--node device follows the DMA device"),
+        (["--bind", "device", "--backend", "vfio", "--vfio", "type1:4242", "--strategy", "single"], "no IOMMU group 4242"),
+        (["--bind", "device", "--topology", "2x8", "--backend", "vfio", "--vfio", "iommufd:vfio9", "--strategy", "single"], "--topology plans for another machine"),
         (["--bind", "sideways"], "unknown bind policy 'sideways'"),
         (["--node", "interleave", "--bind", "local"], "interleaved memory has no single node"),
         (["--topology", "2x"], "write NODESxCPUS"),

@@ -103,6 +103,8 @@ extension KmodOptions: BackendOptions {
     public var charges: ChargedCounter { .pinnedVM }
     public var capabilities: BackendCapabilities { [.prefault, .pins, .realMemory] }
     public var recorded: String? { description }
+    /// The device pin+map maps into; none without `--map-device`.
+    public var dmaDevices: [DMADevice.Reference] { map.map { [.pci($0.device)] } ?? [] }
 
     public func makeBackend() throws(SystemError) -> any PinBackend { try KmodBackend(options: self) }
 }

@@ -77,6 +77,15 @@ extension VFIOOptions: BackendOptions {
     }
 
     public var label: String { "vfio \(path)" }
+
+    /// A real container's device: type1's group, iommufd's cdev; the shim has none.
+    public var dmaDevices: [DMADevice.Reference] {
+        switch path {
+        case .shim: []
+        case .type1(let group): [.vfioGroup(group)]
+        case .iommufd(let device), .iommufdFile(let device): [.vfioDevice(device)]
+        }
+    }
     public var recorded: String? { description }
 
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {

@@ -84,7 +84,7 @@ public final class Experiment {
             throw .invalidInput(refusal)
         }
         machineTopology = machine.topology
-        numa = try NUMASetup(configuration.numa, machine: machine)
+        numa = try NUMASetup(configuration.numa, machine: machine, devices: configuration.backendOptions.dmaDevices)
         let backend: any PinBackend
         if let shared {
             backend = shared
@@ -296,14 +296,14 @@ public final class Experiment {
         if numa.bindsMemoryForReal {
             let inEffect: (placement: MemoryPlacement, nodes: [Int])
             do throws(SystemError) {
-                try region.applyPlacement(configuration.numa.placement, memoryNodes: numa.memoryNodes)
+                try region.applyPlacement(numa.placement, memoryNodes: numa.memoryNodes)
                 inEffect = try region.placementInEffect()
             } catch {
                 throw .failed(error.description)
             }
             // The kernel's own answer, so a policy that did not take is an error, not a silent first touch.
-            guard inEffect.placement == configuration.numa.placement else {
-                throw .failed("mbind(\(configuration.numa.placement)) left the region's policy at \(inEffect.placement) "
+            guard inEffect.placement == numa.placement else {
+                throw .failed("mbind(\(numa.placement)) left the region's policy at \(inEffect.placement) "
                               + "over nodes \(inEffect.nodes)")
             }
         }

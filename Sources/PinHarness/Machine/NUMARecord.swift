@@ -26,6 +26,9 @@ public struct NUMARecord: Sendable, Codable, Equatable {
     public var bind: String
     /// "none", "bound" or "simulated: threads not bound on this machine".
     public var bindApplied: String
+    /// Where the threads ran and why, when the policy alone does not say: the devices' nodes
+    /// (`--bind device`), a CPU-less node's nearest node with CPUs and any tie. Nil otherwise.
+    public var bindReason: String?
     public var workers: [Worker]
     /// Where a sample of pages was after the pin phase (`move_pages`), when the backend has real memory.
     public var pageNodes: PageNodeSample?
@@ -55,6 +58,7 @@ public struct NUMARecord: Sendable, Codable, Equatable {
         placementApplied = setup.placementApplied
         bind = setup.binding.policy.rawValue
         bindApplied = setup.bindApplied
+        bindReason = setup.bindReason
         workers = job.threads.map { thread in
             Worker(index: thread.index, boundNode: setup.binding.node(forWorker: thread.index),
                    boundCPUs: setup.binding.cpus(forWorker: thread.index).map(CPUList.format),
@@ -64,7 +68,7 @@ public struct NUMARecord: Sendable, Codable, Equatable {
         // Local and first-touch memory follows the threads that touched it: the nodes they ran on,
         // as the machine numbers them (a simulated topology's numbers describe another machine).
         let ranOn = zip(job.threads, workers).filter { $0.0.pinChunks > 0 }.compactMap { $0.1.node }
-        intendedNodes = setup.options.placement.intendedNodes(on: setup.topology, workerNodes: ranOn)
+        intendedNodes = setup.placement.intendedNodes(on: setup.topology, workerNodes: ranOn)
         if let sample = job.pageNodes, sample.present > 0 {
             shareOnIntended = Double(sample.pages(on: intendedNodes)) / Double(sample.present)
         }

@@ -54,7 +54,7 @@ public struct NUMATable: Sendable {
         }
         let first = measured.first?.numa
         notes = first.map { [("topology", $0.topology), ("placement", "--node \($0.placement): \($0.placementApplied)"),
-                             ("binding", "--bind \($0.bind): \($0.bindApplied)"),
+                             ("binding", "--bind \($0.bind): \($0.bindApplied)" + ($0.bindReason.map { ", \($0)" } ?? "")),
                              ("numa_balancing", $0.numaBalancing + " (vmstat deltas are system-wide, over each whole job)")] } ?? []
         asked = first.map { $0.placement != "first-touch" || $0.bind != "none" || $0.topology != "machine" } ?? false
         scanned = rows.contains { row in

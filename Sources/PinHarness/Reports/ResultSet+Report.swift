@@ -114,7 +114,7 @@ extension ResultSet {
         let measured = records.filter { !$0.warmup && $0.numa != nil }
         let misplaced = measured.filter { $0.numa!.misplaced }.count
         guard options != nil || misplaced > 0, let first = measured.first?.numa else { return nil }
-        return "NUMA: --node \(first.placement) (\(first.placementApplied)), --bind \(first.bind) (\(first.bindApplied)), "
+        return "NUMA: --node \(first.placement) (\(first.placementApplied)), --bind \(first.bind) (\(first.bindApplied)\(first.bindReason.map { "; \($0)" } ?? "")), "
             + "topology \(first.topology); \(misplaced) of \(measured.count) measured runs had sampled pages off the intended node"
             + (misplaced > 0 ? " (see runs.jsonl, `numa`)." : ".") + "  "
     }
