@@ -49,6 +49,11 @@ struct HoldCommand: ParsableCommand {
             help: "CPUs the touching thread runs on, as a CPU list (0-3,8). Default: wherever the scheduler puts it.")
     var toucherCPUs: String?
 
+    @Option(parsing: .unconditional,
+            help: "Where both regions' memory comes from, set with mbind before the first touch and read back: a node number (\(OptionRange.node.rangeText)), interleave, local, or device (the node of the backend's VFIO device or --map-device). Default: first touch. A CPU-less node (device memory, CXL) is allowed; each phase ends with a move_pages sample of where the pages are.",
+            transform: parsePlacement)
+    var node: MemoryPlacement?
+
     @OptionGroup(title: "Backend options") var backendOptions: BackendOptionGroup
 
     /// `--toucher-cpus` as CPU numbers; nil when not given or not a CPU list (`validate` refuses that).
@@ -76,7 +81,7 @@ struct HoldCommand: ParsableCommand {
     func run() throws {
         let configuration = HoldConfiguration(
             backendOptions: try options(), memory: memory, size: size,
-            seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUList)
+            seconds: seconds, compareUnpinned: !noCompare, toucherCPUs: toucherCPUList, placement: node ?? .firstTouch)
         let hold: Hold
         do { hold = try Hold(configuration) } catch { throw reportFailure(error) }
 
@@ -84,6 +89,7 @@ struct HoldCommand: ParsableCommand {
             + "\(formatDecimal(seconds, digits: seconds == seconds.rounded() ? 0 : 2)) s per region"
             + (noCompare ? "" : ", then unpinned") + ", numa_balancing \(hold.numaBalancing)"
             + (configuration.toucherCPUs.map { ", toucher on CPUs \(CPUList.format($0))" } ?? "")
+            + (node.map { ", memory --node \($0)" } ?? "")
         printError(title)
         for note in hold.notes { printError("note: \(note)") }
 

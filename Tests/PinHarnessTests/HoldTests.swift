@@ -133,6 +133,22 @@ struct HoldTests {
         #expect(result.verified)
     }
 
+    @Test("--node 0: both regions are bound there, read back, and each phase ends with its pages sampled there")
+    func placement() throws {
+        var configuration = Self.configuration(seconds: 0.2)
+        configuration.placement = .node(0)
+        let result = try Hold(configuration, backend: LoggingBackend()).run(stopWhen: { false })
+        #expect(result.placement == "mbind MPOL_BIND node 0")
+        #expect(result.phases.count == 2)
+        for phase in result.phases {
+            let sample = try #require(phase.pageNodes)
+            #expect(sample.present > 0 && sample.pages(on: [0]) == sample.present, "\(sample)")
+        }
+        // A node this machine lacks is refused before any memory is used.
+        configuration.placement = .node(99)
+        #expect(throws: HarnessError.self) { try Hold(configuration, backend: LoggingBackend()) }
+    }
+
     @Test("touch pins by writing, and is labelled as not pinning")
     func touchBackend() throws {
         let hold = try Hold(Self.configuration(seconds: 0.2, compare: false, backend: TouchOptions()))
@@ -214,18 +230,21 @@ struct HoldTests {
             numa: VMStatDelta([.init(name: "numa_pte_updates", delta: 512), .init(name: "numa_hint_faults", delta: 12)]))
         result.phases = [
             HoldResult.Phase(kind: .pinned, label: "pinned by mlock", seconds: 1, pagesTouched: 1000, passes: 0.5,
-                             numa: sample.numa, samples: [sample], stoppedEarly: false),
+                             numa: sample.numa, samples: [sample], stoppedEarly: false,
+                             pageNodes: PageNodeSample(sampled: 1024, pagesByNode: [2: 1000, 0: 20], absent: 4, errors: 0)),
             HoldResult.Phase(kind: .unpinned, label: "unpinned", seconds: 0.25, pagesTouched: 0, passes: 0,
                              numa: VMStatDelta(), samples: [], stoppedEarly: true),
         ]
         result.pinSeconds = 0.002
         result.pinnedCheck = Verification(passed: true, detail: "VmLck +16M (expected +16M)")
+        result.placement = "mbind MPOL_BIND node 2"
         let table = result.markdown()
         #expect(table.hasPrefix(
-            "| region | seconds | passes | ns/page touched (median) | numa_pte_updates | numa_hint_faults | numa_pages_migrated |\n"
-                + "| --- | --- | --- | --- | --- | --- | --- |\n"
-                + "| pinned by mlock | 1.00 | 0.5 | 1000000.0 | 512 | 12 | - |\n"
-                + "| unpinned | 0.25 (interrupted) | 0.0 | - | - | - | - |\n"), "\(table)")
+            "| region | seconds | passes | ns/page touched (median) | pages by node (end) | numa_pte_updates | numa_hint_faults | numa_pages_migrated |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+                + "| pinned by mlock | 1.00 | 0.5 | 1000000.0 | node 0: 20, node 2: 1000, 4 not present | 512 | 12 | - |\n"
+                + "| unpinned | 0.25 (interrupted) | 0.0 | - | - | - | - | - |\n"), "\(table)")
+        #expect(table.contains("memory: mbind MPOL_BIND node 2; pages by node"))
         #expect(table.contains("numa_balancing 1 (normal)"))
         #expect(table.contains("pin by mlock: 2.00 ms, ok: VmLck +16M (expected +16M)"))
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("pinbench hold on the command line")
 struct HoldCommandTests {
     static let tableHeader =
-        "| region | seconds | passes | ns/page touched (median) | numa_pte_updates | numa_hint_faults | numa_pages_migrated |"
+        "| region | seconds | passes | ns/page touched (median) | pages by node (end) | numa_pte_updates | numa_hint_faults | numa_pages_migrated |"
 
     @Test("mlock: pinned, touched each second, unpinned, then the unpinned region; the table has both rows")
     func mlock() throws {
@@ -21,6 +21,19 @@ struct HoldCommandTests {
         #expect(result.stderr.contains("ns/page, numa_pte_updates +"))
         #expect(result.stderr.contains("[unpinned] 1.0 s: "))
         #expect(result.stderr.contains("unpinned: ok: VmLck +0 (expected +0)"))
+    }
+
+    @Test("--node 0 binds both regions and samples them there; --node device without a device is refused, exit 2")
+    func node() throws {
+        let result = try PinbenchProcess.run(["hold", "--backend", "mlock", "--size", "8M", "--seconds", "0.3", "--node", "0"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("| pinned by mlock | "), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("| node 0: "), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("memory: mbind MPOL_BIND node 0"))
+        let refused = try PinbenchProcess.run(["hold", "--backend", "mlock", "--size", "8M", "--seconds", "0.3", "--node", "device"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--node device follows the DMA device the backend maps for"), "stderr: \(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "stderr: \(refused.stderr)")
     }
 
     @Test("the default vfio shim with --json --no-compare: one JSON object on stdout, the table on stderr")

@@ -32,6 +32,8 @@ public final class Hold {
     public let configuration: HoldConfiguration
     /// `kernel.numa_balancing` when the hold was set up.
     public let numaBalancing: NUMABalancing
+    /// `--node` resolved (`device` to the device's node) and checked against the machine.
+    let numa: NUMASetup
     let backend: any PinBackend
 
     /// Validates the configuration and runs `pinbench run`'s preflight checks (memory, hugepage
@@ -72,6 +74,7 @@ public final class Hold {
             throw .invalidInput(error.description)
         }
         try Experiment.preflight(configuration.runConfiguration, backend: backend)
+        numa = try NUMASetup(NUMAOptions(placement: configuration.placement), devices: configuration.backendOptions.dmaDevices)
         self.configuration = configuration
         self.backend = backend
         self.numaBalancing = NUMABalancing.current()
@@ -114,6 +117,7 @@ public final class Hold {
     public func run(stopWhen: () -> Bool = { InterruptFlag.isRaised },
                     onEvent: (Event) -> Void = { _ in }) throws(HarnessError) -> HoldResult {
         var result = HoldResult(configuration: configuration, numaBalancing: numaBalancing)
+        result.placement = numa.placementApplied
         try holdPinned(&result, stopWhen: stopWhen, onEvent: onEvent)
         if stopWhen() { result.interrupted = true }
         if configuration.compareUnpinned, result.pinnedCheck?.passed == true, result.error == nil, !result.interrupted {
@@ -126,7 +130,7 @@ public final class Hold {
     // MARK: - Phases
 
     private func holdPinned(_ result: inout HoldResult, stopWhen: () -> Bool, onEvent: (Event) -> Void) throws(HarnessError) {
-        let region = try Self.map(configuration)
+        let region = try map()
         let whole = Chunk(offset: 0, length: region.size.bytes)
         let baseline = Self.status()
         do {
@@ -168,7 +172,7 @@ public final class Hold {
     private func holdUnpinned(_ result: inout HoldResult, stopWhen: () -> Bool, onEvent: (Event) -> Void) {
         let region: Region
         do {
-            region = try Self.map(configuration)
+            region = try map()
         } catch {
             result.error = "mapping the unpinned region: \(error)"
             return
@@ -192,12 +196,26 @@ public final class Hold {
         }
     }
 
-    private static func map(_ configuration: HoldConfiguration) throws(HarnessError) -> Region {
+    /// A new region of the configured kind and size, its memory policy set before anything
+    /// touches it and read back, so a policy that did not take is an error.
+    private func map() throws(HarnessError) -> Region {
+        let region: Region
         do {
-            return try Region.map(kind: configuration.memory, size: configuration.size)
+            region = try Region.map(kind: configuration.memory, size: configuration.size)
         } catch {
             throw HarnessError(error)
         }
+        guard numa.bindsMemoryForReal else { return region }
+        do throws(SystemError) {
+            try region.applyPlacement(numa.placement, memoryNodes: numa.memoryNodes)
+            let inEffect = try region.placementInEffect()
+            guard inEffect.placement == numa.placement else {
+                throw SystemError("mbind(\(numa.placement)) left the region's policy at \(inEffect.placement)", errno: EINVAL)
+            }
+        } catch {
+            throw .failed(error.description)
+        }
+        return region
     }
 
     // MARK: - Touching and sampling
@@ -245,10 +263,12 @@ public final class Hold {
             if stopped || now >= end { break }
         }
         toucher.stop()
+        // Untimed, after the toucher: where balancing left the pages (or could not move them).
+        let pageNodes = try? region.samplePageNodes(limit: Experiment.placementSample)
         return HoldResult.Phase(
             kind: kind, label: label, seconds: MonotonicClock.seconds(from: start, to: sampleStart),
             pagesTouched: pagesBefore, passes: Double(pagesBefore) / basePages,
-            numa: previous.delta(since: first), samples: samples, stoppedEarly: stopped)
+            numa: previous.delta(since: first), samples: samples, stoppedEarly: stopped, pageNodes: pageNodes)
     }
 
     /// `/proc/self/status` now, or zeros when unreadable (the backend's check then says so).

@@ -18,13 +18,17 @@ public struct HoldConfiguration: Sendable {
     /// The CPUs the toucher thread runs on; nil leaves it to the scheduler. Binding it away
     /// from the node that populated the regions is what makes NUMA balancing migrate them.
     public var toucherCPUs: [Int]?
+    /// Where both regions' memory comes from (`--node`, `mbind` before the first touch); first
+    /// touch by default. `device` is resolved against the backend's device by `Hold`.
+    public var placement: MemoryPlacement
 
     public init(
         backendOptions: any BackendOptions = VFIOOptions(), memory: MemoryKind = .thp,
         size: ByteSize = .gib(1), seconds: Double = 10, compareUnpinned: Bool = true, sampleSeconds: Double = 1,
-        toucherCPUs: [Int]? = nil
+        toucherCPUs: [Int]? = nil, placement: MemoryPlacement = .firstTouch
     ) {
         self.toucherCPUs = toucherCPUs
+        self.placement = placement
         self.backendOptions = backendOptions
         self.memory = memory
         self.size = size

@@ -32,9 +32,12 @@ public struct HoldResult: Sendable, Codable, Equatable {
         public var samples: [Sample]
         /// Whether an interrupt ended the phase before its time.
         public var stoppedEarly: Bool
+        /// Where a sample of the region's pages was when the phase ended (`move_pages`): what NUMA
+        /// balancing moved, or could not move because the pages were pinned. Nil when unsampled.
+        public var pageNodes: PageNodeSample?
 
         public init(kind: Kind, label: String, seconds: Double, pagesTouched: Int, passes: Double,
-                    numa: VMStatDelta, samples: [Sample], stoppedEarly: Bool) {
+                    numa: VMStatDelta, samples: [Sample], stoppedEarly: Bool, pageNodes: PageNodeSample? = nil) {
             self.kind = kind
             self.label = label
             self.seconds = seconds
@@ -44,6 +47,7 @@ public struct HoldResult: Sendable, Codable, Equatable {
             self.numa = numa
             self.samples = samples
             self.stoppedEarly = stoppedEarly
+            self.pageNodes = pageNodes
         }
     }
 
@@ -84,6 +88,8 @@ public struct HoldResult: Sendable, Codable, Equatable {
     public var numaBalancing: NUMABalancing
     /// The CPUs the toucher thread was bound to (`--toucher-cpus`); nil when unbound.
     public var toucherCPUs: [Int]?
+    /// What `--node` did to both regions ("mbind MPOL_BIND node 2", "none (first touch)").
+    public var placement: String?
     /// How long the backend's pin call over the whole region took.
     public var pinSeconds: Double?
     /// The backend's check after pinning; the pinned region is touched only when it passed.
