@@ -3,7 +3,8 @@
 
 Started by `scripts/lab.sh test` in a guest with an emulated Intel IOMMU, QEMU's edu device bound
 to vfio-pci (LAB_VFIO_GROUP, LAB_VFIO_CDEV), a second group made non-viable on purpose
-(LAB_NONVIABLE_GROUP) and two NUMA nodes. Each check asserts what the run recorded (verified
+(LAB_NONVIABLE_GROUP), two edu devices behind PCIe expander bridges on nodes 0 and 1
+(LAB_NODE_DEVICES), two NUMA nodes with CPUs and a third with memory only. Each check asserts what the run recorded (verified
 records, VmLck/VmPin, errnos, where pages and workers landed), not only exit codes. Prints one
 line per check and `N passed, N failed`; the tables it made are left in LAB_OUT.
 
@@ -180,7 +181,7 @@ def doctor():
     expect("free page reporting" not in stdout, "doctor speaks of free page reporting the guest does not have")
 
 
-@check("topology: two nodes with CPUs and memory, distances 10/20")
+@check("topology: two nodes with CPUs and memory, and node 2 with memory and no CPUs; distances 10/20")
 def topology():
     stdout, _, _ = pinbench("topology", "--json")
     report = json.loads(stdout)
@@ -188,11 +189,13 @@ def topology():
     text, _, _ = pinbench("topology")
     save("topology.txt", text)
     nodes = report.get("nodes") or report.get("machine", {}).get("nodes")
-    expect(nodes is not None and len(nodes) == 2, f"expected 2 nodes, got {nodes and len(nodes)}")
-    for node in nodes:
+    expect(nodes is not None and len(nodes) == 3, f"expected 3 nodes, got {nodes and len(nodes)}")
+    for node in nodes[:2]:
         expect(node.get("cpus"), f"node {node.get('id')} has no CPUs")
+    expect(not nodes[2].get("cpus"), f"node 2 has CPUs: {nodes[2].get('cpus')}")
+    expect(all(node.get("memTotalBytes", 0) > 0 for node in nodes), "a node without memory")
     distances = [node.get("distances") for node in nodes]
-    expect(distances == [[10, 20], [20, 10]], f"distances {distances}")
+    expect(distances == [[10, 20, 20], [20, 10, 20], [20, 20, 10]], f"distances {distances}")
     expect("node 1" in text or "| 1 " in text, "the topology table does not show node 1")
 
 
@@ -377,12 +380,12 @@ def node_one():
     REPORT.append(f"## --node 1\n\npages by node {pages}, policy `{numa['placementApplied']}`")
 
 
-@check("--node interleave: pages split over both nodes")
+@check("--node interleave: pages split over all three nodes, the CPU-less one included")
 def interleave():
     record, _ = numa_record("--node", "interleave")
     pages = record["numa"]["pageNodes"]["pagesByNode"]
     total = sum(pages.values())
-    expect(set(pages) == {"0", "1"} and all(count >= total * 0.4 for count in pages.values()), f"pages by node {pages}")
+    expect(set(pages) == {"0", "1", "2"} and all(count >= total * 0.25 for count in pages.values()), f"pages by node {pages}")
     REPORT.append(f"## --node interleave\n\npages by node {pages}")
 
 
@@ -453,6 +456,160 @@ def hold():
     index = stderr.find("\npinbench hold:")
     save("hold.md", stderr[index + 1:])
     REPORT.append("## hold, numa_balancing 1, type1, 64M anon, toucher on node 1\n\n" + stderr[index + 1:].strip())
+
+
+# --- Memory on the CPU-less node, and helpers beside the device ------------------------------
+
+CPULESS = 2
+NODE_DEVICES = [dict(zip(("bdf", "node", "group", "cdev"), word.split(",")))
+                for word in os.environ.get("LAB_NODE_DEVICES", "").split()]
+
+
+def cpus_by_node():
+    stdout, _, _ = pinbench("topology", "--json")
+    return {node["id"]: set(node["cpus"]) for node in json.loads(stdout)["nodes"]}
+
+
+def check_workers(numa, cpus, wanted, label):
+    """Every worker ran on a CPU of the node it was bound to, and the bound nodes are `wanted`."""
+    nodes = []
+    for worker in numa["workers"]:
+        expect(worker["cpu"] in cpus.get(worker["boundNode"], set()),
+               f"{label}: worker {worker['index']} ran on CPU {worker['cpu']}, bound to node {worker['boundNode']}")
+        nodes.append(worker["boundNode"])
+    expect(sorted(nodes) == sorted(wanted), f"{label}: workers bound to nodes {nodes}, wanted {wanted}")
+    return nodes
+
+
+def on_node(record, node, label):
+    """Every sampled page of the record is on `node` (move_pages), and the run says so."""
+    numa = record["numa"]
+    pages = numa["pageNodes"]["pagesByNode"]
+    expect(set(pages) == {str(node)} and numa["shareOnIntended"] == 1 and not numa["misplaced"],
+           f"{label}: pages by node {pages}, share on intended {numa['shareOnIntended']}")
+    return pages
+
+
+@check("CPU-less node 2: --node 2 places every page there; local runs on node 0 and says the tie, remote on node 1, "
+       "roundrobin over 0 and 1, none unbound")
+def cpuless_bind():
+    cpus = cpus_by_node()
+    expect(not cpus[CPULESS], f"node {CPULESS} has CPUs {cpus[CPULESS]}")
+    lines = []
+    for policy, wanted in (("local", [0, 0]), ("remote", [1, 1]), ("roundrobin", [0, 1]), ("none", None)):
+        record, table = numa_record("--node", CPULESS, "--bind", policy, strategy="user", threads=2)
+        numa = record["numa"]
+        pages = on_node(record, CPULESS, f"--bind {policy}")
+        reason = numa.get("bindReason") or ""
+        if wanted is None:
+            expect(numa["bindApplied"] == "none" and all(w.get("boundNode") is None for w in numa["workers"]),
+                   f"--bind none bound {numa['workers']}")
+            nodes = [w.get("node") for w in numa["workers"]]
+        else:
+            expect(numa["bindApplied"] == "bound", f"--bind {policy}: {numa['bindApplied']}")
+            nodes = check_workers(numa, cpus, wanted, f"--bind {policy}")
+        if policy in ("local", "remote"):
+            expect("node 2 has no CPUs: node 0 is the nearest with CPUs (distance 20; a tie with node 1, the lower id taken)"
+                   in reason, f"--bind {policy}: the reason does not say the tie: {reason!r}")
+            expect(reason in table, f"--bind {policy}: the NUMA table does not say why: {table[-600:]}")
+        lines.append(f"| {policy} | {', '.join(str(w['cpu']) for w in numa['workers'])} | "
+                     f"{', '.join(str(n) for n in nodes)} | {pages} | {reason or '-'} |")
+        if policy == "local":
+            save("numa-cpuless-local.md", table)
+    publish("numa-cpuless.md", "--bind with --node 2 (memory, no CPUs), user, 2 threads",
+            markdown_table(["--bind", "worker CPUs", "worker nodes", "pages by node", "why"], lines))
+
+
+@check("CPU-less node 2: type1 pins and maps anon and THP there, verified, with helpers on node 0")
+def cpuless_type1():
+    require(GROUP, "no VFIO group (LAB_VFIO_GROUP)")
+    cpus = cpus_by_node()
+    lines = []
+    for memory in ("anon", "thp"):
+        stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", memory,
+                                     "--size", "64M", "--strategy", "user", "--threads", 2, "--node", CPULESS,
+                                     "--bind", "local", "--reps", 1, "--warmup", 0, "--json")
+        records = records_of(stdout)
+        expect(len(records) == 1 and records[0]["verified"], f"type1 {memory} on node 2 did not verify: {stderr[-400:]}")
+        record = records[0]
+        pages = on_node(record, CPULESS, f"type1 {memory}")
+        check_workers(record["numa"], cpus, [0, 0], f"type1 {memory}")
+        lines.append(f"| type1 | {memory} | {record['pinnedCheck'][:90]} | {pages} |")
+    publish("numa-cpuless-type1.md", "type1 on node 2's memory, 64M, user 2 threads, --bind local",
+            markdown_table(["mapper", "memory", "pinned check", "pages by node"], lines))
+
+
+@check("kmod: memory on the CPU-less node 2 pins verified with every strategy, helpers on node 0")
+def cpuless_kmod():
+    load_module()
+    cpus = cpus_by_node()
+    stdout, stderr, _ = pinbench("run", "--backend", "kmod", "--strategy", "all", "--memory", "thp", "--size", "64M",
+                                 "--threads", 2, "--min-chunk", "4M", "--node", CPULESS, "--bind", "local",
+                                 "--reps", 1, "--warmup", 0, "--json")
+    records = records_of(stdout)
+    expect(len(records) == 3 and all(r["verified"] for r in records),
+           f"kmod on node 2: {[(r['strategy'], r['pinnedCheck']) for r in records]} {stderr[-300:]}")
+    lines = []
+    for record in records:
+        pages = on_node(record, CPULESS, f"kmod {record['strategy']}")
+        # The module's kernel strategy runs its helpers on a workqueue: only the caller is bound here.
+        bound = [w["boundNode"] for w in record["numa"]["workers"]]
+        expect(set(bound) == {0}, f"kmod {record['strategy']}: workers bound to {bound}")
+        lines.append(f"| {record['strategy']} | {record['pinnedCheck'][:80]} | {pages} |")
+    publish("numa-cpuless-kmod.md", "the module on node 2's memory, 64M THP, --bind local",
+            markdown_table(["strategy", "pinned check", "pages by node"], lines))
+
+
+@check("hold on the CPU-less node 2: type1-pinned and unpinned regions stay there under numa_balancing 1")
+def cpuless_hold():
+    require(GROUP, "no VFIO group (LAB_VFIO_GROUP)")
+    write("/proc/sys/kernel/numa_balancing", 1)
+    try:
+        stdout, stderr, _ = pinbench("hold", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--memory", "anon",
+                                     "--size", "64M", "--seconds", "6", "--toucher-cpus", "1", "--node", CPULESS, "--json",
+                                     prefix=["taskset", "-c", "0"])
+    finally:
+        write("/proc/sys/kernel/numa_balancing", 0)
+    result = json.loads(stdout)
+    expect(result.get("placement") == f"mbind MPOL_BIND node {CPULESS}", f"placement {result.get('placement')}")
+    phases = {phase["kind"]: phase for phase in result["phases"]}
+    expect(set(phases) == {"pinned", "unpinned"}, f"phases {list(phases)}")
+    for kind, phase in phases.items():
+        sample = phase.get("pageNodes") or {}
+        pages = sample.get("pagesByNode", {})
+        expect(set(pages) == {str(CPULESS)}, f"{kind}: pages by node at the end {pages}")
+    index = stderr.find("\npinbench hold:")
+    publish("hold-cpuless.md", "hold, numa_balancing 1, type1, 64M anon bound to node 2, toucher on node 1",
+            stderr[index + 1:])
+
+
+@check("--bind device follows each device: helpers and memory on the node of the edu behind each expander bridge; "
+       "a device on the root bus is refused")
+def device_policy():
+    require(len(NODE_DEVICES) >= 2, f"the guest has {len(NODE_DEVICES)} edu devices on nodes (LAB_NODE_DEVICES)")
+    cpus = cpus_by_node()
+    lines = []
+    for device in NODE_DEVICES:
+        node = int(device["node"])
+        for path in (f"type1:{device['group']}", f"iommufd:{device['cdev']}"):
+            stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", path, "--memory", "anon", "--size", "32M",
+                                         "--strategy", "user", "--threads", 2, "--bind", "device", "--node", "device",
+                                         "--reps", 1, "--warmup", 0, "--json")
+            records = records_of(stdout)
+            expect(len(records) == 1 and records[0]["verified"], f"{path}: did not verify: {stderr[-300:]}")
+            numa = records[0]["numa"]
+            check_workers(numa, cpus, [node, node], path)
+            pages = on_node(records[0], node, path)
+            expect(numa.get("bindReason") == f"beside {device['bdf']} (node {node})", f"{path}: reason {numa.get('bindReason')}")
+            expect(f"the node of {device['bdf']}" in numa["placementApplied"], f"{path}: {numa['placementApplied']}")
+            lines.append(f"| {device['bdf']} | {path} | {node} | {', '.join(str(w['cpu']) for w in numa['workers'])} | {pages} |")
+    require(GROUP, "no root-bus VFIO group (LAB_VFIO_GROUP)")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--size", "4M", "--reps", 1,
+                            "--strategy", "single", "--bind", "device", rc=2)
+    expect("reports no NUMA node" in stderr and len(stderr.strip().splitlines()) == 1, f"root-bus device: {stderr.strip()}")
+    publish("numa-device.md", "--bind device --node device, user 2 threads, 32M anon",
+            markdown_table(["device", "--vfio", "its node", "worker CPUs", "pages by node"], lines)
+            + f"\n\nThe root-bus edu: `{stderr.strip()}`")
 
 
 @check("bad input: a VFIO group that does not exist is refused with exit 2")
