@@ -25,7 +25,7 @@ enum CommandVocabulary {
         "1,2,4", "0-3,8", "2x8", "0:0-7,1:8-15", "1024x1024", "anon", "thp", "hugetlb-2m", "memfd", "all", "single,user",
         "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "iommufd-file:vfio0", "iommufd-file:0", "cached:512",
         "cached:9223372036854775807", "cached:-1", "mixed:18446744073709551615", "mixed:-1", "per-page", "folio", "remote",
-        "fast", "interleave", "local", "roundrobin", "text", "csv", "json", "/tmp", "/nonexistent",
+        "fast", "interleave", "local", "roundrobin", "device", "text", "csv", "json", "/tmp", "/nonexistent",
         "00:04.0", "0000:00:04.0", "0000:ff:1f.7", "0000:00:20.0", "0x100000000", "0xfffffffffffff000",
         "auto", "AUTO", "5%", "0.1%", "100%", "101%", "nan%", "-5%", "%", "1e-300%", "5%%",
     ]
