@@ -497,7 +497,7 @@ def cpuless_bind():
     expect(not cpus[CPULESS], f"node {CPULESS} has CPUs {cpus[CPULESS]}")
     lines = []
     for policy, wanted in (("local", [0, 0]), ("remote", [1, 1]), ("roundrobin", [0, 1]), ("none", None)):
-        record, table = numa_record("--node", CPULESS, "--bind", policy, strategy="user", threads=2)
+        record, table = numa_record("--node", str(CPULESS), "--bind", policy, strategy="user", threads=2)
         numa = record["numa"]
         pages = on_node(record, CPULESS, f"--bind {policy}")
         reason = numa.get("bindReason") or ""
