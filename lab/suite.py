@@ -807,6 +807,151 @@ def map_file_doctor_and_refusals():
     REPORT.append(f"## iommufd file map on {os.uname().release}\n\nrefused: `{stderr.strip().splitlines()[-1]}`")
 
 
+# --- IOMMU domains: one shared against one per device ------------------------------------------
+# Two edu devices behind PCIe expander bridges on nodes 0 and 1 (LAB_NODE_DEVICES) share one IOAS,
+# attached through one HWPT (shared) or one each (per-device); the same IOMMU_IOAS_MAP maps into
+# every domain, so the difference is the price of a domain per node. TCG: ratios, never speed.
+
+NODE_DEVICES = [word.split(",") for word in os.environ.get("LAB_NODE_DEVICES", "").split()]
+
+
+def node_cdevs():
+    cdevs = [fields[3] for fields in NODE_DEVICES if len(fields) == 4 and fields[3] != "none"]
+    require(len(cdevs) >= 2, f"two edu devices with a node and a cdev are needed (LAB_NODE_DEVICES="
+            f"{os.environ.get('LAB_NODE_DEVICES', '')!r})")
+    return cdevs[:2]
+
+
+def hwpt_ids(record):
+    notes = ((record.get("backendMetrics") or {}).get("notes") or {})
+    return [int(n) for n in re.findall(r"-> hwpt (\d+)", notes.get("domains", ""))], notes.get("domains", "")
+
+
+def domains_run(devices, domains, memory, size, reps, warmup, prefault=True):
+    """A verified run of `devices` on one IOAS through `domains`; checks what can be seen of the domains.
+    Prefaulted, so the map's time is the pin and the domains' maps, not first-touch zeroing."""
+    path = "iommufd:" + ",".join(devices)
+    stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", path, "--iommufd-domains", domains, "--memory", memory,
+                                 "--size", size, "--strategy", "single", "--reps", reps, "--warmup", warmup, "--json",
+                                 *(["--prefault"] if prefault else []))
+    records = records_of(stdout)  # the measured repetitions (--json leaves warm-ups out)
+    expect(len(records) == reps, f"{path} {domains} {memory}: {len(records)} records, wanted {reps}")
+    expected = 1 if domains == "shared" else len(devices)
+    for record in records:
+        where = f"{len(devices)} devices {domains} {memory} rep {record['rep']}"
+        expect(record["verified"], f"{where} did not verify: {record['pinnedCheck']}; {record['unpinnedCheck']}; "
+               f"{record.get('error')}")
+        pinned, unpinned = record["pinnedCheck"], record["unpinnedCheck"]
+        # The pages are pinned and counted once, however many domains map them.
+        expect(f"VmPin +{size} (expected +{size})" in pinned, f"{where}: VmPin not +{size} once: {pinned}")
+        expect(f"{expected} distinct hwpt ids, {expected} expected" in pinned, f"{where}: domains: {pinned}")
+        expect("IOMMU_DESTROY EBUSY for each: held" in pinned and "every attach answered its hwpt" in pinned,
+               f"{where}: attachment not witnessed: {pinned}")
+        expect(f"holds {size} in 1/1 mappings (IOMMU_IOAS_COPY)" in pinned and "nothing past the region" in pinned,
+               f"{where}: the IOAS's view: {pinned}")
+        expect(f"IOMMU_IOAS_UNMAP took down {size} in 1 calls, each its whole length" in unpinned and "VmPin +0" in unpinned,
+               f"{where}: unmap: {unpinned}")
+        values = (record.get("backendMetrics") or {}).get("values") or {}
+        expect(values.get("iommuDomains") == expected and values.get("devices") == len(devices),
+               f"{where}: metrics say {values.get('iommuDomains')} domains, {values.get('devices')} devices")
+        ids, note = hwpt_ids(record)
+        expect(len(ids) == len(devices) and len(set(ids)) == expected, f"{where}: hwpt ids {note!r}")
+    table = table_of(stderr)
+    expect("IOMMU domains" in table and f"domains: {expected} {domains} domain" in table,
+           f"{where}: the run's table does not show the domains: {table[-400:]}")
+    return records, table
+
+
+DOMAIN_CONFIGS = [("1 device", 1, "shared"), ("2 devices, shared", 2, "shared"), ("2 devices, per-device", 2, "per-device")]
+
+
+@check("iommufd domains: 1 device, 2 devices through one shared domain and through one per device, 256M anon and thp, "
+       "verified (hwpt ids, the IOAS's view, VmPin once), with the cost per added domain")
+def domains_table():
+    cdevs = node_cdevs()
+    rows = []
+    size = "256M"
+    for memory in ("anon", "thp"):
+        samples = {label: ([], []) for label, _, _ in DOMAIN_CONFIGS}
+        tables = []
+        # Two rounds, the configurations interleaved, so drift in the guest falls on each alike.
+        for _round in range(2):
+            for label, count, domains in DOMAIN_CONFIGS:
+                records, table = domains_run(cdevs[:count], domains, memory, size, reps=2, warmup=1)
+                samples[label][0].extend(r["pinSeconds"] for r in records)
+                samples[label][1].extend(r["unpinSeconds"] for r in records)
+                tables.append(f"### {label}, {memory}\n\n{table.strip()}")
+        medians = {label: (statistics.median(pins), statistics.median(unpins)) for label, (pins, unpins) in samples.items()}
+        one, shared, per = (medians[label] for label, _, _ in DOMAIN_CONFIGS)
+        for label, count, domains in DOMAIN_CONFIGS:
+            pin, unpin = medians[label]
+            rows.append(f"| {memory} | {label} | {count} | {1 if domains == 'shared' else count} | {pin * 1e3:.1f} ms | "
+                        f"{unpin * 1e3:.1f} ms | {pin / one[0]:.2f}x | {unpin / one[1]:.2f}x |")
+        rows.append(f"| {memory} | **added by the 2nd domain** (per-device - shared) | 2 | +1 | {(per[0] - shared[0]) * 1e3:+.1f} ms | "
+                    f"{(per[1] - shared[1]) * 1e3:+.1f} ms | {per[0] / shared[0]:.2f}x | {per[1] / shared[1]:.2f}x |")
+        save(f"domains-{memory}-runs.md", "\n\n".join(tables))
+    table = markdown_table(["memory", "configuration", "devices", "IOMMU domains", "map (median)", "unmap (median)",
+                            "map vs 1 device", "unmap vs 1 device"], rows)
+    publish("domains.md", f"iommufd: one IOMMU domain against one per device, {size} prefaulted, single, medians of 4 "
+            f"(2 rounds interleaved; TCG: ratios only), {os.uname().release}", table)
+
+
+@check("iommufd domains: a sweep per mode names its domains in summary.md, and report --compare sets shared against per-device")
+def domains_sweep():
+    cdevs = node_cdevs()
+    path = "iommufd:" + ",".join(cdevs)
+    directories = {}
+    for domains, words in (("shared", "1 shared domain"), ("per-device", "2 per-device domains")):
+        directory = os.path.join(OUT, f"sweep-domains-{domains}")
+        pinbench("sweep", "--backends", "vfio", "--vfio", path, "--iommufd-domains", domains, "--memory", "anon,thp",
+                 "--sizes", "64M", "--strategies", "single", "--reps", "3", "--warmup", "1", "--output", directory)
+        with open(os.path.join(directory, "runs.jsonl")) as file:
+            runs = [json.loads(line) for line in file if line.strip()]
+        expect(runs and all(run["verified"] for run in runs), f"{domains}: runs did not verify or none ran")
+        expect(all(words in (run.get("vfio") or "") for run in runs), f"{domains}: runs do not say {words!r}: {runs[0].get('vfio')}")
+        with open(os.path.join(directory, "summary.md")) as file:
+            summary = file.read()
+        expect(f"Options: vfio ({path} ({words}))" in summary, f"{domains}: summary.md's Options line lacks {words!r}")
+        directories[domains] = directory
+    comparison, _, _ = pinbench("report", "--compare", directories["shared"], directories["per-device"], "--format", "markdown")
+    expect("(1 shared domain)" in comparison and "(2 per-device domains)" in comparison,
+           "the comparison's header does not name each side's domains")
+    publish("domains-compare.md", f"iommufd: 2 devices, one shared domain (base) against one per device (new), 64M "
+            f"(TCG: ratios only), {os.uname().release}", comparison)
+
+
+@check("iommufd domains: refusals (a device twice under two names, a non-viable group, --iommufd-domains with type1) "
+       "exit 2 with the fix; per-device with one device is one domain")
+def domains_refusals():
+    cdevs = node_cdevs()
+    link = "/tmp/pinbench-domains-twin"
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(cdevs[0], link)
+    try:
+        _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{cdevs[0]},{link}", "--size", "4M",
+                                "--strategy", "single", "--reps", "1", "--warmup", "0", rc=2)
+        expect("again: list each device once" in stderr, f"a device twice: {stderr.strip()[-300:]}")
+    finally:
+        os.unlink(link)
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{cdevs[0]},{cdevs[0]}", "--size", "4M", rc=2)
+    expect("twice" in stderr, f"a device listed twice: {stderr.strip()[-300:]}")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--iommufd-domains", "per-device",
+                            "--size", "4M", rc=2)
+    expect("--iommufd-domains" in stderr and "iommufd:<device>,<device>" in stderr, f"type1: {stderr.strip()[-300:]}")
+    bdf = os.environ.get("LAB_NONVIABLE_BDF", "")
+    nonviable = [f"/dev/vfio/devices/{name}" for name in (os.listdir(f"/sys/bus/pci/devices/{bdf}/vfio-dev")
+                                                          if bdf and os.path.isdir(f"/sys/bus/pci/devices/{bdf}/vfio-dev") else [])]
+    require(nonviable, f"the non-viable group's device ({bdf or 'none'}) has no cdev")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{cdevs[0]},{nonviable[0]}", "--size", "4M",
+                            "--strategy", "single", "--reps", "1", "--warmup", "0", rc=2)
+    expect("is not viable" in stderr and "bind it to vfio-pci or unbind it" in stderr, f"non-viable: {stderr.strip()[-300:]}")
+    lines = [f"- non-viable group: `{stderr.strip().splitlines()[-1]}`"]
+    records, _ = domains_run(cdevs[:1], "per-device", "anon", "16M", reps=1, warmup=0)
+    REPORT.append("## iommufd domains: refusals\n\n" + "\n".join(lines)
+                  + f"\n\nper-device with one device: {hwpt_ids(records[0])[1]}")
+
+
 # --- The kernel module -----------------------------------------------------------------------
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

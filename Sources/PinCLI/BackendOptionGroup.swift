@@ -11,8 +11,12 @@ struct BackendOptionGroup: ParsableArguments {
     var populateRead = false
 
     @Option(name: .customLong("vfio"),
-            help: "vfio backend: shim (io_uring pins, no device needed), type1:<group> (/dev/vfio/<group>), iommufd:<device> (/dev/vfio/devices/<device>, IOMMU_IOAS_MAP) or iommufd-file:<device> (the same IOAS mapping the region's memfd or hugetlbfs file with IOMMU_IOAS_MAP_FILE, Linux 6.13+; memfd, memfd-hugetlb-* and hugetlbfs-* memory only). Default: shim.")
+            help: "vfio backend: shim (io_uring pins, no device needed), type1:<group> (/dev/vfio/<group>), iommufd:<device>[,<device>...] (/dev/vfio/devices/<device>, IOMMU_IOAS_MAP; several devices share one IOAS, see --iommufd-domains) or iommufd-file:<device>[,<device>...] (the same IOAS mapping the region's memfd or hugetlbfs file with IOMMU_IOAS_MAP_FILE, Linux 6.13+; memfd, memfd-hugetlb-* and hugetlbfs-* memory only). Default: shim.")
     var vfio: String?
+
+    @Option(name: .customLong("iommufd-domains"),
+            help: "vfio iommufd: shared (one IOMMU domain, IOMMU_HWPT_ALLOC for the first device, every device attached to it) or per-device (IOMMU_HWPT_ALLOC for each device over the same IOAS: every map goes into each domain). Default: shared.")
+    var iommufdDomains: String?
 
     @Option(name: .customLong("locked-vm"),
             help: "vfio shim: charge locked_vm per 512-page batch to one shared counter (shared), or per thread in batches of <pages> (cached:<pages>). Default: shared.")
@@ -55,6 +59,7 @@ struct BackendOptionGroup: ParsableArguments {
         var arguments = BackendArguments(bind: bind)
         if populateRead { arguments.set(.populateRead) }
         if let vfio { arguments.set(.vfio, vfio) }
+        if let iommufdDomains { arguments.set(.iommufdDomains, iommufdDomains.lowercased()) }
         if let lockedVM { arguments.set(.lockedVM, lockedVM) }
         if let containerLock { arguments.set(.containerLock, containerLock.lowercased()) }
         if let gup { arguments.set(.gup, gup.lowercased()) }

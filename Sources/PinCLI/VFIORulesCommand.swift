@@ -82,8 +82,8 @@ struct VFIORulesCommand: ParsableCommand {
                     switch path.path {
                     case .shim: return ShimDMAMapper(containerLock: path.containerLock, entryLimit: shimLimit)
                     case .type1(let group): return try Type1DMAMapper(group: group)
-                    case .iommufd(let device): return try IOMMUFDDMAMapper(device: device)
-                    case .iommufdFile(let device): return try IOMMUFDDMAMapper(device: device, mapCall: .file)
+                    case .iommufd(let devices): return try IOMMUFDDMAMapper(devices: devices, domains: .shared)
+                    case .iommufdFile(let devices): return try IOMMUFDDMAMapper(devices: devices, domains: .shared, mapCall: .file)
                     }
                 })
             } catch {

@@ -145,6 +145,24 @@ struct VFIOUAPILayoutTests {
         #expect(Int(CPINSYS_IOMMU_IOAS_MAP_FILE) == 0x3B8F)
     }
 
+    @Test("vfio_device_detach_iommufd_pt: 8 bytes; iommu_ioas_copy: 40 bytes; their request numbers")
+    func domainsUAPI() {
+        typealias D = cpinsys_vfio_device_detach_iommufd_pt
+        #expect(MemoryLayout<D>.size == 8)
+        #expect(MemoryLayout<D>.offset(of: \D.flags) == 4)
+        typealias C = cpinsys_iommu_ioas_copy
+        #expect(MemoryLayout<C>.size == 40)
+        #expect(MemoryLayout<C>.offset(of: \C.flags) == 4)
+        #expect(MemoryLayout<C>.offset(of: \C.dst_ioas_id) == 8)
+        #expect(MemoryLayout<C>.offset(of: \C.src_ioas_id) == 12)
+        #expect(MemoryLayout<C>.offset(of: \C.length) == 16)
+        #expect(MemoryLayout<C>.offset(of: \C.dst_iova) == 24)
+        #expect(MemoryLayout<C>.offset(of: \C.src_iova) == 32)
+        #expect(Int(CPINSYS_VFIO_DEVICE_DETACH_IOMMUFD_PT) == Self.io(120))
+        #expect(Int(CPINSYS_VFIO_DEVICE_DETACH_IOMMUFD_PT) == 0x3B78)
+        #expect(Int(CPINSYS_IOMMU_IOAS_COPY) == Self.io(0x83))
+    }
+
     @Test("uAPI constants")
     func constants() {
         #expect(Int(CPINSYS_VFIO_API_VERSION) == 0)

@@ -31,7 +31,7 @@ struct IOMMUFDFileMapCommandTests {
     func badForm(text: String) throws {
         let result = try PinbenchProcess.run(["run", "--backend", "vfio", "--vfio", text, "--memory", "memfd", "--size", "8M"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--vfio must be shim, type1:<group>, iommufd:<device> or iommufd-file:<device>, not '\(text)'"),
+        #expect(result.stderr.contains("--vfio must be shim, type1:<group>, iommufd:<device>[,<device>...] or iommufd-file:<device>[,<device>...], not '\(text)'"),
                 "stderr: \(result.stderr)")
     }
 

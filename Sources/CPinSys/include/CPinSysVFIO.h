@@ -194,6 +194,40 @@ _Static_assert(sizeof(cpinsys_iommu_ioas_unmap) == 24, "iommu_ioas_unmap");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, iova) == 8, "ioas_unmap.iova");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, length) == 16, "ioas_unmap.length");
 
+// MARK: - Several devices on one IOAS (a domain each, or one shared)
+
+enum {
+    CPINSYS_VFIO_DEVICE_DETACH_IOMMUFD_PT = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 20),
+    CPINSYS_IOMMU_IOAS_COPY = (CPINSYS_VFIO_TYPE << 8) | 0x83,
+};
+
+/// `struct vfio_device_detach_iommufd_pt` as of Linux 6.6 (no pasid; later kernels accept it):
+/// the device leaves its HWPT and blocks DMA, so the HWPT can be destroyed.
+typedef struct cpinsys_vfio_device_detach_iommufd_pt {
+    uint32_t argsz;
+    uint32_t flags;
+} cpinsys_vfio_device_detach_iommufd_pt;
+
+/// `struct iommu_ioas_copy`: maps `length` bytes that the IOAS `src_ioas_id` holds at `src_iova`
+/// into `dst_ioas_id` at `dst_iova`, sharing the pinned pages (nothing is pinned again). It
+/// succeeds only where the source holds whole mappings over the range: the IOAS's own view.
+typedef struct cpinsys_iommu_ioas_copy {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t dst_ioas_id;
+    uint32_t src_ioas_id;
+    uint64_t length __attribute__((aligned(8)));
+    uint64_t dst_iova __attribute__((aligned(8)));
+    uint64_t src_iova __attribute__((aligned(8)));
+} cpinsys_iommu_ioas_copy;
+
+_Static_assert(sizeof(cpinsys_vfio_device_detach_iommufd_pt) == 8, "vfio_device_detach_iommufd_pt");
+_Static_assert(sizeof(cpinsys_iommu_ioas_copy) == 40, "iommu_ioas_copy");
+_Static_assert(offsetof(cpinsys_iommu_ioas_copy, src_ioas_id) == 12, "ioas_copy.src_ioas_id");
+_Static_assert(offsetof(cpinsys_iommu_ioas_copy, length) == 16, "ioas_copy.length");
+_Static_assert(offsetof(cpinsys_iommu_ioas_copy, dst_iova) == 24, "ioas_copy.dst_iova");
+_Static_assert(offsetof(cpinsys_iommu_ioas_copy, src_iova) == 32, "ioas_copy.src_iova");
+
 // MARK: - Calls
 
 /// `ioctl(fd, request, arg)` for requests that take a pointer; returns 0/value or -1 with errno.

@@ -6,9 +6,10 @@ import PinContract
 import PinCore
 import PinSystem
 
-/// A real iommufd IOAS: `/dev/iommu` with an IOAS allocated, and the VFIO device cdev bound to
-/// it (`VFIO_DEVICE_BIND_IOMMUFD`) and attached (`VFIO_DEVICE_ATTACH_IOMMUFD_PT`), so that a map
-/// pins for real. Maps with `IOMMU_IOAS_MAP` at a fixed IOVA (pinned pages are charged to
+/// A real iommufd IOAS: `/dev/iommu` with an IOAS allocated, and one VFIO device cdev or more
+/// bound to it (`VFIO_DEVICE_BIND_IOMMUFD`) and attached (`VFIO_DEVICE_ATTACH_IOMMUFD_PT`)
+/// through one shared IOMMU domain or one each (`IOMMUFDAttachment`), so that a map pins for
+/// real, once, and maps into every domain. Maps with `IOMMU_IOAS_MAP` at a fixed IOVA (pinned pages are charged to
 /// `pinned_vm`, shown as `VmPin`), or with `mapCall` `.file` by the region's file with
 /// `IOMMU_IOAS_MAP_FILE` (Linux 6.13, charged the same way), and unmaps with `IOMMU_IOAS_UNMAP`.
 public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
@@ -28,41 +29,45 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
     public var containerLock: VFIOOptions.ContainerLock { .iommufd }
 
     let iommu: FileDescriptor
-    private let device: FileDescriptor
     let ioasID: UInt32
-    private let accounting = RealMapperAccounting(entryLimit: Int.max)
+    /// The devices and the domains they are attached through.
+    let attachment: IOMMUFDAttachment
+    let accounting = RealMapperAccounting(entryLimit: Int.max)
 
-    /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and
-    /// attaches. With `.file`, first asks the kernel whether it has `IOMMU_IOAS_MAP_FILE`
-    /// (`checkFileMap`), so an older kernel is refused before the device is bound.
-    public init(device devicePath: String, mapCall: MapCall = .userVA) throws(SystemError) {
+    /// One device, attached through its own domain.
+    public convenience init(device devicePath: String, mapCall: MapCall = .userVA) throws(SystemError) {
+        try self.init(devices: [devicePath], domains: .shared, mapCall: mapCall)
+    }
+
+    /// Opens `/dev/iommu`, allocates an IOAS, and binds and attaches the device cdevs at
+    /// `devicePaths` through the domains `domains` asks for (`IOMMUFDAttachment`). With `.file`,
+    /// first asks the kernel whether it has `IOMMU_IOAS_MAP_FILE` (`checkFileMap`), so an older
+    /// kernel is refused before a device is bound.
+    public init(devices devicePaths: [String], domains: VFIOOptions.Domains, mapCall: MapCall = .userVA) throws(SystemError) {
         self.mapCall = mapCall
         iommu = try VFIODeviceFile.open(
             "/dev/iommu",
             missing: "no /dev/iommu: this kernel lacks CONFIG_IOMMUFD or the module is not loaded (modprobe iommufd); "
                 + "or measure with --vfio shim")
-        device = try VFIODeviceFile.open(
-            devicePath,
-            missing: "no VFIO device cdev at \(devicePath): it needs CONFIG_VFIO_DEVICE_CDEV and a device bound to vfio-pci; "
-                + "ls /dev/vfio/devices lists them")
         var alloc = cpinsys_iommu_ioas_alloc(size: UInt32(MemoryLayout<cpinsys_iommu_ioas_alloc>.size), flags: 0, out_ioas_id: 0)
         try iommu.ioctl("IOMMU_IOAS_ALLOC", CPINSYS_IOMMU_IOAS_ALLOC, &alloc)
         ioasID = alloc.out_ioas_id
-        if mapCall == .file { try Self.checkFileMap(on: iommu, ioasID: ioasID) }
-        var bind = cpinsys_vfio_device_bind_iommufd(
-            argsz: UInt32(MemoryLayout<cpinsys_vfio_device_bind_iommufd>.size), flags: 0, iommufd: iommu.rawValue, out_devid: 0)
-        try device.ioctl("VFIO_DEVICE_BIND_IOMMUFD", CPINSYS_VFIO_DEVICE_BIND_IOMMUFD, &bind) { error in
-            error == EBUSY ? "the device is bound already (another process, or its group is open through type1)" : nil
+        do throws(SystemError) {
+            if mapCall == .file { try Self.checkFileMap(on: iommu, ioasID: ioasID) }
+            // Undoes its own steps on failure; the IOAS is undone here, last.
+            attachment = try IOMMUFDAttachment(iommu: iommu, ioasID: ioasID, devices: devicePaths, mode: domains)
+        } catch {
+            var destroy = cpinsys_iommu_destroy(size: UInt32(MemoryLayout<cpinsys_iommu_destroy>.size), id: alloc.out_ioas_id)
+            _ = try? iommu.ioctl("IOMMU_DESTROY", CPINSYS_IOMMU_DESTROY, &destroy)
+            throw error
         }
-        var attach = cpinsys_vfio_device_attach_iommufd_pt(
-            argsz: UInt32(MemoryLayout<cpinsys_vfio_device_attach_iommufd_pt>.size), flags: 0, pt_id: ioasID)
-        try device.ioctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT", CPINSYS_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)
-        name = mapCall == .file
-            ? "iommufd-file \(devicePath) (IOAS \(ioasID), IOMMU_IOAS_MAP_FILE)" : "iommufd \(devicePath) (IOAS \(ioasID))"
+        name = Self.name(devices: devicePaths, ioasID: ioasID, mapCall: mapCall, attachment: attachment)
     }
 
     deinit {
+        // In reverse: unmap, detach and destroy the domains, then the IOAS.
         for entry in accounting.entries { try? unmap(iova: entry.iova, length: entry.length) }
+        attachment.tearDown()
         var destroy = cpinsys_iommu_destroy(size: UInt32(MemoryLayout<cpinsys_iommu_destroy>.size), id: ioasID)
         _ = try? iommu.ioctl("IOMMU_DESTROY", CPINSYS_IOMMU_DESTROY, &destroy)
     }
@@ -99,18 +104,22 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         try iommu.ioctl("IOMMU_IOAS_UNMAP of \(ByteSize(length)) at iova 0x\(String(iova, radix: 16))",
                         CPINSYS_IOMMU_IOAS_UNMAP, &request)
         accounting.unmapped(iova: iova, length: length)
+        attachment.unmapped(asked: length, answered: request.length)
     }
 
     public var entryCount: Int { accounting.entries.count }
 
     public func takeStatistics() -> DMAMapperStatistics { accounting.takeStatistics() }
 
-    /// iommufd's default (user) accounting charges `pinned_vm` (`VmPin`).
+    /// iommufd's default (user) accounting charges `pinned_vm` (`VmPin`), once however many
+    /// domains map the pages; and what the kernel shows of the domains and the IOAS
+    /// (`verifyDomains`).
     public func verifyMapped(_ region: Region, baseline: ProcStatus) -> Verification {
-        accounting.verifyMapped(region, baseline: baseline, counter: \.pinnedBytes, counterName: "VmPin")
+        verifyDomains(region).and(accounting.verifyMapped(region, baseline: baseline, counter: \.pinnedBytes, counterName: "VmPin"))
     }
 
     public func verifyUnmapped(_ region: Region, baseline: ProcStatus) -> Verification {
         accounting.verifyUnmapped(baseline: baseline, counter: \.pinnedBytes, counterName: "VmPin")
+            .and(attachment.verifyUnmapAnswers(bytes: region.size.bytes))
     }
 }

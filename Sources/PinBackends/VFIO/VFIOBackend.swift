@@ -26,8 +26,8 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         switch options.path {
         case .shim: mapper = ShimDMAMapper(containerLock: options.containerLock, lockedVM: options.lockedVM)
         case .type1(let group): mapper = try Type1DMAMapper(group: group)
-        case .iommufd(let device): mapper = try IOMMUFDDMAMapper(device: device)
-        case .iommufdFile(let device): mapper = try IOMMUFDDMAMapper(device: device, mapCall: .file)
+        case .iommufd(let devices): mapper = try IOMMUFDDMAMapper(devices: devices, domains: options.domains)
+        case .iommufdFile(let devices): mapper = try IOMMUFDDMAMapper(devices: devices, domains: options.domains, mapCall: .file)
         }
         self.init(mapper: mapper, options: options)
     }
@@ -106,6 +106,7 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         metrics[VFIOMetric.maxConcurrentPinners] = Double(statistics.maxConcurrentPinners)
         metrics[VFIOMetric.mapper] = mapper.name
         metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
+        (mapper as? IOMMUFDDMAMapper)?.addDomainMetrics(to: &metrics)
         if let runs = lastPhysicalRuns.withLock({ current -> Residency.PhysicalRuns? in
             defer { current = nil }
             return current

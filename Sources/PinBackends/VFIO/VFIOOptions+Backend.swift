@@ -13,6 +13,8 @@ extension BackendOption {
     public static let lockedVM = BackendOption("--locked-vm")
     /// The shim's container lock model: type1 or iommufd.
     public static let containerLock = BackendOption("--container-lock", valueName: "container lock")
+    /// iommufd: one shared IOMMU domain for the listed devices, or one per device.
+    public static let iommufdDomains = BackendOption("--iommufd-domains", valueName: "iommufd domains")
 }
 
 /// The figures a `vfio` run reports.
@@ -28,7 +30,12 @@ public enum VFIOMetric {
     public static let physicalRuns = Metric("physicalRuns", heading: "physical runs")
     public static let longestPhysicalRun = Metric("longestPhysicalRunBytes", unit: .bytes, heading: "longest run")
 
+    public static let iommuDomains = Metric("iommuDomains", heading: "IOMMU domains")
+    public static let devices = Metric("devices", heading: "devices")
+
     public static let mapper = BackendFact("mapper")
+    /// iommufd: the mode, and which HWPT each device is attached to.
+    public static let domains = BackendFact("domains")
 }
 
 extension VFIOOptions: BackendOptions {
@@ -37,10 +44,10 @@ extension VFIOOptions: BackendOptions {
     public static var metrics: [Metric] {
         [VFIOMetric.mapCalls, VFIOMetric.unmapCalls, VFIOMetric.peakIOVAEntries, VFIOMetric.rings, VFIOMetric.lockedVMUpdates,
          VFIOMetric.containerLock, VFIOMetric.pinnedUnderContainerLock, VFIOMetric.maxConcurrentPinners,
-         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun]
+         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun, VFIOMetric.iommuDomains, VFIOMetric.devices]
     }
     public static var accepts: [(option: BackendOption, values: BackendOption.Values)] {
-        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any)]
+        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any), (.iommufdDomains, .any)]
     }
     public static let specificationKey: String? = "vfio"
 
@@ -59,7 +66,14 @@ extension VFIOOptions: BackendOptions {
         if path != .shim, lockedVM != nil || containerLock != nil {
             throw BackendOptionError("--locked-vm and --container-lock model the shim; a real \(path) container has the kernel's own")
         }
-        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1)
+        let domains = try Self.value(of: .iommufdDomains, in: arguments).map { text throws(BackendOptionError) in
+            try BackendOption.iommufdDomains.choice(text, as: Domains.self)
+        }
+        if domains != nil, path.devices.isEmpty {
+            throw BackendOptionError("--iommufd-domains chooses the domains of an iommufd IOAS, and --vfio \(path) has none to choose "
+                + "(type1 puts a container's groups in one domain by itself): use --vfio iommufd:<device>,<device>")
+        }
+        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1, domains: domains ?? .shared)
     }
 
     /// type1 charges `locked_vm` (`vfio_lock_acct`); iommufd and the shim's io_uring

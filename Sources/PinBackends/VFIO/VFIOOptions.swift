@@ -8,17 +8,25 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
         case shim
         /// A real VFIO type1 container around the group at this path (`/dev/vfio/<group>`).
         case type1(group: String)
-        /// A real iommufd IOAS with the vfio device cdev at this path (`/dev/vfio/devices/vfioN`) attached.
-        case iommufd(device: String)
+        /// A real iommufd IOAS with the vfio device cdevs at these paths (`/dev/vfio/devices/vfioN`)
+        /// attached, through one shared domain or one each (`VFIOOptions.Domains`); one device
+        /// or more, each at most once.
+        case iommufd(devices: [String])
         /// The same IOAS, mapping by file: `IOMMU_IOAS_MAP_FILE` (Linux 6.13) pins the region's
         /// memfd or hugetlbfs file through `memfd_pin_folios`, with no page-table walk.
-        case iommufdFile(device: String)
+        case iommufdFile(devices: [String])
+
+        /// One device's IOAS (`IOMMU_IOAS_MAP`).
+        public static func iommufd(device: String) -> Path { .iommufd(devices: [device]) }
+        /// One device's IOAS mapping by file (`IOMMU_IOAS_MAP_FILE`).
+        public static func iommufdFile(device: String) -> Path { .iommufdFile(devices: [device]) }
 
         /// The forms `--vfio` takes, for its errors and help.
-        public static let forms = "shim, type1:<group>, iommufd:<device> or iommufd-file:<device>"
+        public static let forms = "shim, type1:<group>, iommufd:<device>[,<device>...] or iommufd-file:<device>[,<device>...]"
 
         /// Parses `shim`, `type1:<group>` (a group number or an absolute path),
-        /// `iommufd:<device>` or `iommufd-file:<device>` (`vfioN` or an absolute path).
+        /// `iommufd:<devices>` or `iommufd-file:<devices>` (a comma-separated list of `vfioN` or
+        /// absolute paths, none twice).
         public init(parsing text: String) throws(PlanError) {
             if text == "shim" { self = .shim; return }
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
@@ -28,13 +36,49 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
             let name = parts[1]
             let isPath = name.hasPrefix("/")
             switch parts[0] {
+            case "type1" where name.contains(","):
+                throw .invalidParameter("--vfio type1 takes one group, not '\(name)': type1 puts every group of a container "
+                    + "in one shared IOMMU domain by itself; list devices with iommufd:<device>,<device> to choose the domains")
             case "type1" where isPath || UInt(name) != nil:
                 self = .type1(group: isPath ? name : "/dev/vfio/\(name)")
-            case "iommufd" where isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil):
-                self = .iommufd(device: isPath ? name : "/dev/vfio/devices/\(name)")
-            case "iommufd-file" where isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil):
-                self = .iommufdFile(device: isPath ? name : "/dev/vfio/devices/\(name)")
+            case "iommufd":
+                self = .iommufd(devices: try Self.devices(name, text: text))
+            case "iommufd-file":
+                self = .iommufdFile(devices: try Self.devices(name, text: text))
             default: throw .invalidParameter("--vfio must be \(Self.forms), not '\(text)'")
+            }
+        }
+
+        /// The most devices one IOAS is given here: more than a two-socket machine's devices
+        /// per IOAS, few enough that a typo is not 10000 opens.
+        public static let maxDevices = 64
+
+        /// A device list: each `vfioN` or an absolute path, at most `maxDevices`, none twice.
+        private static func devices(_ list: String, text: String) throws(PlanError) -> [String] {
+            let names = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard names.count <= maxDevices else {
+                throw .invalidParameter("--vfio lists \(names.count) devices, at most \(maxDevices) share one IOAS here")
+            }
+            var paths: [String] = []
+            for name in names {
+                let isPath = name.hasPrefix("/")
+                guard isPath || (name.hasPrefix("vfio") && UInt(name.dropFirst(4)) != nil) else {
+                    throw .invalidParameter("--vfio must be \(Self.forms), not '\(text)': '\(name)' is no vfioN or absolute path")
+                }
+                let path = isPath ? name : "/dev/vfio/devices/\(name)"
+                guard !paths.contains(path) else {
+                    throw .invalidParameter("--vfio lists \(path) twice: a device attaches to one IOAS once; list each device once")
+                }
+                paths.append(path)
+            }
+            return paths
+        }
+
+        /// The device cdevs of an iommufd path; empty for the shim and type1.
+        public var devices: [String] {
+            switch self {
+            case .shim, .type1: return []
+            case .iommufd(let devices), .iommufdFile(let devices): return devices
             }
         }
 
@@ -48,8 +92,8 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
             switch self {
             case .shim: return "shim"
             case .type1(let group): return "type1:\(group)"
-            case .iommufd(let device): return "iommufd:\(device)"
-            case .iommufdFile(let device): return "iommufd-file:\(device)"
+            case .iommufd(let devices): return "iommufd:\(devices.joined(separator: ","))"
+            case .iommufdFile(let devices): return "iommufd-file:\(devices.joined(separator: ","))"
             }
         }
     }
@@ -95,17 +139,27 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
     public var path: Path
     public var lockedVM: LockedVM
     public var containerLock: ContainerLock
+    /// How an iommufd path's devices get their IOMMU domains (`--iommufd-domains`).
+    public var domains: Domains
 
-    public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1) {
+    public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1,
+                domains: Domains = .shared) {
         self.path = path
         self.lockedVM = lockedVM
         self.containerLock = containerLock
+        self.domains = domains
     }
 
+    /// The shim's models, or the path; an iommufd path with several devices, or per-device
+    /// domains, also says how many domains and how they are shared ("iommufd:A,B (2 per-device
+    /// domains)"), so every table and `Options:` line tells the rows apart.
     public var description: String {
         switch path {
         case .shim: return "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
-        default: return path.description
+        case .type1: return path.description
+        case .iommufd(let devices), .iommufdFile(let devices):
+            guard devices.count > 1 || domains != .shared else { return path.description }
+            return "\(path) (\(domains.describe(devices: devices.count)))"
         }
     }
 }
@@ -113,7 +167,7 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
 // MARK: - Codable as the command line spells it
 
 extension VFIOOptions: Codable {
-    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock }
+    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock, iommufdDomains }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -122,7 +176,11 @@ extension VFIOOptions: Codable {
                 path: try Path(parsing: try container.decode(String.self, forKey: .path)),
                 lockedVM: try LockedVM(parsing: try container.decode(String.self, forKey: .lockedVM)),
                 containerLock: try ContainerLock(rawValue: container.decode(String.self, forKey: .containerLock))
-                    ?? { throw PlanError.invalidParameter("unknown container lock") }())
+                    ?? { throw PlanError.invalidParameter("unknown container lock") }(),
+                // Sets made before the choice existed had one device and its one domain.
+                domains: try container.decodeIfPresent(String.self, forKey: .iommufdDomains).map { text in
+                    try Domains(rawValue: text) ?? { throw PlanError.invalidParameter("unknown iommufd domains '\(text)'") }()
+                } ?? .shared)
         } catch let error as PlanError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
@@ -133,5 +191,6 @@ extension VFIOOptions: Codable {
         try container.encode(path.description, forKey: .path)
         try container.encode(lockedVM.description, forKey: .lockedVM)
         try container.encode(containerLock.rawValue, forKey: .containerLock)
+        if domains != .shared { try container.encode(domains.rawValue, forKey: .iommufdDomains) }
     }
 }
