@@ -603,6 +603,16 @@ def device_policy():
             expect(numa.get("bindReason") == f"beside {device['bdf']} (node {node})", f"{path}: reason {numa.get('bindReason')}")
             expect(f"the node of {device['bdf']}" in numa["placementApplied"], f"{path}: {numa['placementApplied']}")
             lines.append(f"| {device['bdf']} | {path} | {node} | {', '.join(str(w['cpu']) for w in numa['workers'])} | {pages} |")
+    # Both devices on one IOAS, a domain each: worker i beside the i-th device's node.
+    both = ",".join(device["cdev"] for device in NODE_DEVICES[:2])
+    stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{both}", "--iommufd-domains", "per-device",
+                                 "--memory", "anon", "--size", "32M", "--strategy", "user", "--threads", 2,
+                                 "--bind", "device", "--node", "0", "--reps", 1, "--warmup", 0, "--json")
+    records = records_of(stdout)
+    expect(len(records) == 1 and records[0]["verified"], f"iommufd:{both} per-device: did not verify: {stderr[-300:]}")
+    nodes = check_workers(records[0]["numa"], cpus, [int(d["node"]) for d in NODE_DEVICES[:2]], f"iommufd:{both}")
+    lines.append(f"| both | iommufd:{both} per-device | {', '.join(d['node'] for d in NODE_DEVICES[:2])} | "
+                 f"{', '.join(str(w['cpu']) for w in records[0]['numa']['workers'])} | {on_node(records[0], 0, 'both')} |")
     require(GROUP, "no root-bus VFIO group (LAB_VFIO_GROUP)")
     _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--size", "4M", "--reps", 1,
                             "--strategy", "single", "--bind", "device", rc=2)

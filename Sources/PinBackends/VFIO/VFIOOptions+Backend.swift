@@ -92,12 +92,12 @@ extension VFIOOptions: BackendOptions {
 
     public var label: String { "vfio \(path)" }
 
-    /// A real container's device: type1's group, iommufd's cdev; the shim has none.
+    /// A real container's devices: type1's group, iommufd's cdevs in the order given; the shim has none.
     public var dmaDevices: [DMADevice.Reference] {
         switch path {
         case .shim: []
         case .type1(let group): [.vfioGroup(group)]
-        case .iommufd(let device), .iommufdFile(let device): [.vfioDevice(device)]
+        case .iommufd(let devices), .iommufdFile(let devices): devices.map { .vfioDevice($0) }
         }
     }
     public var recorded: String? { description }
