@@ -13,7 +13,7 @@ enum CommandVocabulary {
         "--container-lock", "--populate-read", "--prefault", "--baseline", "--json", "--jsonl", "--format", "--host-warm",
         "--output", "--results", "--label", "--resume", "--dry-run", "--compare", "--validate", "--no-compare", "--rule",
         "--reserve-hugepages", "--restore", "--help", "--version", "-h", "--target-width", "--max-reps",
-        "--map-device", "--iova-base",
+        "--map-device", "--iova-base", "--dirty-tracking",
     ]
 
     static let values = [
@@ -24,6 +24,7 @@ enum CommandVocabulary {
         "", " ", "4K", "2M", "1G", "1.5T", "64P", "63P", "8E", "-1G", "0K", "1.3K", "4096B", "512MiB", "1..64", "1..nproc", "2..16:2",
         "1,2,4", "0-3,8", "2x8", "0:0-7,1:8-15", "1024x1024", "anon", "thp", "hugetlb-2m", "memfd", "all", "single,user",
         "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "iommufd-file:vfio0", "iommufd-file:0", "cached:512",
+        "type1", "iommufd", "iommufd-mock", "IOMMUFD-MOCK", "iommufd:vfio0",
         "cached:9223372036854775807", "cached:-1", "mixed:18446744073709551615", "mixed:-1", "per-page", "folio", "remote",
         "fast", "interleave", "local", "roundrobin", "text", "csv", "json", "/tmp", "/nonexistent",
         "00:04.0", "0000:00:04.0", "0000:ff:1f.7", "0000:00:20.0", "0x100000000", "0xfffffffffffff000",

@@ -27,8 +27,8 @@ enum {
 /// The mock domain's aperture (both kernels): the IOVAs a mock-domain map may use.
 enum {
     CPINSYS_MOCK_APERTURE_START = 1 << 24,
+    CPINSYS_MOCK_APERTURE_LAST = 0x7fffffff, /* (1UL << 31) - 1 */
 };
-#define CPINSYS_MOCK_APERTURE_LAST ((1UL << 31) - 1)
 
 /// `struct iommu_test_cmd` with only the union members used. The kernel's union is larger
 /// and grows between kernels; the command's minimum size is the offset past `last`, so this

@@ -28,8 +28,10 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
     public var containerLock: VFIOOptions.ContainerLock { .iommufd }
 
     let iommu: FileDescriptor
-    private let device: FileDescriptor
+    let device: FileDescriptor
     let ioasID: UInt32
+    /// The device's id in the iommufd (`out_devid` of the bind).
+    let deviceID: UInt32
     private let accounting = RealMapperAccounting(entryLimit: Int.max)
 
     /// Opens `/dev/iommu` and the device cdev at `devicePath`, allocates an IOAS, binds and
@@ -54,6 +56,7 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         try device.ioctl("VFIO_DEVICE_BIND_IOMMUFD", CPINSYS_VFIO_DEVICE_BIND_IOMMUFD, &bind) { error in
             error == EBUSY ? "the device is bound already (another process, or its group is open through type1)" : nil
         }
+        deviceID = bind.out_devid
         var attach = cpinsys_vfio_device_attach_iommufd_pt(
             argsz: UInt32(MemoryLayout<cpinsys_vfio_device_attach_iommufd_pt>.size), flags: 0, pt_id: ioasID)
         try device.ioctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT", CPINSYS_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)

@@ -13,6 +13,8 @@ extension BackendOption {
     public static let lockedVM = BackendOption("--locked-vm")
     /// The shim's container lock model: type1 or iommufd.
     public static let containerLock = BackendOption("--container-lock", valueName: "container lock")
+    /// The dirty tracker measured after each map: type1, iommufd or iommufd-mock.
+    public static let dirtyTracking = BackendOption("--dirty-tracking", valueName: "dirty tracker")
 }
 
 /// The figures a `vfio` run reports.
@@ -37,10 +39,10 @@ extension VFIOOptions: BackendOptions {
     public static var metrics: [Metric] {
         [VFIOMetric.mapCalls, VFIOMetric.unmapCalls, VFIOMetric.peakIOVAEntries, VFIOMetric.rings, VFIOMetric.lockedVMUpdates,
          VFIOMetric.containerLock, VFIOMetric.pinnedUnderContainerLock, VFIOMetric.maxConcurrentPinners,
-         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun]
+         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun] + DirtyMetric.all
     }
     public static var accepts: [(option: BackendOption, values: BackendOption.Values)] {
-        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any)]
+        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any), (.dirtyTracking, .any)]
     }
     public static let specificationKey: String? = "vfio"
 
@@ -59,7 +61,32 @@ extension VFIOOptions: BackendOptions {
         if path != .shim, lockedVM != nil || containerLock != nil {
             throw BackendOptionError("--locked-vm and --container-lock model the shim; a real \(path) container has the kernel's own")
         }
-        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1)
+        let dirtyTracking = try Self.value(of: .dirtyTracking, in: arguments).map { text throws(BackendOptionError) in
+            try BackendOption.dirtyTracking.choice(text, as: DirtyTrackingMode.self)
+        }
+        if let dirtyTracking, let refusal = Self.refusal(dirtyTracking: dirtyTracking, path: path,
+                                                        shimModels: lockedVM != nil || containerLock != nil) {
+            throw BackendOptionError(refusal)
+        }
+        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1, dirtyTracking: dirtyTracking)
+    }
+
+    /// What `--dirty-tracking` needs of `--vfio`, for its refusals.
+    public static let dirtyTrackingForms = "--dirty-tracking type1 needs --vfio type1:<group>, iommufd needs --vfio iommufd:<device>, "
+        + "iommufd-mock needs no --vfio (it maps through iommufd's mock domain)"
+
+    /// Why `tracker` cannot measure over `path`, nil when it can.
+    static func refusal(dirtyTracking tracker: DirtyTrackingMode, path: Path, shimModels: Bool) -> String? {
+        switch (tracker, path) {
+        case (.type1, .type1), (.iommufd, .iommufd): return nil
+        case (.iommufdMock, .shim) where !shimModels: return nil
+        case (.iommufdMock, .shim):
+            return "--locked-vm and --container-lock model the shim; --dirty-tracking iommufd-mock maps through iommufd's mock domain"
+        case (.iommufd, .iommufdFile):
+            return "--dirty-tracking iommufd reads the bitmap of an IOMMU_IOAS_MAP mapping: use --vfio iommufd:<device>"
+        default:
+            return "--dirty-tracking \(tracker) cannot track --vfio \(path): " + dirtyTrackingForms
+        }
     }
 
     /// type1 charges `locked_vm` (`vfio_lock_acct`); iommufd and the shim's io_uring
@@ -73,14 +100,24 @@ extension VFIOOptions: BackendOptions {
 
     /// Only the shim can split one map call across helpers: a real kernel pins a `MAP_DMA` on its caller.
     public var capabilities: BackendCapabilities {
-        path == .shim ? [.prefault, .pins, .realMemory, .splitsCalls] : [.prefault, .pins, .realMemory]
+        path == .shim && dirtyTracking == nil ? [.prefault, .pins, .realMemory, .splitsCalls] : [.prefault, .pins, .realMemory]
     }
 
-    public var label: String { "vfio \(path)" }
+    public var label: String {
+        switch dirtyTracking {
+        case nil: "vfio \(path)"
+        case .iommufdMock?: "vfio iommufd-mock (MOCK domain)"
+        case let tracker?: "vfio \(path) dirty \(tracker)"
+        }
+    }
     public var recorded: String? { description }
 
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
         guard strategies.contains(.kernel), !capabilities.contains(.splitsCalls) else { return nil }
+        if dirtyTracking != nil {
+            return "--strategy kernel splits one map call across helpers, which only --vfio shim can do, and --dirty-tracking "
+                + "maps through a real kernel: drop kernel"
+        }
         return "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
             + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim"
     }

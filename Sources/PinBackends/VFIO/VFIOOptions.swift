@@ -95,25 +95,33 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
     public var path: Path
     public var lockedVM: LockedVM
     public var containerLock: ContainerLock
+    /// The dirty tracker measured after each map (`--dirty-tracking`); nil measures none.
+    /// `iommufd-mock` maps through iommufd's mock domain instead of `path` (which stays `.shim`).
+    public var dirtyTracking: DirtyTrackingMode?
 
-    public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1) {
+    public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1,
+                dirtyTracking: DirtyTrackingMode? = nil) {
         self.path = path
         self.lockedVM = lockedVM
         self.containerLock = containerLock
+        self.dirtyTracking = dirtyTracking
     }
 
     public var description: String {
+        if dirtyTracking == .iommufdMock { return "iommufd-mock (MOCK domain), dirty-tracking iommufd-mock" }
+        let mapper: String
         switch path {
-        case .shim: return "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
-        default: return path.description
+        case .shim: mapper = "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
+        default: mapper = path.description
         }
+        return mapper + (dirtyTracking.map { ", dirty-tracking \($0)" } ?? "")
     }
 }
 
 // MARK: - Codable as the command line spells it
 
 extension VFIOOptions: Codable {
-    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock }
+    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock, dirtyTracking }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -122,7 +130,10 @@ extension VFIOOptions: Codable {
                 path: try Path(parsing: try container.decode(String.self, forKey: .path)),
                 lockedVM: try LockedVM(parsing: try container.decode(String.self, forKey: .lockedVM)),
                 containerLock: try ContainerLock(rawValue: container.decode(String.self, forKey: .containerLock))
-                    ?? { throw PlanError.invalidParameter("unknown container lock") }())
+                    ?? { throw PlanError.invalidParameter("unknown container lock") }(),
+                dirtyTracking: try container.decodeIfPresent(String.self, forKey: .dirtyTracking).map { text in
+                    try DirtyTrackingMode(rawValue: text) ?? { throw PlanError.invalidParameter("unknown dirty tracker '\(text)'") }()
+                })
         } catch let error as PlanError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
@@ -133,5 +144,6 @@ extension VFIOOptions: Codable {
         try container.encode(path.description, forKey: .path)
         try container.encode(lockedVM.description, forKey: .lockedVM)
         try container.encode(containerLock.rawValue, forKey: .containerLock)
+        try container.encodeIfPresent(dirtyTracking?.rawValue, forKey: .dirtyTracking)
     }
 }
