@@ -47,7 +47,9 @@ public final class IOMMUFDDirtyTracker: DirtyTracker, @unchecked Sendable {
             tracking = true
             let expected: DirtyBitmapCheck
             if let marker {
-                let unitPages = max(1, region.kind.pageSize.bytes / pageBytes)
+                // Whole folios (a THP or a huge page marked or left whole), where the size allows.
+                let folioPages = max(1, region.kind.folioSize.bytes / pageBytes)
+                let unitPages = pages % folioPages == 0 ? folioPages : 1
                 let pattern = DirtyPattern(pages: pages, unitPages: unitPages)
                 var marks = pattern.marks(granuleBytes: Self.mockGranuleBytes, pageBytes: pageBytes)
                 let marked = try marker(hwptID, iova, &marks, Self.mockGranuleBytes)

@@ -42,8 +42,19 @@ public final class MockDomainDMAMapper: DMAMapper, @unchecked Sendable {
         mock.op = UInt32(CPINSYS_IOMMU_TEST_OP_MOCK_DOMAIN)
         mock.id = ioasID
         try iommu.ioctl("IOMMU_TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN)", CPINSYS_IOMMU_TEST_CMD, &mock) { error in
-            error == ENOTTY ? "this kernel has no iommufd selftest mock domain (CONFIG_IOMMUFD_TEST, which needs DEBUG_KERNEL, "
-                + "FAULT_INJECTION and RUNTIME_TESTING_MENU); the lab's kernels have it" : nil
+            switch error {
+            case ENOTTY:
+                return "this kernel has no iommufd selftest mock domain (CONFIG_IOMMUFD_TEST, which needs DEBUG_KERNEL, "
+                    + "FAULT_INJECTION and RUNTIME_TESTING_MENU)"
+            case EINVAL, ENODEV:
+                // A device with no firmware node is probed by the first IOMMU registered without
+                // one: on x86 the hardware IOMMU's driver, which refuses the mock's device.
+                return "the mock device got no IOMMU: on x86 a hardware IOMMU driver (intel_iommu, amd_iommu) is asked first "
+                    + "for every device without a firmware node and refuses the mock's; boot with intel_iommu=off "
+                    + "(amd_iommu=off) to measure the mock domain"
+            default:
+                return nil
+            }
         }
         mockDeviceID = mock.mock_domain.out_stdev_id
         var hwpt = cpinsys_iommu_hwpt_alloc()
