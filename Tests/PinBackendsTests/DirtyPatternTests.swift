@@ -44,5 +44,12 @@ struct DirtyPatternTests {
         let capped = pattern.widened(frames: [16, 17, 18, 19, 20, 21, 22, 23], maxBlockPages: 2)
         #expect(capped[1] && capped[2] && !capped[4] && !capped[5] && capped[6] && capped[7])
         #expect(pattern.widened(frames: frames, maxBlockPages: 1) == pattern.marked)
+        // Leaves are aligned in IOVA: two pages into an aligned block of IOVA, no block of 4 or 8
+        // is aligned in both IOVA and frames, so marks widen to pairs only; at offset 0 the whole
+        // contiguous run is one leaf.
+        let run: [UInt64] = [16, 17, 18, 19, 20, 21, 22, 23]
+        #expect(pattern.widened(frames: run, maxBlockPages: 8).setCount == 8)
+        let shifted = pattern.widened(frames: run, maxBlockPages: 8, iovaPageOffset: 2)
+        #expect((0..<8).filter { shifted[$0] } == [0, 1, 2, 3, 6, 7])
     }
 }

@@ -38,36 +38,38 @@ public struct DirtyPattern: Sendable, Equatable {
         return bitmap
     }
 
-    /// Pages a read may find dirty: every marked page, and every page of the largest naturally
-    /// aligned block (up to `maxBlockPages`) around a marked unit whose base pages have
-    /// consecutive frame numbers starting at a frame aligned to the block (`frames[i]` is page
+    /// Pages a read may find dirty: every marked page, and every page of the largest block
+    /// (up to `maxBlockPages`) around a marked unit that an IOMMU leaf could cover: naturally
+    /// aligned in IOVA (the range starts `iovaPageOffset` base pages into IOVA space), its base
+    /// pages of consecutive frame numbers from a frame aligned the same way (`frames[i]` is page
     /// `i`'s frame; nil when frame numbers are hidden: then exactly the marked pages).
-    public func widened(frames: [UInt64]?, maxBlockPages: Int) -> DirtyBitmap {
-        guard let frames, frames.count == pages else { return marked }
+    public func widened(frames: [UInt64]?, maxBlockPages: Int, iovaPageOffset: Int = 0) -> DirtyBitmap {
+        guard let frames, frames.count == pages, frames.allSatisfy({ $0 != 0 }) else { return marked }
+        // runStart[i]: where the physically contiguous run holding page i starts, so a block is
+        // contiguous when its last page's run starts at or before its first page.
+        var runStart = [Int](repeating: 0, count: pages)
+        for page in 1..<max(pages, 1) {
+            runStart[page] = frames[page] == frames[page - 1] + 1 ? runStart[page - 1] : page
+        }
         var allowed = marked
         var unit = 0
         while unit * unitPages < pages {
             let first = unit * unitPages
-            defer { unit += 1 }
+            unit += 1
             guard marked[first] else { continue }
+            var widest: (start: Int, count: Int)? = nil
             var block = unitPages * 2
-            var widest = unitPages
             while block <= maxBlockPages, block <= pages {
-                let start = first / block * block
-                guard start + block <= pages, Self.contiguous(frames, from: start, count: block) else { break }
-                widest = block
+                let start = (iovaPageOffset + first) / block * block - iovaPageOffset
+                guard start >= 0, start + block <= pages, runStart[start + block - 1] <= start,
+                      frames[start] % UInt64(block) == 0 else { break }
+                widest = (start, block)
                 block *= 2
             }
-            let start = first / widest * widest
-            for page in start..<(start + widest) { allowed[page] = true }
+            if let widest {
+                for page in widest.start..<(widest.start + widest.count) { allowed[page] = true }
+            }
         }
         return allowed
-    }
-
-    static func contiguous(_ frames: [UInt64], from start: Int, count: Int) -> Bool {
-        let base = frames[start]
-        guard base != 0, base % UInt64(count) == 0 else { return false }
-        for offset in 1..<count where frames[start + offset] != base + UInt64(offset) { return false }
-        return true
     }
 }

@@ -59,7 +59,8 @@ public final class IOMMUFDDirtyTracker: DirtyTracker, @unchecked Sendable {
                 }
                 // 7.2's mock maps contiguous memory with larger leaves, and a mark dirties its leaf.
                 let frames = try? Residency.frames(region.base, length: length)
-                expected = .pattern(marked: pattern.marked, allowed: pattern.widened(frames: frames ?? nil, maxBlockPages: (16 << 20) / pageBytes))
+                expected = .pattern(marked: pattern.marked, allowed: pattern.widened(
+                    frames: frames ?? nil, maxBlockPages: (1 << 30) / pageBytes, iovaPageOffset: Int(iova) / pageBytes))
             } else {
                 expected = .none
             }
