@@ -32,4 +32,15 @@ SAME_OFFSET(dirty.out_nr_dirty);
 // The kernel's minimum size (the offset past `last`) must fit in what PinBench passes.
 _Static_assert(offsetof(struct iommu_test_cmd, last) + 4 <= sizeof(cpinsys_iommu_test_cmd), "iommu_test_cmd size");
 
+_Static_assert((long)IOMMU_HWPT_DATA_SELFTEST == (long)CPINSYS_IOMMU_HWPT_DATA_SELFTEST, "IOMMU_HWPT_DATA_SELFTEST");
+_Static_assert(offsetof(struct iommu_hwpt_selftest, iotlb) == offsetof(cpinsys_iommu_hwpt_selftest, iotlb), "hwpt_selftest.iotlb");
+// Headers with the device cache ops (7.x) have the page table type; 6.12's has neither and is
+// given no selftest data.
+#ifdef IOMMU_TEST_DEV_CACHE_DEFAULT
+_Static_assert((long)MOCK_IOMMUPT_HUGE == (long)CPINSYS_MOCK_IOMMUPT_HUGE, "MOCK_IOMMUPT_HUGE");
+_Static_assert(offsetof(struct iommu_hwpt_selftest, pagetable_type) == offsetof(cpinsys_iommu_hwpt_selftest, pagetable_type),
+               "hwpt_selftest.pagetable_type");
+_Static_assert(sizeof(struct iommu_hwpt_selftest) == sizeof(cpinsys_iommu_hwpt_selftest), "iommu_hwpt_selftest");
+#endif
+
 int main(void) { return 0; }

@@ -30,6 +30,21 @@ enum {
     CPINSYS_MOCK_APERTURE_LAST = 0x7fffffff, /* (1UL << 31) - 1 */
 };
 
+/// `IOMMU_HWPT_ALLOC`'s `data_type` for the mock's own data, and that data (7.x: `pagetable_type`
+/// picks the mock's page table; 6.12's struct has `iotlb` only and takes no data for a paging HWPT).
+enum {
+    CPINSYS_IOMMU_HWPT_DATA_SELFTEST = 0xdead,
+    /// 7.x's AMDv1 mock restricted to 4K and 1M leaves (`MOCK_IOMMUPT_HUGE`); the default maps
+    /// every power of two, whose contiguous-entry leaves lose `IOMMU_TEST_OP_DIRTY` marks.
+    CPINSYS_MOCK_IOMMUPT_HUGE = 1,
+};
+
+/// `struct iommu_hwpt_selftest` as of 7.x.
+typedef struct cpinsys_iommu_hwpt_selftest {
+    uint32_t iotlb;
+    uint32_t pagetable_type;
+} cpinsys_iommu_hwpt_selftest;
+
 /// `struct iommu_test_cmd` with only the union members used. The kernel's union is larger
 /// and grows between kernels; the command's minimum size is the offset past `last`, so this
 /// union is padded well past any kernel's (a larger size is accepted when the extra bytes are

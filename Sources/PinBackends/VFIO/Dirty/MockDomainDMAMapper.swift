@@ -27,6 +27,9 @@ public final class MockDomainDMAMapper: DMAMapper, @unchecked Sendable {
     let ioasID: UInt32
     let mockDeviceID: UInt32
     public let hwptID: UInt32
+    /// Which mock page table the HWPT has: 7.x's AMDv1 with 4K and 1M leaves, or the
+    /// kernel's default (6.12: an xarray of 2K entries).
+    public let pageTable: String
     private let accounting = RealMapperAccounting(entryLimit: Int.max)
 
     /// Opens `/dev/iommu`, allocates an IOAS, makes a mock device in it, allocates a
@@ -57,20 +60,44 @@ public final class MockDomainDMAMapper: DMAMapper, @unchecked Sendable {
             }
         }
         mockDeviceID = mock.mock_domain.out_stdev_id
+        // 7.x: the AMDv1 mock with 4K and 1M leaves only. Its default maps every power-of-two
+        // leaf with runs of contiguous entries, and IOMMU_TEST_OP_DIRTY then loses marks (the lab
+        // found marked 2M units read clean). 6.12 takes no data here: its xarray of 2K entries.
+        var selftest = cpinsys_iommu_hwpt_selftest(iotlb: 0, pagetable_type: UInt32(CPINSYS_MOCK_IOMMUPT_HUGE))
         var hwpt = cpinsys_iommu_hwpt_alloc()
-        hwpt.size = UInt32(MemoryLayout<cpinsys_iommu_hwpt_alloc>.size)
-        hwpt.flags = UInt32(CPINSYS_IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
-        hwpt.dev_id = mock.mock_domain.out_idev_id
-        hwpt.pt_id = ioasID
-        try iommu.ioctl("IOMMU_HWPT_ALLOC(DIRTY_TRACKING) for the mock device", CPINSYS_IOMMU_HWPT_ALLOC, &hwpt)
-        hwptID = hwpt.out_hwpt_id
+        let file = iommu
+        let (deviceID, ioas) = (mock.mock_domain.out_idev_id, ioasID)
+        let huge = withUnsafeMutablePointer(to: &selftest) { data -> cpinsys_iommu_hwpt_alloc? in
+            var request = cpinsys_iommu_hwpt_alloc()
+            request.size = UInt32(MemoryLayout<cpinsys_iommu_hwpt_alloc>.size)
+            request.flags = UInt32(CPINSYS_IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+            request.dev_id = deviceID
+            request.pt_id = ioas
+            request.data_type = UInt32(CPINSYS_IOMMU_HWPT_DATA_SELFTEST)
+            request.data_len = UInt32(MemoryLayout<cpinsys_iommu_hwpt_selftest>.size)
+            request.data_uptr = UInt64(UInt(bitPattern: data))
+            return (try? file.ioctl("IOMMU_HWPT_ALLOC(DIRTY_TRACKING, MOCK_IOMMUPT_HUGE)", CPINSYS_IOMMU_HWPT_ALLOC, &request)) != nil
+                ? request : nil
+        }
+        if let huge {
+            hwptID = huge.out_hwpt_id
+            pageTable = "AMDv1, 4K and 1M leaves"
+        } else {
+            hwpt.size = UInt32(MemoryLayout<cpinsys_iommu_hwpt_alloc>.size)
+            hwpt.flags = UInt32(CPINSYS_IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+            hwpt.dev_id = mock.mock_domain.out_idev_id
+            hwpt.pt_id = ioasID
+            try iommu.ioctl("IOMMU_HWPT_ALLOC(DIRTY_TRACKING) for the mock device", CPINSYS_IOMMU_HWPT_ALLOC, &hwpt)
+            hwptID = hwpt.out_hwpt_id
+            pageTable = "default page table"
+        }
         var replace = cpinsys_iommu_test_cmd()
         replace.size = UInt32(MemoryLayout<cpinsys_iommu_test_cmd>.size)
         replace.op = UInt32(CPINSYS_IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE)
         replace.id = mockDeviceID
         replace.mock_domain_replace.pt_id = hwptID
         try iommu.ioctl("IOMMU_TEST_CMD(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE)", CPINSYS_IOMMU_TEST_CMD, &replace)
-        name = "iommufd-mock (IOMMUFD_TEST mock domain, IOAS \(ioasID), HWPT \(hwptID); not hardware)"
+        name = "iommufd-mock (IOMMUFD_TEST mock domain, IOAS \(ioasID), HWPT \(hwptID), \(pageTable); not hardware)"
     }
 
     deinit {
