@@ -461,7 +461,7 @@ def hold():
 # --- Memory on the CPU-less node, and helpers beside the device ------------------------------
 
 CPULESS = 2
-NODE_DEVICES = [dict(zip(("bdf", "node", "group", "cdev"), word.split(",")))
+EXPANDER_EDUS = [dict(zip(("bdf", "node", "group", "cdev"), word.split(",")))
                 for word in os.environ.get("LAB_NODE_DEVICES", "").split()]
 
 
@@ -586,10 +586,10 @@ def cpuless_hold():
 @check("--bind device follows each device: helpers and memory on the node of the edu behind each expander bridge; "
        "a device on the root bus is refused")
 def device_policy():
-    require(len(NODE_DEVICES) >= 2, f"the guest has {len(NODE_DEVICES)} edu devices on nodes (LAB_NODE_DEVICES)")
+    require(len(EXPANDER_EDUS) >= 2, f"the guest has {len(EXPANDER_EDUS)} edu devices on nodes (LAB_NODE_DEVICES)")
     cpus = cpus_by_node()
     lines = []
-    for device in NODE_DEVICES:
+    for device in EXPANDER_EDUS:
         node = int(device["node"])
         for path in (f"type1:{device['group']}", f"iommufd:{device['cdev']}"):
             stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", path, "--memory", "anon", "--size", "32M",
@@ -604,14 +604,14 @@ def device_policy():
             expect(f"the node of {device['bdf']}" in numa["placementApplied"], f"{path}: {numa['placementApplied']}")
             lines.append(f"| {device['bdf']} | {path} | {node} | {', '.join(str(w['cpu']) for w in numa['workers'])} | {pages} |")
     # Both devices on one IOAS, a domain each: worker i beside the i-th device's node.
-    both = ",".join(device["cdev"] for device in NODE_DEVICES[:2])
+    both = ",".join(device["cdev"] for device in EXPANDER_EDUS[:2])
     stdout, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{both}", "--iommufd-domains", "per-device",
                                  "--memory", "anon", "--size", "32M", "--strategy", "user", "--threads", 2,
                                  "--bind", "device", "--node", "0", "--reps", 1, "--warmup", 0, "--json")
     records = records_of(stdout)
     expect(len(records) == 1 and records[0]["verified"], f"iommufd:{both} per-device: did not verify: {stderr[-300:]}")
-    nodes = check_workers(records[0]["numa"], cpus, [int(d["node"]) for d in NODE_DEVICES[:2]], f"iommufd:{both}")
-    lines.append(f"| both | iommufd:{both} per-device | {', '.join(d['node'] for d in NODE_DEVICES[:2])} | "
+    nodes = check_workers(records[0]["numa"], cpus, [int(d["node"]) for d in EXPANDER_EDUS[:2]], f"iommufd:{both}")
+    lines.append(f"| both | iommufd:{both} per-device | {', '.join(d['node'] for d in EXPANDER_EDUS[:2])} | "
                  f"{', '.join(str(w['cpu']) for w in records[0]['numa']['workers'])} | {on_node(records[0], 0, 'both')} |")
     require(GROUP, "no root-bus VFIO group (LAB_VFIO_GROUP)")
     _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"type1:{GROUP}", "--size", "4M", "--reps", 1,
@@ -1644,6 +1644,198 @@ if os.path.exists("/proc/lockdep_stats"):  # a debug kernel (lab/debug.config) o
         expect(lock_debugging_on(), "lock debugging is off (a report or taint turned it off), so lockdep did not watch "
                f"the module: {reports[:3]}")
         REPORT.append("## debug kernel\n\nlockdep on to the end; kernel reports: " + ("; ".join(reports) or "none"))
+
+
+# --- Dirty tracking (--dirty-tracking) ----------------------------------------------------------
+
+DIRTY_STEPS = [("dirtyStartSeconds", "start"), ("dirtyReadNoClearSeconds", "read (no clear)"),
+               ("dirtyReadSeconds", "read"), ("dirtyReadAfterClearSeconds", "read after clear"),
+               ("dirtyStopSeconds", "stop"), ("dirtyUnmapWithBitmapSeconds", "unmap with bitmap")]
+DIRTY_RESULTS = []  # (tracker, memory, size, record) of every verified dirty-tracking run
+
+
+def kernel_tree():
+    """The lab kernel's own tree: beside its gup_test in the cache folder, else the cache folder
+    whose build matches this kernel's release."""
+    binary = os.environ.get("LAB_GUP_TEST", "")
+    if binary:
+        tree = os.path.join(os.path.dirname(binary), "linux")
+        if os.path.isdir(tree):
+            return tree
+    release = os.uname().release
+    cache = os.path.expanduser("~/.cache/pinbench/lab")
+    for entry in sorted(os.listdir(cache)) if os.path.isdir(cache) else []:
+        tree = os.path.join(cache, entry, "linux")
+        try:
+            with open(os.path.join(tree, "include/config/kernel.release")) as file:
+                if file.read().strip() == release:
+                    return tree
+        except OSError:
+            continue
+    return None
+
+
+@check("dirty tracking: PinBench's IOMMU_TEST_CMD subset (op numbers, offsets, size) matches this kernel's own iommufd_test.h")
+def dirty_mock_uapi():
+    tree = kernel_tree()
+    require(tree, "no kernel tree for this kernel in the lab cache")
+    done = subprocess.run(["sh", "scripts/check-mock-uapi.sh", tree], capture_output=True, text=True, timeout=120)
+    output = (done.stdout + done.stderr).strip()
+    save(os.path.join("logs", "mock-uapi.log"), output)
+    expect(done.returncode == 0, f"scripts/check-mock-uapi.sh {tree} exited {done.returncode}: {output[-400:]}")
+    REPORT.append(f"## mock uAPI on {os.uname().release}\n\n{output}")
+
+
+def dirty_run(tracker, memory, size):
+    """One verified dirty-tracking run (single, one rep, no warm-up: TCG is slow); returns its record."""
+    vfio = {"type1": ["--vfio", f"type1:{GROUP}"], "iommufd-mock": []}[tracker]
+    stdout, stderr, _ = pinbench("run", "--backend", "vfio", *vfio, "--dirty-tracking", tracker, "--memory", memory,
+                                 "--size", size, "--strategy", "single", "--reps", "1", "--warmup", "0", "--json",
+                                 timeout=1500)
+    records = records_of(stdout)
+    expect(len(records) == 1, f"{len(records)} records, wanted 1")
+    record = records[0]
+    expect(record["verified"], f"did not verify: {record['pinnedCheck']}; {record['unpinnedCheck']}; {record.get('error')}")
+    metrics = (record.get("backendMetrics") or {}).get("values", {})
+    notes = (record.get("backendMetrics") or {}).get("notes", {})
+    pages = record["sizeBytes"] // 4096
+    check_text = record["pinnedCheck"]
+    wanted = ["dirtyStartSeconds", "dirtyReadSeconds", "dirtyReadAfterClearSeconds", "dirtyStopSeconds"]
+    if tracker == "type1":
+        wanted.append("dirtyUnmapWithBitmapSeconds")
+        expect(f"GET_BITMAP at 4K: {pages} of {pages} pages dirty (all wanted)" in check_text,
+               f"type1's bitmap did not mark exactly the {pages} pinned pages: {check_text[-600:]}")
+        expect(f"UNMAP_DMA with GET_DIRTY_BITMAP: {pages} of {pages} pages dirty (all wanted)" in check_text,
+               f"type1's unmap bitmap did not mark exactly the pinned pages: {check_text[-600:]}")
+        sizes = notes.get("dirtyBitmapPageSizes", "")
+        expect("4K taken" in sizes, f"type1 did not take 4K bitmaps: {sizes!r}")
+    else:
+        wanted.append("dirtyReadNoClearSeconds")
+        expect("MOCK" in notes.get("dirtyTracker", "") and "MOCK" in check_text and "MOCK" in (record.get("vfio") or ""),
+               f"the mock's record is not marked MOCK: {notes.get('dirtyTracker')!r}, {record.get('vfio')!r}")
+        for read in ("GET_DIRTY_BITMAP(NO_CLEAR)", "NO_CLEAR again", "GET_DIRTY_BITMAP (clearing)"):
+            expect(re.search(re.escape(read) + r": \d+ of \d+ pages dirty, \d+ marked", check_text),
+                   f"no pattern check of {read}: {check_text[-600:]}")
+        expect(f"read after the clearing read: 0 of {pages} pages dirty (none wanted)" in check_text,
+               f"a read after the clearing read found bits: {check_text[-600:]}")
+        expect("Dirty" in stderr or "dirty tracking" in stderr, "run's table has no dirty-tracking table")
+        expect("MOCK" in table_of(stderr), "run's tables do not mark the mock")
+    missing = [name for name in wanted if not metrics.get(name, 0) > 0]
+    expect(not missing, f"steps without a time: {missing}")
+    expect(metrics.get("dirtyBitmapBytes") == pages // 8, f"bitmap bytes {metrics.get('dirtyBitmapBytes')}, wanted {pages // 8}")
+    expect(metrics.get("copyBandwidthBytesPerSecond", 0) > 0, "no copy bandwidth for the floor")
+    DIRTY_RESULTS.append((tracker, memory, size, record))
+    publish(f"dirty-{tracker}-{memory}-{size}.md", f"dirty tracking, {tracker}, {memory}, {size}", table_of(stderr))
+    return record
+
+
+def hardware_iommu():
+    """Whether a hardware (here emulated VT-d) IOMMU is on: it claims the mock's device first."""
+    return os.path.isdir("/sys/class/iommu") and any(name.startswith("dmar") for name in os.listdir("/sys/class/iommu"))
+
+
+_mock_probe = []
+
+
+def mock_refusal():
+    """Why the mock domain cannot be used in this boot, or None. Up to 6.x a device without a
+    firmware node is probed by the first IOMMU registered without one, the emulated VT-d, which
+    refuses the mock's device; 7.x adds it to the mock IOMMU itself (iommu_mock_device_add)."""
+    if not _mock_probe:
+        _, stderr, rc = pinbench("run", "--backend", "vfio", "--dirty-tracking", "iommufd-mock", "--memory", "anon",
+                                 "--size", "4M", "--strategy", "single", "--reps", "1", "--warmup", "0", rc=None)
+        refused = rc == 2 and "got no IOMMU" in stderr
+        _mock_probe.append("the emulated VT-d claims the mock's device in this boot (pinbench: exit 2, \"the mock device got "
+                           "no IOMMU\"): LAB_APPEND=intel_iommu=off scripts/lab.sh test iommufd-mock" if refused else None)
+    return _mock_probe[0]
+
+
+TYPE1_BOOT = "type1 needs the emulated VT-d: run it in the lab's default boot (intel_iommu=on)"
+
+
+for _tracker in ("type1", "iommufd-mock"):
+    for _memory in ("anon", "thp", "hugetlb-2m"):
+        for _size in ("256M", "1G"):
+            def _make_dirty(tracker=_tracker, memory=_memory, size=_size):
+                def dirty_check():
+                    if tracker == "type1":
+                        require(hardware_iommu() and GROUP, TYPE1_BOOT)
+                    else:
+                        reason = mock_refusal()
+                        require(reason is None, reason)
+                    if memory == "hugetlb-2m":
+                        with HugepagesReserved({"256M": 136, "1G": 520}[size]):
+                            dirty_run(tracker, memory, size)
+                    else:
+                        dirty_run(tracker, memory, size)
+                return dirty_check
+            what = ("type1: every bitmap marks exactly the pinned pages" if _tracker == "type1"
+                    else "iommufd MOCK domain: the marked pattern read back, NO_CLEAR keeps it, a clearing read empties it")
+            check(f"dirty tracking {_tracker} on {_memory} {_size}: {what}; each step timed")(_make_dirty())
+
+
+@check("dirty tracking iommufd-mock beside the emulated VT-d: where VT-d claims the mock's device, refused in one line naming intel_iommu=off, exit 2")
+def dirty_mock_refused():
+    require(hardware_iommu(), "no hardware IOMMU in this boot: the mock domain works here")
+    require(mock_refusal() is not None, "this kernel gives the mock device the mock IOMMU (iommu_mock_device_add): "
+            "the mock works beside VT-d")
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--dirty-tracking", "iommufd-mock", "--memory", "anon", "--size", "16M",
+                            "--strategy", "single", "--reps", "1", "--warmup", "0", rc=2)
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    expect(len(lines) == 1 and "intel_iommu=off" in lines[0], f"the refusal does not say how: {stderr[-400:]}")
+
+
+@check("dirty tracking iommufd on the emulated VT-d: refused with the reason in one line, exit 2")
+def dirty_iommufd_refused():
+    require(hardware_iommu() and CDEV, TYPE1_BOOT.replace("type1", "iommufd on a device"))
+    _, stderr, _ = pinbench("run", "--backend", "vfio", "--vfio", f"iommufd:{CDEV}", "--dirty-tracking", "iommufd",
+                            "--memory", "anon", "--size", "16M", "--strategy", "single", "--reps", "1", "--warmup", "0", rc=2)
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    expect(len(lines) == 1, f"the refusal is {len(lines)} lines: {stderr[-400:]}")
+    expect("IOMMU_HW_CAP_DIRTY_TRACKING" in lines[0] or "IOMMU_HWPT_ALLOC(DIRTY_TRACKING)" in lines[0],
+           f"the refusal does not say why: {lines[0]}")
+    REPORT.append(f"## dirty tracking iommufd on {os.uname().release}\n\n`{lines[0]}`")
+
+
+@check("dirty tracking in sweep: type1 (with VT-d) and the MOCK domain (where it works) leave verified sets whose summary.md has the dirty table")
+def dirty_sweep():
+    trackers = [("type1", ["--vfio", f"type1:{GROUP}"])] if hardware_iommu() and GROUP else []
+    if mock_refusal() is None:
+        trackers.append(("iommufd-mock", []))
+    for tracker, vfio in trackers:
+        directory = os.path.join(OUT, f"sweep-dirty-{tracker}")
+        pinbench("sweep", "--backends", "vfio", *vfio, "--dirty-tracking", tracker, "--memory", "anon,thp",
+                 "--sizes", "64M", "--threads", "1", "--strategies", "single", "--reps", "1", "--warmup", "0",
+                 "--output", directory, timeout=900)
+        with open(os.path.join(directory, "runs.jsonl")) as file:
+            runs = [json.loads(line) for line in file if line.strip()]
+        expect(runs and all(run["verified"] for run in runs), f"{tracker}: unverified runs in the set")
+        with open(os.path.join(directory, "summary.md")) as file:
+            summary = file.read()
+        expect("Dirty tracking:" in summary and "read after clear" in summary, f"{tracker}: summary.md has no dirty table")
+        if tracker == "iommufd-mock":
+            expect("MOCK" in summary, "the mock sweep's summary does not say MOCK")
+
+
+@check("dirty tracking: the per-GiB table of every tracker, memory and size beside the copy floor")
+def dirty_table():
+    require(DIRTY_RESULTS, "no dirty-tracking run verified in this suite run")
+    columns = ["tracker", "memory", "size"] + [label for _, label in DIRTY_STEPS] + ["plain unmap", "floor (read)"]
+    rows = []
+    for tracker, memory, size, record in DIRTY_RESULTS:
+        metrics = record["backendMetrics"]["values"]
+        gib = record["sizeBytes"] / (1 << 30)
+        cells = [f"{tracker} (MOCK)" if tracker == "iommufd-mock" else tracker, memory, size]
+        for name, _ in DIRTY_STEPS:
+            cells.append(f"{metrics[name] / gib * 1e3:.3f} ms" if name in metrics else "-")
+        cells.append(f"{record['unpinSeconds'] / gib * 1e3:.1f} ms" if tracker == "type1" else "-")
+        floor = metrics["dirtyBitmapBytes"] / gib / metrics["copyBandwidthBytesPerSecond"]
+        cells.append(f"{floor * 1e6:.2f} us")
+        rows.append("| " + " | ".join(cells) + " |")
+    text = (f"Per GiB of mapped memory, one run each (TCG, {os.uname().release}: ratios and shape, never speed). "
+            "MOCK rows are iommufd's selftest mock domain: the kernel's bitmap walk and copy-out, never an IOMMU's.\n\n"
+            + markdown_table(columns, rows))
+    publish("dirty-per-gib.md", f"dirty tracking per GiB on {os.uname().release}", text)
 
 
 # --- Main ------------------------------------------------------------------------------------

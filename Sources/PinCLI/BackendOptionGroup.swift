@@ -26,6 +26,10 @@ struct BackendOptionGroup: ParsableArguments {
             help: "vfio shim: type1 (one mutex held for each whole map call) or iommufd (none across the pin). Default: type1.")
     var containerLock: String?
 
+    @Option(name: .customLong("dirty-tracking"),
+            help: "vfio: after each map, time dirty tracking's start, bitmap reads of the whole range, stop (and for type1 the unmap with bitmap), checking every bitmap: type1 (VFIO_IOMMU_DIRTY_PAGES; needs --vfio type1:<group>), iommufd (IOMMU_HWPT_GET_DIRTY_BITMAP on a dirty-tracking HWPT; needs --vfio iommufd:<device> and an IOMMU with dirty bits) or iommufd-mock (the same on iommufd's selftest mock domain, CONFIG_IOMMUFD_TEST; no device, no --vfio; figures marked MOCK).")
+    var dirtyTracking: String?
+
     @Option(name: .customLong("gup"),
             help: """
                 foliosim: per-page (a walk and atomics per 4 KiB page) or folio (batched; default). \
@@ -62,6 +66,7 @@ struct BackendOptionGroup: ParsableArguments {
         if let iommufdDomains { arguments.set(.iommufdDomains, iommufdDomains.lowercased()) }
         if let lockedVM { arguments.set(.lockedVM, lockedVM) }
         if let containerLock { arguments.set(.containerLock, containerLock.lowercased()) }
+        if let dirtyTracking { arguments.set(.dirtyTracking, dirtyTracking.lowercased()) }
         if let gup { arguments.set(.gup, gup.lowercased()) }
         if let unpin { arguments.set(.unpin, unpin.lowercased()) }
         if let gupBatch { arguments.set(.gupBatch, gupBatch) }

@@ -34,7 +34,7 @@ struct BackendCatalogTests {
     @Test("an option is refused naming its owner; a shared option's value naming what the other takes")
     func ownership() {
         #expect(Self.refusal([(.gupBatch, "64")], [.populate]) == "--gup-batch, --map-device and --iova-base need --backend kmod")
-        #expect(Self.refusal([(.lockedVM, "shared")], [.mlock]) == "--vfio, --locked-vm, --container-lock and --iommufd-domains need --backend vfio")
+        #expect(Self.refusal([(.lockedVM, "shared")], [.mlock]) == "--vfio, --locked-vm, --container-lock, --iommufd-domains and --dirty-tracking need --backend vfio")
         #expect(Self.refusal([(.unpin, "folio")], [.mlock]) == "--unpin needs --backend foliosim or --backend kmod")
         #expect(Self.refusal([(.gup, "remote")], [.foliosim])
             == "--gup remote is kmod's and needs --backend kmod; foliosim takes per-page or folio")

@@ -30,7 +30,7 @@ struct CommandParsingTests {
         #expect(Self.refusal(["sweep", "--backends", "populate", "--gup", "fast"])
             == "--gup fast is kmod's and needs kmod in --backends; foliosim takes per-page or folio")
         #expect(Self.refusal(["hold", "--backend", "mlock", "--vfio", "shim"])
-            == "--vfio, --locked-vm, --container-lock and --iommufd-domains need --backend vfio")
+            == "--vfio, --locked-vm, --container-lock, --iommufd-domains and --dirty-tracking need --backend vfio")
         #expect(Self.refusal(["run", "--backend", "dma"])?.contains("unknown backend 'dma': choose one of populate, mlock") == true)
     }
 

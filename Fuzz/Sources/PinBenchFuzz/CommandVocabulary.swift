@@ -13,7 +13,7 @@ enum CommandVocabulary {
         "--container-lock", "--populate-read", "--prefault", "--baseline", "--json", "--jsonl", "--format", "--host-warm",
         "--output", "--results", "--label", "--resume", "--dry-run", "--compare", "--validate", "--no-compare", "--rule",
         "--reserve-hugepages", "--restore", "--help", "--version", "-h", "--target-width", "--max-reps",
-        "--map-device", "--iova-base", "--iommufd-domains",
+        "--map-device", "--iova-base", "--iommufd-domains", "--dirty-tracking",
     ]
 
     static let values = [
@@ -25,6 +25,7 @@ enum CommandVocabulary {
         "1,2,4", "0-3,8", "2x8", "0:0-7,1:8-15", "1024x1024", "anon", "thp", "hugetlb-2m", "memfd", "all", "single,user",
         "kernel", "populate", "mlock", "touch", "vfio", "foliosim", "kmod", "shim", "shim:iommufd", "type1:0", "iommufd-file:vfio0", "iommufd-file:0", "cached:512",
         "iommufd:vfio2,vfio3", "iommufd:vfio2,vfio2", "iommufd:vfio2,", "iommufd:,", "type1:1,2", "shared", "per-device", "PER-DEVICE",
+        "type1", "iommufd", "iommufd-mock", "IOMMUFD-MOCK", "iommufd:vfio0",
         "cached:9223372036854775807", "cached:-1", "mixed:18446744073709551615", "mixed:-1", "per-page", "folio", "remote",
         "fast", "interleave", "local", "roundrobin", "device", "text", "csv", "json", "/tmp", "/nonexistent",
         "00:04.0", "0000:00:04.0", "0000:ff:1f.7", "0000:00:20.0", "0x100000000", "0xfffffffffffff000",

@@ -59,6 +59,7 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
 #include "CPinSysEvent.h"
 #include "CPinSysUring.h"
 #include "CPinSysVFIO.h"
+#include "CPinSysIOMMUFDTest.h"
 #include "CPinSysFolioSim.h"
 #include "CPinSysNUMA.h"
 #include "CPinSysKmod.h"

@@ -30,8 +30,10 @@ enum {
     CPINSYS_VFIO_GROUP_GET_STATUS = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 3),
     CPINSYS_VFIO_GROUP_SET_CONTAINER = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 4),
     CPINSYS_VFIO_GROUP_UNSET_CONTAINER = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 5),
+    CPINSYS_VFIO_IOMMU_GET_INFO = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 12),
     CPINSYS_VFIO_IOMMU_MAP_DMA = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 13),
     CPINSYS_VFIO_IOMMU_UNMAP_DMA = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 14),
+    CPINSYS_VFIO_IOMMU_DIRTY_PAGES = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 17),
     CPINSYS_VFIO_DEVICE_BIND_IOMMUFD = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 18),
     CPINSYS_VFIO_DEVICE_ATTACH_IOMMUFD_PT = (CPINSYS_VFIO_TYPE << 8) | (CPINSYS_VFIO_BASE + 19),
 };
@@ -58,6 +60,71 @@ typedef struct cpinsys_vfio_dma_unmap {
     uint64_t iova;
     uint64_t size;
 } cpinsys_vfio_dma_unmap;
+
+// MARK: - type1 dirty page tracking (<linux/vfio.h>, Linux 5.8)
+
+enum {
+    CPINSYS_VFIO_IOMMU_INFO_PGSIZES = 1 << 0,
+    CPINSYS_VFIO_IOMMU_INFO_CAPS = 1 << 1,
+    CPINSYS_VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION = 2,
+    CPINSYS_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP = 1 << 0,
+    CPINSYS_VFIO_IOMMU_DIRTY_PAGES_FLAG_START = 1 << 0,
+    CPINSYS_VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP = 1 << 1,
+    CPINSYS_VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP = 1 << 2,
+};
+
+/// `struct vfio_iommu_type1_info` (VFIO_IOMMU_GET_INFO); capabilities follow it in the same
+/// buffer from `cap_offset`, each a `cpinsys_vfio_info_cap_header` linked by `next`.
+typedef struct cpinsys_vfio_iommu_type1_info {
+    uint32_t argsz;
+    uint32_t flags;
+    uint64_t iova_pgsizes __attribute__((aligned(8)));
+    uint32_t cap_offset;
+    uint32_t pad;
+} cpinsys_vfio_iommu_type1_info;
+
+/// `struct vfio_info_cap_header`.
+typedef struct cpinsys_vfio_info_cap_header {
+    uint16_t id;
+    uint16_t version;
+    uint32_t next;
+} cpinsys_vfio_info_cap_header;
+
+/// `struct vfio_iommu_type1_info_cap_migration`: its presence says the container logs dirty pages.
+typedef struct cpinsys_vfio_iommu_type1_info_cap_migration {
+    cpinsys_vfio_info_cap_header header;
+    uint32_t flags;
+    uint64_t pgsize_bitmap;
+    uint64_t max_dirty_bitmap_size;
+} cpinsys_vfio_iommu_type1_info_cap_migration;
+
+/// `struct vfio_bitmap`: one bit per `pgsize` bytes of IOVA, `size` bytes at `data`.
+typedef struct cpinsys_vfio_bitmap {
+    uint64_t pgsize;
+    uint64_t size;
+    uint64_t data;
+} cpinsys_vfio_bitmap;
+
+/// `struct vfio_iommu_type1_dma_unmap` followed by its `data[]` as a `vfio_bitmap`
+/// (VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP: the migration's last pass).
+typedef struct cpinsys_vfio_dma_unmap_bitmap {
+    uint32_t argsz;
+    uint32_t flags;
+    uint64_t iova;
+    uint64_t size;
+    cpinsys_vfio_bitmap bitmap;
+} cpinsys_vfio_dma_unmap_bitmap;
+
+/// `struct vfio_iommu_type1_dirty_bitmap` followed by its `data[]` as a
+/// `struct vfio_iommu_type1_dirty_bitmap_get` (only read with FLAG_GET_BITMAP; START and
+/// STOP pass `argsz` of the first eight bytes).
+typedef struct cpinsys_vfio_dirty_bitmap_get {
+    uint32_t argsz;
+    uint32_t flags;
+    uint64_t iova;
+    uint64_t size;
+    cpinsys_vfio_bitmap bitmap;
+} cpinsys_vfio_dirty_bitmap_get;
 
 /// `struct vfio_device_bind_iommufd` as of Linux 6.6 (later kernels accept this size).
 typedef struct cpinsys_vfio_device_bind_iommufd {
@@ -89,6 +156,8 @@ enum {
     CPINSYS_IOMMU_IOAS_UNMAP = (CPINSYS_VFIO_TYPE << 8) | 0x86,
     CPINSYS_IOMMU_GET_HW_INFO = (CPINSYS_VFIO_TYPE << 8) | 0x8a,
     CPINSYS_IOMMU_HWPT_ALLOC = (CPINSYS_VFIO_TYPE << 8) | 0x89,
+    CPINSYS_IOMMU_HWPT_SET_DIRTY_TRACKING = (CPINSYS_VFIO_TYPE << 8) | 0x8b,
+    CPINSYS_IOMMU_HWPT_GET_DIRTY_BITMAP = (CPINSYS_VFIO_TYPE << 8) | 0x8c,
     // Linux 6.13+; older kernels answer ENOTTY (the number is past their command table).
     CPINSYS_IOMMU_IOAS_MAP_FILE = (CPINSYS_VFIO_TYPE << 8) | 0x8f,
 };
@@ -150,6 +219,47 @@ typedef struct cpinsys_iommu_hwpt_alloc {
     uint64_t data_uptr __attribute__((aligned(8)));
 } cpinsys_iommu_hwpt_alloc;
 
+// MARK: - iommufd dirty tracking (Linux 6.7)
+
+enum {
+    CPINSYS_IOMMU_HW_CAP_DIRTY_TRACKING = 1 << 0,
+    CPINSYS_IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1,
+    CPINSYS_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1,
+};
+
+/// `struct iommu_hw_info` as of Linux 6.7 (7.x splits the u32 after `out_data_type` into
+/// `out_max_pasid_log2` and reserved bytes; the layout is the same).
+typedef struct cpinsys_iommu_hw_info {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t dev_id;
+    uint32_t data_len;
+    uint64_t data_uptr __attribute__((aligned(8)));
+    uint32_t out_data_type;
+    uint32_t reserved;
+    uint64_t out_capabilities __attribute__((aligned(8)));
+} cpinsys_iommu_hw_info;
+
+/// `struct iommu_hwpt_set_dirty_tracking`.
+typedef struct cpinsys_iommu_hwpt_set_dirty_tracking {
+    uint32_t size;
+    uint32_t flags;
+    uint32_t hwpt_id;
+    uint32_t reserved;
+} cpinsys_iommu_hwpt_set_dirty_tracking;
+
+/// `struct iommu_hwpt_get_dirty_bitmap`: one bit per `page_size` bytes of IOVA at `data`.
+typedef struct cpinsys_iommu_hwpt_get_dirty_bitmap {
+    uint32_t size;
+    uint32_t hwpt_id;
+    uint32_t flags;
+    uint32_t reserved;
+    uint64_t iova __attribute__((aligned(8)));
+    uint64_t length __attribute__((aligned(8)));
+    uint64_t page_size __attribute__((aligned(8)));
+    uint64_t data __attribute__((aligned(8)));
+} cpinsys_iommu_hwpt_get_dirty_bitmap;
+
 /// `struct iommu_ioas_unmap`.
 typedef struct cpinsys_iommu_ioas_unmap {
     uint32_t size;
@@ -191,6 +301,25 @@ _Static_assert(offsetof(cpinsys_iommu_ioas_map_file, start) == 16, "ioas_map_fil
 _Static_assert(offsetof(cpinsys_iommu_ioas_map_file, length) == 24, "ioas_map_file.length");
 _Static_assert(offsetof(cpinsys_iommu_ioas_map_file, iova) == 32, "ioas_map_file.iova");
 _Static_assert(sizeof(cpinsys_iommu_ioas_unmap) == 24, "iommu_ioas_unmap");
+_Static_assert(sizeof(cpinsys_vfio_iommu_type1_info) == 24, "vfio_iommu_type1_info");
+_Static_assert(offsetof(cpinsys_vfio_iommu_type1_info, iova_pgsizes) == 8, "type1_info.iova_pgsizes");
+_Static_assert(offsetof(cpinsys_vfio_iommu_type1_info, cap_offset) == 16, "type1_info.cap_offset");
+_Static_assert(sizeof(cpinsys_vfio_info_cap_header) == 8, "vfio_info_cap_header");
+_Static_assert(sizeof(cpinsys_vfio_iommu_type1_info_cap_migration) == 32, "cap_migration");
+_Static_assert(offsetof(cpinsys_vfio_iommu_type1_info_cap_migration, pgsize_bitmap) == 16, "cap_migration.pgsize_bitmap");
+_Static_assert(offsetof(cpinsys_vfio_iommu_type1_info_cap_migration, max_dirty_bitmap_size) == 24, "cap_migration.max");
+_Static_assert(sizeof(cpinsys_vfio_bitmap) == 24, "vfio_bitmap");
+_Static_assert(sizeof(cpinsys_vfio_dma_unmap_bitmap) == 48, "dma_unmap + vfio_bitmap");
+_Static_assert(offsetof(cpinsys_vfio_dma_unmap_bitmap, bitmap) == 24, "dma_unmap.data");
+_Static_assert(sizeof(cpinsys_vfio_dirty_bitmap_get) == 48, "dirty_bitmap + dirty_bitmap_get");
+_Static_assert(offsetof(cpinsys_vfio_dirty_bitmap_get, iova) == 8, "dirty_bitmap.data");
+_Static_assert(offsetof(cpinsys_vfio_dirty_bitmap_get, bitmap) == 24, "dirty_bitmap_get.bitmap");
+_Static_assert(sizeof(cpinsys_iommu_hw_info) == 40, "iommu_hw_info");
+_Static_assert(offsetof(cpinsys_iommu_hw_info, out_capabilities) == 32, "hw_info.out_capabilities");
+_Static_assert(sizeof(cpinsys_iommu_hwpt_set_dirty_tracking) == 16, "iommu_hwpt_set_dirty_tracking");
+_Static_assert(sizeof(cpinsys_iommu_hwpt_get_dirty_bitmap) == 48, "iommu_hwpt_get_dirty_bitmap");
+_Static_assert(offsetof(cpinsys_iommu_hwpt_get_dirty_bitmap, iova) == 16, "get_dirty_bitmap.iova");
+_Static_assert(offsetof(cpinsys_iommu_hwpt_get_dirty_bitmap, data) == 40, "get_dirty_bitmap.data");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, iova) == 8, "ioas_unmap.iova");
 _Static_assert(offsetof(cpinsys_iommu_ioas_unmap, length) == 16, "ioas_unmap.length");
 

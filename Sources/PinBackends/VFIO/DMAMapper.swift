@@ -16,6 +16,10 @@ public protocol DMAMapper: AnyObject, Sendable {
     /// shim can, as the RFC did inside `VFIO_IOMMU_MAP_DMA`; a real kernel pins a call on its caller.
     var splitsMapCalls: Bool { get }
 
+    /// Where the backend puts a region's first byte in IOVA space (the mock domain's aperture
+    /// starts at 16 MiB; everything else maps from `VFIOBackend.iovaBase`).
+    var iovaBase: UInt64 { get }
+
     /// Whether a map pins the region's file (`IOMMU_IOAS_MAP_FILE`) rather than its addresses:
     /// such a mapper takes only regions of a shared kind (memfd, hugetlbfs).
     var mapsFiles: Bool { get }
@@ -56,6 +60,7 @@ public protocol DMAMapper: AnyObject, Sendable {
 extension DMAMapper {
     public var splitsMapCalls: Bool { false }
     public var mapsFiles: Bool { false }
+    public var iovaBase: UInt64 { VFIOBackend.iovaBase }
 
     public func map(_ region: Region, offset: Int, length: Int, iova: UInt64) throws(SystemError) {
         try map(vaddr: region.address + offset, length: length, iova: iova)

@@ -32,7 +32,9 @@ final class IOMMUFDAttachment: @unchecked Sendable {
 
     let mode: VFIOOptions.Domains
     let ioasID: UInt32
-    private let iommu: FileDescriptor
+    /// The flags every `IOMMU_HWPT_ALLOC` was given.
+    let hwptFlags: UInt32
+    let iommu: FileDescriptor
     private(set) var devices: [Device] = []
     /// The HWPTs allocated, in order: one, or one per device.
     private(set) var hwptIDs: [UInt32] = []
@@ -50,6 +52,7 @@ final class IOMMUFDAttachment: @unchecked Sendable {
         self.iommu = iommu
         self.ioasID = ioasID
         self.mode = mode
+        self.hwptFlags = hwptFlags
         do throws(SystemError) {
             try bind(paths)
             try allocateAndAttach(flags: hwptFlags)
@@ -116,6 +119,7 @@ final class IOMMUFDAttachment: @unchecked Sendable {
     /// `IOMMU_HWPT_ALLOC`: a paging domain for the device over the IOAS, holding whatever the
     /// IOAS maps (nothing yet) and every later map.
     private func allocateHWPT(for deviceID: UInt32, path: String, flags: UInt32) throws(SystemError) -> UInt32 {
+        if flags & UInt32(CPINSYS_IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0 { try checkDirtyTracking(deviceID: deviceID, path: path) }
         var request = cpinsys_iommu_hwpt_alloc(
             size: UInt32(MemoryLayout<cpinsys_iommu_hwpt_alloc>.size), flags: flags, dev_id: deviceID, pt_id: ioasID,
             out_hwpt_id: 0, reserved: 0, data_type: 0, data_len: 0, data_uptr: 0)

@@ -40,10 +40,12 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
     }
 
     /// Opens `/dev/iommu`, allocates an IOAS, and binds and attaches the device cdevs at
-    /// `devicePaths` through the domains `domains` asks for (`IOMMUFDAttachment`). With `.file`,
+    /// `devicePaths` through the domains `domains` asks for (`IOMMUFDAttachment`, each domain
+    /// allocated with `hwptFlags`: `IOMMU_HWPT_ALLOC_DIRTY_TRACKING` for `--dirty-tracking`). With `.file`,
     /// first asks the kernel whether it has `IOMMU_IOAS_MAP_FILE` (`checkFileMap`), so an older
     /// kernel is refused before a device is bound.
-    public init(devices devicePaths: [String], domains: VFIOOptions.Domains, mapCall: MapCall = .userVA) throws(SystemError) {
+    public init(devices devicePaths: [String], domains: VFIOOptions.Domains, mapCall: MapCall = .userVA,
+                hwptFlags: UInt32 = 0) throws(SystemError) {
         self.mapCall = mapCall
         iommu = try VFIODeviceFile.open(
             "/dev/iommu",
@@ -55,7 +57,8 @@ public final class IOMMUFDDMAMapper: DMAMapper, @unchecked Sendable {
         do throws(SystemError) {
             if mapCall == .file { try Self.checkFileMap(on: iommu, ioasID: ioasID) }
             // Undoes its own steps on failure; the IOAS is undone here, last.
-            attachment = try IOMMUFDAttachment(iommu: iommu, ioasID: ioasID, devices: devicePaths, mode: domains)
+            attachment = try IOMMUFDAttachment(iommu: iommu, ioasID: ioasID, devices: devicePaths, mode: domains,
+                                               hwptFlags: hwptFlags)
         } catch {
             var destroy = cpinsys_iommu_destroy(size: UInt32(MemoryLayout<cpinsys_iommu_destroy>.size), id: alloc.out_ioas_id)
             _ = try? iommu.ioctl("IOMMU_DESTROY", CPINSYS_IOMMU_DESTROY, &destroy)

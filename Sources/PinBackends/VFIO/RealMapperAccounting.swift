@@ -32,6 +32,17 @@ final class RealMapperAccounting: @unchecked Sendable {
         counters.withLock { $0.unmapCalls += 1 }
     }
 
+    /// Puts back a mapping a dirty tracker's last pass took down and mapped again: in the
+    /// table, not in the run's counts (the run made it once).
+    func restore(_ entry: IOVATable.Entry) {
+        table.withLock { _ = try? $0.insert(entry) }
+    }
+
+    /// Drops the mappings of `[iova, iova + length)` that a call outside the run's counts unmapped.
+    func forget(iova: UInt64, length: Int) {
+        table.withLock { _ = try? $0.remove(iova: iova, length: length) }
+    }
+
     func takeStatistics() -> DMAMapperStatistics {
         table.withLock { $0.resetPeak() }
         return counters.withLock { current in

@@ -14,9 +14,9 @@ public final class Type1DMAMapper: DMAMapper, @unchecked Sendable {
     public let entryLimit: Int
     public var containerLock: VFIOOptions.ContainerLock { .type1 }
 
-    private let container: FileDescriptor
+    let container: FileDescriptor
     private let group: FileDescriptor
-    private let accounting: RealMapperAccounting
+    let accounting: RealMapperAccounting
 
     /// Opens the container and the group at `groupPath`, checks the API version, the type1v2
     /// extension and the group's viability, and sets the IOMMU model.

@@ -19,9 +19,17 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
     public let mapper: any DMAMapper
     public let options: VFIOOptions
     private let lastPhysicalRuns = Mutex<Residency.PhysicalRuns?>(nil)
+    /// What `--dirty-tracking` measures after each map (`VFIOBackend+Dirty`).
+    let dirtyTracker: (any DirtyTracker)?
+    let lastDirtyPass = Mutex<DirtyTrackingOutcome?>(nil)
 
     /// Opens the mapper `options.path` names (a real container or device, or the shim).
     public convenience init(options: VFIOOptions) throws(SystemError) {
+        if options.dirtyTracking != nil {
+            let (mapper, tracker) = try Self.dirtyTrackingMapper(options: options)
+            self.init(mapper: mapper, options: options, dirtyTracker: tracker)
+            return
+        }
         let mapper: any DMAMapper
         switch options.path {
         case .shim: mapper = ShimDMAMapper(containerLock: options.containerLock, lockedVM: options.lockedVM)
@@ -32,12 +40,13 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         self.init(mapper: mapper, options: options)
     }
 
-    public init(mapper: any DMAMapper, options: VFIOOptions = VFIOOptions()) {
+    public init(mapper: any DMAMapper, options: VFIOOptions = VFIOOptions(), dirtyTracker: (any DirtyTracker)? = nil) {
         self.mapper = mapper
         self.options = options
+        self.dirtyTracker = dirtyTracker
     }
 
-    private func iova(_ offset: Int) -> UInt64 { Self.iovaBase + UInt64(offset) }
+    func iova(_ offset: Int) -> UInt64 { mapper.iovaBase + UInt64(offset) }
 
     // MARK: - Per-call strategies (single, user)
 
@@ -64,6 +73,7 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
     /// A mapper that maps files takes only the kinds that are one (`VFIOOptions.refusal(memory:)`
     /// says so before the device is opened; this holds for a backend made around any mapper).
     public func checkCapacity(kind: MemoryKind, size: ByteSize) throws(SystemError) {
+        try checkDirtyTrackingCapacity(size: size)
         guard mapper.mapsFiles, !kind.isShared else { return }
         throw SystemError("\(mapper.name) on \(kind)", errno: EINVAL,
                           hint: VFIOOptions(path: .iommufdFile(device: "<device>")).refusal(memory: kind))
@@ -86,6 +96,9 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         if let runs = runs ?? nil {
             check.detail += "; \(runs.runs) physically contiguous runs (longest \(ByteSize(runs.longestRunPages * PageSize.base.bytes)))"
         }
+        // The dirty-tracking pass runs here, between the phases, on the caller; it times its
+        // own steps (the engine times this call as nothing) and its bitmaps' checks join the pin check.
+        if check.passed, let dirty = trackDirty(region) { check = check.and(dirty) }
         return check
     }
 
@@ -105,6 +118,7 @@ public final class VFIOBackend: SplitPinBackend, @unchecked Sendable {
         metrics[VFIOMetric.pinnedUnderContainerLock] = Double(statistics.bytesPinnedUnderContainerLock)
         metrics[VFIOMetric.maxConcurrentPinners] = Double(statistics.maxConcurrentPinners)
         metrics[VFIOMetric.mapper] = mapper.name
+        addDirtyMetrics(to: &metrics)
         metrics[.memlock] = "RLIMIT_MEMLOCK \(MemlockLimit.current().description)"
         (mapper as? IOMMUFDDMAMapper)?.addDomainMetrics(to: &metrics)
         if let runs = lastPhysicalRuns.withLock({ current -> Residency.PhysicalRuns? in

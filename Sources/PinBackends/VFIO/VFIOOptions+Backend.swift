@@ -15,6 +15,8 @@ extension BackendOption {
     public static let containerLock = BackendOption("--container-lock", valueName: "container lock")
     /// iommufd: one shared IOMMU domain for the listed devices, or one per device.
     public static let iommufdDomains = BackendOption("--iommufd-domains", valueName: "iommufd domains")
+    /// The dirty tracker measured after each map: type1, iommufd or iommufd-mock.
+    public static let dirtyTracking = BackendOption("--dirty-tracking", valueName: "dirty tracker")
 }
 
 /// The figures a `vfio` run reports.
@@ -44,10 +46,10 @@ extension VFIOOptions: BackendOptions {
     public static var metrics: [Metric] {
         [VFIOMetric.mapCalls, VFIOMetric.unmapCalls, VFIOMetric.peakIOVAEntries, VFIOMetric.rings, VFIOMetric.lockedVMUpdates,
          VFIOMetric.containerLock, VFIOMetric.pinnedUnderContainerLock, VFIOMetric.maxConcurrentPinners,
-         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun, VFIOMetric.iommuDomains, VFIOMetric.devices]
+         VFIOMetric.physicalRuns, VFIOMetric.longestPhysicalRun, VFIOMetric.iommuDomains, VFIOMetric.devices] + DirtyMetric.all
     }
     public static var accepts: [(option: BackendOption, values: BackendOption.Values)] {
-        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any), (.iommufdDomains, .any)]
+        [(.vfio, .any), (.lockedVM, .any), (.containerLock, .any), (.iommufdDomains, .any), (.dirtyTracking, .any)]
     }
     public static let specificationKey: String? = "vfio"
 
@@ -73,7 +75,39 @@ extension VFIOOptions: BackendOptions {
             throw BackendOptionError("--iommufd-domains chooses the domains of an iommufd IOAS, and --vfio \(path) has none to choose "
                 + "(type1 puts a container's groups in one domain by itself): use --vfio iommufd:<device>,<device>")
         }
-        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1, domains: domains ?? .shared)
+        let dirtyTracking = try Self.value(of: .dirtyTracking, in: arguments).map { text throws(BackendOptionError) in
+            try BackendOption.dirtyTracking.choice(text, as: DirtyTrackingMode.self)
+        }
+        if let dirtyTracking, let refusal = Self.refusal(dirtyTracking: dirtyTracking, path: path,
+                                                        shimModels: lockedVM != nil || containerLock != nil) {
+            throw BackendOptionError(refusal)
+        }
+        if dirtyTracking != nil, domains != nil {
+            throw BackendOptionError("--dirty-tracking measures one device's domain, and --iommufd-domains chooses several: drop one of them")
+        }
+        self.init(path: path, lockedVM: lockedVM ?? .shared, containerLock: containerLock ?? .type1, domains: domains ?? .shared,
+                  dirtyTracking: dirtyTracking)
+    }
+
+    /// What `--dirty-tracking` needs of `--vfio`, for its refusals.
+    public static let dirtyTrackingForms = "--dirty-tracking type1 needs --vfio type1:<group>, iommufd needs --vfio iommufd:<device>, "
+        + "iommufd-mock needs no --vfio (it maps through iommufd's mock domain)"
+
+    /// Why `tracker` cannot measure over `path`, nil when it can.
+    static func refusal(dirtyTracking tracker: DirtyTrackingMode, path: Path, shimModels: Bool) -> String? {
+        switch (tracker, path) {
+        case (.type1, .type1): return nil
+        case (.iommufd, .iommufd(let devices)) where devices.count == 1: return nil
+        case (.iommufd, .iommufd):
+            return "--dirty-tracking iommufd reads one device's dirty-tracking domain: list one device in --vfio iommufd:<device>"
+        case (.iommufdMock, .shim) where !shimModels: return nil
+        case (.iommufdMock, .shim):
+            return "--locked-vm and --container-lock model the shim; --dirty-tracking iommufd-mock maps through iommufd's mock domain"
+        case (.iommufd, .iommufdFile):
+            return "--dirty-tracking iommufd reads the bitmap of an IOMMU_IOAS_MAP mapping: use --vfio iommufd:<device>"
+        default:
+            return "--dirty-tracking \(tracker) cannot track --vfio \(path): " + dirtyTrackingForms
+        }
     }
 
     /// type1 charges `locked_vm` (`vfio_lock_acct`); iommufd and the shim's io_uring
@@ -87,10 +121,16 @@ extension VFIOOptions: BackendOptions {
 
     /// Only the shim can split one map call across helpers: a real kernel pins a `MAP_DMA` on its caller.
     public var capabilities: BackendCapabilities {
-        path == .shim ? [.prefault, .pins, .realMemory, .splitsCalls] : [.prefault, .pins, .realMemory]
+        path == .shim && dirtyTracking == nil ? [.prefault, .pins, .realMemory, .splitsCalls] : [.prefault, .pins, .realMemory]
     }
 
-    public var label: String { "vfio \(path)" }
+    public var label: String {
+        switch dirtyTracking {
+        case nil: "vfio \(path)"
+        case .iommufdMock?: "vfio iommufd-mock (MOCK domain)"
+        case let tracker?: "vfio \(path) dirty \(tracker)"
+        }
+    }
 
     /// A real container's devices: type1's group, iommufd's cdevs in the order given; the shim has none.
     public var dmaDevices: [DMADevice.Reference] {
@@ -104,6 +144,10 @@ extension VFIOOptions: BackendOptions {
 
     public func refusal(prefault: Bool, strategies: [Strategy]) -> String? {
         guard strategies.contains(.kernel), !capabilities.contains(.splitsCalls) else { return nil }
+        if dirtyTracking != nil {
+            return "--strategy kernel splits one map call across helpers, which only --vfio shim can do, and --dirty-tracking "
+                + "maps through a real kernel: drop kernel"
+        }
         return "--strategy kernel splits one map call across helpers, which only --vfio shim can do "
             + "(a real kernel pins a MAP_DMA on its caller): drop kernel or use the shim"
     }

@@ -141,33 +141,39 @@ public struct VFIOOptions: Sendable, Equatable, CustomStringConvertible {
     public var containerLock: ContainerLock
     /// How an iommufd path's devices get their IOMMU domains (`--iommufd-domains`).
     public var domains: Domains
+    /// The dirty tracker measured after each map (`--dirty-tracking`); nil measures none.
+    /// `iommufd-mock` maps through iommufd's mock domain instead of `path` (which stays `.shim`).
+    public var dirtyTracking: DirtyTrackingMode?
 
     public init(path: Path = .shim, lockedVM: LockedVM = .shared, containerLock: ContainerLock = .type1,
-                domains: Domains = .shared) {
+                domains: Domains = .shared, dirtyTracking: DirtyTrackingMode? = nil) {
         self.path = path
         self.lockedVM = lockedVM
         self.containerLock = containerLock
         self.domains = domains
+        self.dirtyTracking = dirtyTracking
     }
 
     /// The shim's models, or the path; an iommufd path with several devices, or per-device
     /// domains, also says how many domains and how they are shared ("iommufd:A,B (2 per-device
     /// domains)"), so every table and `Options:` line tells the rows apart.
     public var description: String {
+        if dirtyTracking == .iommufdMock { return "iommufd-mock (MOCK domain), dirty-tracking iommufd-mock" }
+        let mapper: String
         switch path {
-        case .shim: return "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
-        case .type1: return path.description
+        case .shim: mapper = "shim, locked-vm \(lockedVM), container-lock \(containerLock)"
+        case .type1: mapper = path.description
         case .iommufd(let devices), .iommufdFile(let devices):
-            guard devices.count > 1 || domains != .shared else { return path.description }
-            return "\(path) (\(domains.describe(devices: devices.count)))"
+            mapper = devices.count > 1 || domains != .shared ? "\(path) (\(domains.describe(devices: devices.count)))" : path.description
         }
+        return mapper + (dirtyTracking.map { ", dirty-tracking \($0)" } ?? "")
     }
 }
 
 // MARK: - Codable as the command line spells it
 
 extension VFIOOptions: Codable {
-    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock, iommufdDomains }
+    private enum CodingKeys: String, CodingKey { case path, lockedVM, containerLock, iommufdDomains, dirtyTracking }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -180,7 +186,10 @@ extension VFIOOptions: Codable {
                 // Sets made before the choice existed had one device and its one domain.
                 domains: try container.decodeIfPresent(String.self, forKey: .iommufdDomains).map { text in
                     try Domains(rawValue: text) ?? { throw PlanError.invalidParameter("unknown iommufd domains '\(text)'") }()
-                } ?? .shared)
+                } ?? .shared,
+                dirtyTracking: try container.decodeIfPresent(String.self, forKey: .dirtyTracking).map { text in
+                    try DirtyTrackingMode(rawValue: text) ?? { throw PlanError.invalidParameter("unknown dirty tracker '\(text)'") }()
+                })
         } catch let error as PlanError {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
@@ -192,5 +201,6 @@ extension VFIOOptions: Codable {
         try container.encode(lockedVM.description, forKey: .lockedVM)
         try container.encode(containerLock.rawValue, forKey: .containerLock)
         if domains != .shared { try container.encode(domains.rawValue, forKey: .iommufdDomains) }
+        try container.encodeIfPresent(dirtyTracking?.rawValue, forKey: .dirtyTracking)
     }
 }

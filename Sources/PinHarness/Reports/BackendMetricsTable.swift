@@ -25,7 +25,8 @@ public struct BackendMetricsTable: Sendable {
             if groups[record.variant.description] == nil { order.append(record.variant.description) }
             groups[record.variant.description, default: []].append(record.backendMetrics!)
         }
-        let names = Set(groups.values.flatMap { $0.flatMap(\.values.keys) })
+        // Dirty tracking's figures have their own table (DirtyTrackingTable).
+        let names = Set(groups.values.flatMap { $0.flatMap(\.values.keys) }).filter { !DirtyMetric.owns($0) }
         // The backends' declared order first (catalog order, each backend's own), then any a
         // record carries that no backend here declares, by name.
         let declared = Backends.catalog.metrics.map(\.name)
@@ -37,7 +38,7 @@ public struct BackendMetricsTable: Sendable {
             }
             return Row(variant: variant, medians: medians)
         }
-        notes = measured.first?.backendMetrics?.notes ?? [:]
+        notes = (measured.first?.backendMetrics?.notes ?? [:]).filter { $0.key != DirtyMetric.tracker.name && $0.key != DirtyMetric.pageSizes.name }
     }
 
     public var isEmpty: Bool { rows.isEmpty || columns.isEmpty }

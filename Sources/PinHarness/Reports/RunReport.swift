@@ -64,7 +64,8 @@ public struct RunReport: Sendable {
         document += SummaryTable(records: records).document()
         if let line = roundsLine() { document += [.blank, .line(line)] }
         let numa = NUMATable(records: records)
-        for part in [BackendMetricsTable(records: records).document(), InKernelTable(records: records).document(),
+        for part in [BackendMetricsTable(records: records).document(), DirtyTrackingTable(records: records).document(),
+                     InKernelTable(records: records).document(),
                      numa.isWorthShowing ? numa.document() : ReportDocument()] where !part.isEmpty {
             document += [.blank]
             document += part

@@ -14,6 +14,7 @@ extension SweepSummary {
             document += [.blank]
             document += table(group, phase: .unpin)
             document += inKernelTable(group)
+            if !group.dirty.isEmpty { document += [.blank, .line("Dirty tracking:"), .blank] + group.dirty.document().blocks }
             let notes = flagNotes(group)
             if !notes.isEmpty { document += [.blank] + notes.map(ReportDocument.Block.item) }
             document += [.blank]

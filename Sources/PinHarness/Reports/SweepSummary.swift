@@ -49,6 +49,8 @@ public struct SweepSummary: Sendable {
     public struct Group: Sendable {
         public var group: SweepGroup
         public var cells: [CellSummary]
+        /// What `--dirty-tracking` measured in the group's runs (empty without it).
+        public var dirty = DirtyTrackingTable(records: [])
         /// The `single` cell the speedups are over.
         public var single: CellSummary? { cells.first { $0.cell.strategy == .single } }
         /// Thread counts of the threaded strategies, ascending.
@@ -91,13 +93,16 @@ public struct SweepSummary: Sendable {
             byCell[cell, default: []].append(record)
         }
         var byGroup: [SweepGroup: [CellSummary]] = [:]
+        var recordsByGroup: [SweepGroup: [RunRecord]] = [:]
         for (cell, records) in byCell {
+            recordsByGroup[cell.group, default: []] += records
             var summary = Self.summarise(cell, records)
             if let specification, let finished { summary.rounds = specification.rounds(of: cell, finished: finished) }
             byGroup[cell.group, default: []].append(summary)
         }
         var groups: [Group] = byGroup.keys.sorted().map { key in
-            Group(group: key, cells: byGroup[key]!.sorted { $0.cell < $1.cell })
+            Group(group: key, cells: byGroup[key]!.sorted { $0.cell < $1.cell },
+                  dirty: DirtyTrackingTable(records: recordsByGroup[key]!.sorted { ($0.cell ?? "", $0.rep) < ($1.cell ?? "", $1.rep) }))
         }
         for index in groups.indices {
             let single = groups[index].single
