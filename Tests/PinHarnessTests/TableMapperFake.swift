@@ -9,18 +9,29 @@ import Synchronization
 
 /// A `DMAMapper` that maps by address into an IOVA table and writes every page (so the region is
 /// resident), pinning nothing: a harness test around a mapper reads no process-wide counter that
-/// another suite moves at the same time.
-final class TableMapperFake: DMAMapper, @unchecked Sendable {
-    let name = "table fake"
+/// another suite moves at the same time. `FileMapperFake` maps by file over the same table.
+class TableMapperFake: DMAMapper, @unchecked Sendable {
+    var name: String { "table fake" }
     var entryLimit: Int { Int.max }
     var containerLock: VFIOOptions.ContainerLock { .iommufd }
+    var mapsFiles: Bool { false }
 
     private let table = Mutex(IOVATable(entryLimit: Int.max))
     private let statistics = Mutex(DMAMapperStatistics())
 
     func map(vaddr: Int, length: Int, iova: UInt64) throws(SystemError) {
-        try table.withLock { table throws(SystemError) in try table.insert(IOVATable.Entry(iova: iova, length: length, vaddr: vaddr)) }
+        try record(iova: iova, length: length, vaddr: vaddr)
         UnsafeMutableRawPointer(bitPattern: vaddr)!.initializeMemory(as: UInt8.self, repeating: 1, count: length)
+    }
+
+    /// By address, as the protocol's default does; declared here so a subclass can map by file.
+    func map(_ region: Region, offset: Int, length: Int, iova: UInt64) throws(SystemError) {
+        try map(vaddr: region.address + offset, length: length, iova: iova)
+    }
+
+    /// One map call in the table and the statistics.
+    func record(iova: UInt64, length: Int, vaddr: Int) throws(SystemError) {
+        try table.withLock { table throws(SystemError) in try table.insert(IOVATable.Entry(iova: iova, length: length, vaddr: vaddr)) }
         statistics.withLock { $0.mapCalls += 1 }
     }
 
