@@ -1,14 +1,23 @@
 import Foundation
+import PinSystem
 
 enum PinBenchVersion {
-    static let string = "0.1.0"
+    /// The version this source tree is, before any release describes it: scripts/release.sh
+    /// reads it from this line (`base = "X.Y.Z"`) for a checkout without a `vX.Y.Z` tag.
+    static let base = "0.1.0"
 
-    /// The commit this pinbench was built from, for the machine record: `PINBENCH_GIT_COMMIT`
-    /// when set (scripts that copy the binary away from its checkout set it; set it empty to
-    /// record none), else what git says about the checkout holding the running executable,
+    /// What `--version` and every record say: the release's own version where
+    /// scripts/release.sh stamped one into the binary, the base version otherwise.
+    static var string: String { BuildStamp.version ?? base }
+
+    /// The commit this pinbench was built from, for the machine record: the one a release stamped
+    /// into the binary; else `PINBENCH_GIT_COMMIT` when set (scripts that copy the binary away
+    /// from its checkout set it, and the lab, whose guest sees a read-only checkout; set it
+    /// empty to record none); else what git says about the checkout holding the running executable,
     /// with `-dirty` when tracked files differ from that commit. Nil on any failure (no git,
     /// an installed binary outside a checkout), since a record without a commit beats no record.
     static func gitCommit() -> String? {
+        if let stamped = BuildStamp.commit { return stamped }
         if let fromEnvironment = ProcessInfo.processInfo.environment["PINBENCH_GIT_COMMIT"] {
             let trimmed = fromEnvironment.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed

@@ -64,5 +64,6 @@ static inline uint64_t cpinsys_monotonic_ns(void) {
 #include "CPinSysNUMA.h"
 #include "CPinSysKmod.h"
 #include "CPinSysHugetlbfs.h"
+#include "CPinSysBuild.h"
 
 #endif
