@@ -12,6 +12,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 source "$(dirname "$0")/lib/hugepages.sh"
+source "$(dirname "$0")/lib/sweep-run.sh"
 
 if [ "${1:-}" = "--" ]; then shift; elif [ $# -gt 0 ]; then
     echo "usage: scripts/sweep.sh [-- <pinbench sweep options>]" >&2
@@ -27,21 +28,6 @@ echo "pinbench: building (release)" >&2
 swift build -c release --product pinbench >&2
 pinbench="$(swift build -c release --show-bin-path)/pinbench"
 
-reserve=()
-if [ "$(id -u)" -eq 0 ]; then
-    resuming=0
-    for argument in "$@"; do [ "$argument" = "--resume" ] && resuming=1; done
-    # pinbench grows the pools and gives the pages back itself; if it is killed before it can,
-    # this trap puts every pool back the way it was.
-    hugepages_remember_all
-    hugepages_release_on_exit
-    if [ "$resuming" -eq 0 ]; then reserve=(--reserve-hugepages); fi
-else
-    echo "pinbench: not root, so no hugepages are reserved: hugetlb cells run only if the pools already hold enough (scripts/reserve-hugepages.sh)" >&2
-fi
-
-started=$SECONDS
 status=0
-"$pinbench" sweep "${reserve[@]}" "$@" || status=$?
-echo "pinbench: the sweep took $((SECONDS - started)) s" >&2
+sweep_run "$pinbench" "$@" || status=$?
 exit "$status"
