@@ -8,6 +8,9 @@
 #   PREFIX=$HOME/.local scripts/install.sh      anywhere else (sudo only where you cannot write)
 #   DESTDIR=/tmp/stage scripts/install.sh       stage for a package: files go to $DESTDIR$PREFIX
 #   scripts/install.sh --debug                  the debug build instead (PINBENCH_BUILD=debug)
+#   scripts/install.sh --binary PATH            install a pinbench built elsewhere (scripts/release.sh
+#                                               stages its static build this way); nothing is built
+#                                               but the manual pages, in the debug configuration
 #   scripts/install.sh --uninstall              remove what the last install under PREFIX put there
 #
 # What it installed is listed in $PREFIX/share/pinbench/install-manifest, and --uninstall removes
@@ -17,7 +20,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
 usage() {
-    echo "usage: [PREFIX=/usr/local] [DESTDIR=] [PINBENCH_BUILD=release|debug] scripts/install.sh [--debug] [--uninstall]"
+    echo "usage: [PREFIX=/usr/local] [DESTDIR=] [PINBENCH_BUILD=release|debug] scripts/install.sh [--debug] [--binary PATH] [--uninstall]"
 }
 
 die() {
@@ -29,15 +32,27 @@ note() { echo "pinbench install: $*" >&2; }
 
 mode=install
 build="${PINBENCH_BUILD:-release}"
-for argument in "$@"; do
-    case "$argument" in
+given_binary=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --uninstall) mode=uninstall ;;
         --debug) build=debug ;;
         --release) build=release ;;
+        --binary)
+            [ $# -ge 2 ] || { usage >&2; exit 64; }
+            given_binary="$2"
+            shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; exit 64 ;;
     esac
+    shift
 done
+if [ -n "$given_binary" ]; then
+    [ -f "$given_binary" ] && [ -x "$given_binary" ] || die "--binary $given_binary is not an executable file"
+    given_binary="$(cd "$(dirname "$given_binary")" && pwd)/$(basename "$given_binary")"
+    # Only the manual pages are built, and their text does not depend on the configuration.
+    build=debug
+fi
 case "$build" in
     release | debug) ;;
     *) die "PINBENCH_BUILD is '$build'; it must be release or debug" ;;
@@ -205,10 +220,14 @@ fi
 ensure_swift
 cd "$PINBENCH_ROOT"
 
-note "building pinbench ($build)"
-swift build -c "$build" --product pinbench >&2
-built="$(swift build -c "$build" --show-bin-path)/pinbench"
-[ -x "$built" ] || die "the build did not leave $built"
+if [ -n "$given_binary" ]; then
+    built="$given_binary"
+else
+    note "building pinbench ($build)"
+    swift build -c "$build" --product pinbench >&2
+    built="$(swift build -c "$build" --show-bin-path)/pinbench"
+    [ -x "$built" ] || die "the build did not leave $built"
+fi
 
 # The plugin builds the package in the configuration given, then runs its generate-manual tool on
 # every executable product; it writes into its own work folder, so it needs no
