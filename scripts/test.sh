@@ -9,17 +9,22 @@
 # default 20), so a crash its corpus already reaches fails CI; --no-fuzz skips that.
 # After the unit tests, scripts/check-install.sh installs the debug build into a temporary
 # PREFIX and checks its man pages and completions, then uninstalls it (under a minute;
-# --no-install skips it). Before the tests, scripts/check-layers.py checks every import against
+# --no-install skips it). Then scripts/release.sh builds the release (the static binary, the
+# tarball and both .debs, lintian-clean) and scripts/check-release.sh tries them on a minimal
+# Debian without Swift (debootstrap, cached under ~/.cache/pinbench/rootfs); the lab suites then
+# build and load the module from the pinbench-dkms package (LAB_DKMS_DEB). --no-release skips
+# those. Before the tests, scripts/check-layers.py checks every import against
 # Package.swift and the layer order (docs/architecture.md).
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
-lab=1 fuzz=1 install=1
+lab=1 fuzz=1 install=1 release=1
 for argument in "$@"; do
     case "$argument" in
         --no-lab) lab=0 ;;
         --no-fuzz) fuzz=0 ;;
         --no-install) install=0 ;;
-        *) echo "usage: scripts/test.sh [--no-lab] [--no-fuzz] [--no-install]" >&2; exit 64 ;;
+        --no-release) release=0 ;;
+        *) echo "usage: scripts/test.sh [--no-lab] [--no-fuzz] [--no-install] [--no-release]" >&2; exit 64 ;;
     esac
 done
 ensure_packages
@@ -46,6 +51,17 @@ stage "unit tests" swift test
 if [ "$install" = 1 ]; then
     stage "install check" bash scripts/check-install.sh
 fi
+release_status=0
+if [ "$release" = 1 ]; then
+    ensure_packages lintian
+    if stage release bash scripts/release.sh; then
+        stage "clean system" bash scripts/check-release.sh || release_status=1
+        dkms_deb="$(ls "$PINBENCH_ROOT"/dist/pinbench-dkms_*_all.deb 2>/dev/null | head -1)"
+        [ -z "$dkms_deb" ] || export LAB_DKMS_DEB="$dkms_deb"
+    else
+        release_status=1
+    fi
+fi
 if [ "$fuzz" = 1 ]; then
     stage fuzz bash scripts/fuzz.sh "${PINBENCH_FUZZ_SECONDS:-20}"
 fi
@@ -67,3 +83,4 @@ if [ "$lab" = 1 ]; then
     done
     [ "$lab_status" = 0 ]
 fi
+[ "$release_status" = 0 ]
