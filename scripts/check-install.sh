@@ -74,6 +74,25 @@ check "the manifest lists every file installed" manifest_complete
 PREFIX="$prefix" bash "$install_sh" --uninstall >"$work/uninstall.log" 2>&1 || cat "$work/uninstall.log"
 check "--uninstall leaves nothing, not even the PREFIX it made" test ! -e "$prefix"
 
+# --binary: a pinbench built elsewhere (the release's static build) goes in as it is, byte for
+# byte, and its folder's name changes nothing; a path that is no executable is refused.
+given="$work/elsewhere/pinbench"
+mkdir -p "$work/elsewhere"
+cp "$built" "$given"
+printf 'not the build' >>"$given"   # differs from every build, so a copy of the build cannot pass
+binary_given() {
+    PREFIX="$work/given" bash "$install_sh" --binary "$given" >"$work/given.log" 2>&1 || return 1
+    cmp -s "$work/given/bin/pinbench" "$given" && [ -f "$work/given/share/man/man1/pinbench.1" ] \
+        && PREFIX="$work/given" bash "$install_sh" --uninstall >>"$work/given.log" 2>&1 && [ ! -e "$work/given" ]
+}
+check "--binary installs the given file byte for byte, with the pages; --uninstall removes it" binary_given
+binary_refused() {
+    local out
+    ! out="$(PREFIX="$work/refused" bash "$install_sh" --binary "$work/missing" 2>&1)" \
+        && grep -q -- "--binary $work/missing is not an executable file" <<<"$out" && [ ! -e "$work/refused" ]
+}
+check "--binary of a missing file is refused in one line, nothing installed" binary_refused
+
 # A package build: everything under DESTDIR, nothing in PREFIX itself.
 stage="$work/stage"
 staged_prefix="$work/packaged"
