@@ -61,6 +61,8 @@ else
     version="$base-$(git rev-list --count HEAD)-g$commit"
 fi
 version="$version$dirty"
+# It goes into a C string, file names and Debian's version field.
+[[ "$version" =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die "'$version' (from git describe) is not a usable version: tag releases vX.Y.Z"
 commit="$commit$dirty"
 # Debian's upstream version may not hold a hyphen where the package has no revision:
 # 0.1.0-845-g1a2b3c4d5e6f-dirty becomes 0.1.0+845.g1a2b3c4d5e6f.dirty (and sorts after 0.1.0).
@@ -93,7 +95,8 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The hugetlbfs the constructor check mounts goes before the folder holding it.
+trap 'umount "$work/hugetlbfs" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # --- the static build ---------------------------------------------------------------------------
 
