@@ -116,13 +116,24 @@ phase_done() {
 }
 
 build=""
+builder=""
 mounted=()
 work=""
 root=""
+# The script's own output, for the cleanup: a signal can run it while a check's output is
+# redirected to its log.
+exec {stdout}>&1 {stderr}>&2
 cleanup() {
     local status=$? target left pid
     trap - EXIT INT TERM
     set +e
+    exec 1>&"$stdout"
+    exec 2>&"$stderr"
+    case "$status" in 130 | 143) echo "release: interrupted: cleaning up" >&2 ;; esac
+    if [ -n "$builder" ]; then
+        kill -TERM -- "-$builder" 2>/dev/null
+        wait "$builder" 2>/dev/null
+    fi
     if [ -n "$root" ]; then
         # Anything still running in the chroot (a daemon a postinst started despite policy-rc.d)
         # would keep its mounts busy: these are this script's children, ended by id.
@@ -151,7 +162,8 @@ cleanup() {
             remove_tree "$work" || status=1
         fi
     fi
-    # A rootfs build that did not finish: debootstrap unmounts its own /proc and /sys.
+    # A rootfs build that did not finish: debootstrap unmounts its own /proc and /sys, and if
+    # it was cut short this does.
     if [ -n "$build" ] && [ -d "$build" ]; then
         for target in $(mounts_under "$build"); do umount -l "$target"; done
         remove_tree "$build" || status=1
@@ -179,11 +191,16 @@ make_rootfs() {
     local started=$SECONDS
     say "rootfs: building $cache (debootstrap $codename minbase from $ROOTFS_MIRROR; minutes)"
     build="$(mktemp -d "$cache_root/.build-$codename-$debarch-$key.XXXXXX")"
-    if ! nice -n 10 bash -c "$(declare -p codename debarch ROOTFS_MIRROR ROOTFS_INCLUDE ROOTFS_DOWNLOAD ROOTFS_APT; \
-        declare -f rootfs_recipe); rootfs_recipe '$build/root'" >"$build/build.log" 2>&1; then
+    # In its own process group, waited for: INT or TERM end the whole build at once.
+    setsid nice -n 10 bash -c "$(declare -p codename debarch ROOTFS_MIRROR ROOTFS_INCLUDE ROOTFS_DOWNLOAD ROOTFS_APT; \
+        declare -f rootfs_recipe); rootfs_recipe '$build/root'" >"$build/build.log" 2>&1 </dev/null &
+    builder=$!
+    if ! wait "$builder"; then
+        builder=""
         tail -20 "$build/build.log" >&2
         die "building the root file system failed (the log's end is above)" 1
     fi
+    builder=""
     # A tarball, never entered: each run extracts a fresh copy, so the cache stays pristine.
     nice -n 10 tar --numeric-owner --xattrs -C "$build/root" -cf "$build/rootfs.tar" .
     remove_tree "$build/root" || die "could not remove the build folder $build/root" 1
@@ -248,10 +265,13 @@ check() {
     fi
 }
 
-# Runs a shell command in the chroot with a clean environment; output goes to logs/NAME.
+# Runs a shell command in the chroot with a clean environment. In the background and waited
+# for, so that INT or TERM run the cleanup at once (it ends what runs in the chroot) instead of
+# after the command.
 in_chroot() {
     chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive MANWIDTH=80 /bin/bash -c "$1"
+        HOME=/root LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive MANWIDTH=80 /bin/bash -c "$1" </dev/null &
+    wait "$!"
 }
 log() { echo "$work/logs/$1"; }
 # Runs the command in the chroot, logging both streams; on failure sets why to the exit status
