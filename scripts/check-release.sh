@@ -304,6 +304,12 @@ unpacks() {
     done
 }
 check "the tarball unpacks in /opt to $top/ (bin, lib, share, src/pinbench-$version, README)" unpacks
+# The binary links the C++ runtime (ldd below): a tarball user must be told.
+readme_names_runtime() {
+    grep -q 'libstdc++' "$root$prefix/README" || { why="README does not name libstdc++"; return 1; }
+    grep -q 'libgcc' "$root$prefix/README" || { why="README does not name libgcc_s"; return 1; }
+}
+check "README says libstdc++ and libgcc_s are needed" readme_names_runtime
 
 # The version the program prints, as a whole word of its --version output.
 prints_version() {
@@ -396,6 +402,17 @@ phase_done tarball
 # --- The packages, in the same chroot.
 # shellcheck disable=SC2329,SC2317 # the checks are called through check
 {
+# What the packages declare, read here: dpkg-deb -f.
+declares() {
+    local field
+    field="$(dpkg-deb -f "$1" "$2")"
+    for wanted in "${@:3}"; do
+        grep -Eq "(^|[ ,|])$wanted( |,|\$)" <<<"$field" || { why="$2: ${field:-none}"; return 1; }
+    done
+}
+check "${deb##*/} Depends on libc6, libstdc++6 and libgcc-s1" declares "$deb" Depends libc6 'libstdc\+\+6' libgcc-s1
+check "${dkms_deb##*/} Depends on dkms" declares "$dkms_deb" Depends dkms
+
 debs="./${deb##*/} ./${dkms_deb##*/}"
 apt_install="apt-get -o APT::Install-Recommends=false install -y"
 network="no network"
@@ -419,7 +436,12 @@ says_no_headers() {
         && grep -qF "kernel headers for this kernel do not seem to be installed." "$(log install)"; then
         return 0
     fi
-    why="the install log does not say so: $(grep -m1 -i -e 'building' -e 'kernel' "$(log install)")"
+    if ! grep -q "DKMS files" "$(log install)"; then
+        # dh_dkms's postinst runs /usr/lib/dkms/common.postinst, which says "Loading new ... DKMS files".
+        why="its postinst never ran dkms: it is $(dpkg-deb -I "$dkms_deb" postinst 2>/dev/null | grep -v '^#!' | tr '\n' ';' | cut -c1-120)"
+    else
+        why="the install log says: $(grep -A3 'DKMS files' "$(log install)" | tr '\n' ' ' | cut -c1-200)"
+    fi
     return 1
 }
 check "pinbench-dkms's postinst says it cannot build for $kernel without its headers" says_no_headers
@@ -436,7 +458,7 @@ check "man pinbench renders the installed page" renders deb-man "man -P cat pinb
 dkms_lists() {
     logged "$1" "dkms status" || return 1
     if [ "$2" = yes ]; then
-        grep -Eq '^pinbench[/,]' "$(log "$1")" || { why="dkms status: $(head -1 "$(log "$1")")"; return 1; }
+        grep -Eq '^pinbench[/,]' "$(log "$1")" || { why="dkms status: $(head -1 "$(log "$1")" | grep . || echo nothing)"; return 1; }
     else
         ! grep -Eq '^pinbench[/,]' "$(log "$1")" || { why="dkms status: $(grep -m1 '^pinbench' "$(log "$1")")"; return 1; }
     fi
