@@ -241,6 +241,11 @@ mount_at() {
 # out, and unmounting needs no make-rslave.
 mount_at "$root/proc" -t proc proc
 mount_at "$root/sys" --bind /sys
+# Read-only, as in a container: these are the host's sysctls and sysfs, and nothing checked
+# here may change them (a pinbench growing a hugepage pool or setting numa_balancing would).
+mount -o remount,bind,ro "$root/sys"
+mount_at "$root/proc/sys" --bind "$root/proc/sys"
+mount -o remount,bind,ro "$root/proc/sys"
 mount_at "$root/dev" --bind /dev
 mount_at "$root/dev/pts" --bind /dev/pts
 # The chroot's /dev/shm is its own: shm_open there must not write into the host's /dev.
