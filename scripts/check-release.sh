@@ -342,7 +342,9 @@ sees_mount() {
 check "libhugetlbfs's constructor ran: doctor shows 2M -> $huge" sees_mount doctor
 umount "$root$huge"
 
-check "bin/pinbench run --size 64M --threads 2 --reps 3" logged run "cd $prefix && bin/pinbench run --size 64M --threads 2 --reps 3"
+# Small: anon memory (run's default is THP), the default populate backend, every strategy.
+run_options="--size 64M --threads 2 --memory anon --reps 3"
+check "bin/pinbench run $run_options" logged run "cd $prefix && bin/pinbench run $run_options"
 
 sweep_options="--threads 1,2 --size 64M --memory anon --strategies single,user --backends populate,mlock --reps 2 --warmup 0"
 # Finds the one result set the sweep made under DIR/results and reports it.
@@ -455,7 +457,7 @@ mount_at "$root$huge" -t hugetlbfs -o pagesize=2M none
 check "/usr/bin/pinbench doctor exits 0" doctor_runs deb-doctor "pinbench doctor"
 check "installed: libhugetlbfs's constructor ran: doctor shows 2M -> $huge" sees_mount deb-doctor
 umount "$root$huge"
-check "pinbench run --size 64M --threads 2 --reps 3" logged deb-run "cd /root && pinbench run --size 64M --threads 2 --reps 3"
+check "pinbench run $run_options" logged deb-run "cd /root && pinbench run $run_options"
 check "pinbench-sweep -- (the same small sweep), then pinbench report" \
     sweeps_and_reports deb-sweep /root/deb-sweep /usr/bin/pinbench-sweep
 check "man pinbench renders the installed page" renders deb-man "man -P cat pinbench"
