@@ -125,11 +125,11 @@ root=""
 exec {stdout}>&1 {stderr}>&2
 cleanup() {
     local status=$? target left pid
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM HUP
     set +e
     exec 1>&"$stdout"
     exec 2>&"$stderr"
-    case "$status" in 130 | 143) echo "release: interrupted: cleaning up" >&2 ;; esac
+    case "$status" in 129 | 130 | 143) echo "release: interrupted: cleaning up" >&2 ;; esac
     if [ -n "$builder" ]; then
         kill -TERM -- "-$builder" 2>/dev/null
         wait "$builder" 2>/dev/null
@@ -174,6 +174,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 make_rootfs() {
     mkdir -p "$cache_root"
@@ -187,6 +188,11 @@ make_rootfs() {
         exec {lock}>&-
         return
     fi
+    # With the lock held nobody else builds this recipe: what is here is a killed run's.
+    local stale
+    for stale in "$cache" "$cache_root/.build-$codename-$debarch-$key".*; do
+        [ ! -e "$stale" ] || remove_tree "$stale" || die "could not remove $stale, left by an earlier run" 1
+    done
     ensure_packages debootstrap || die "cannot install debootstrap with apt-get" 1
     local started=$SECONDS
     say "rootfs: building $cache (debootstrap $codename minbase from $ROOTFS_MIRROR; minutes)"
@@ -230,10 +236,10 @@ chmod 0755 "$root/usr/sbin/policy-rc.d"
 kernel="$(uname -r)"
 mkdir -p "$root/lib/modules/$kernel"
 
+# Mounts on an existing folder (never mkdir: under the bound /dev that would be the host's).
 mount_at() {
     local target="$1"
     shift
-    mkdir -p "$target"
     mount "$@" "$target"
     mounted+=("$target")
 }
@@ -248,8 +254,8 @@ mount_at "$root/proc/sys" --bind "$root/proc/sys"
 mount -o remount,bind,ro "$root/proc/sys"
 mount_at "$root/dev" --bind /dev
 mount_at "$root/dev/pts" --bind /dev/pts
-# The chroot's /dev/shm is its own: shm_open there must not write into the host's /dev.
-mount_at "$root/dev/shm" -t tmpfs -o mode=1777,size=64M tmpfs
+# The chroot's /dev/shm is its own: shm_open there must not write into the host's /dev/shm.
+[ ! -d "$root/dev/shm" ] || mount_at "$root/dev/shm" -t tmpfs -o mode=1777,size=64M tmpfs
 mkdir -p "$root/tmp/artifacts"
 cp "$tarball" "$deb" "$dkms_deb" "$root/tmp/artifacts/"
 phase_done chroot
@@ -330,6 +336,7 @@ check "bin/pinbench --version prints $version (the version in the tarball's name
 # sees no mount (or no sizes at all). The mount is in the chroot's own folder, not /dev, which
 # is the host's.
 huge="/mnt/hugepages"
+mkdir -p "$root$huge"
 mount_at "$root$huge" -t hugetlbfs -o pagesize=2M none
 doctor_runs() { logged "$1" "$2"; }
 check "bin/pinbench doctor exits 0" doctor_runs doctor "cd $prefix && bin/pinbench doctor"
