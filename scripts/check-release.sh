@@ -302,6 +302,17 @@ lists() { local item; while IFS= read -r item; do [ "$item" = "$2" ] && return 0
 # shellcheck disable=SC2329,SC2317 # the checks are called through check
 {
 prefix="/opt/$top"
+# What release.sh wrote beside the artifacts, when it wrote it.
+if [ -f "$dist/SHA256SUMS" ]; then
+    sums_match() { (cd "$dist" && sha256sum --check --quiet SHA256SUMS >/dev/null 2>&1) || { why="sha256sum --check fails in $dist"; return 1; }; }
+    check "SHA256SUMS matches the artifacts" sums_match
+fi
+# The point of the chroot: none of what built the release is here.
+is_clean() {
+    logged clean "! command -v swift && ! command -v swiftc && ! command -v dkms && ! dpkg-query -W -f '\${db:Status-Abbrev}\${Package}\n' '*-dev' 2>/dev/null | grep '^ii'" \
+        || { why="found $(grep -v '^$' "$(log clean)" | head -3 | tr '\n' ' ')"; return 1; }
+}
+check "the clean system has no swift, no dkms, no -dev package" is_clean
 unpacks() {
     local tops
     tops="$(tar -tzf "$tarball" | cut -d/ -f1 | sort -u | tr '\n' ' ')"
