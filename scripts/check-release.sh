@@ -315,7 +315,7 @@ is_clean() {
 check "the clean system has no swift, no dkms, no -dev package" is_clean
 unpacks() {
     local tops
-    tops="$(tar -tzf "$tarball" | cut -d/ -f1 | sort -u | tr '\n' ' ')"
+    tops="$(tar -tzf "$tarball" | sed 's,^\./,,' | grep -v '^\.\?$' | cut -d/ -f1 | sort -u | tr '\n' ' ')"
     [ "$tops" = "$top " ] || { why="top folders in the tarball: $tops"; return 1; }
     logged unpack "tar -xzf /tmp/artifacts/${tarball##*/} -C /opt" || return 1
     for file in bin/pinbench bin/pinbench-sweep lib/pinbench/pinbench; do
