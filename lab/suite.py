@@ -15,10 +15,12 @@ import ctypes
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -1597,6 +1599,150 @@ def kmod_sweep_skip():
            f"{len(skipped)} skipped: {skipped[:1]}")
 
 
+# --- The pinbench-dkms package ------------------------------------------------------------------
+
+DKMS_DEB = os.environ.get("LAB_DKMS_DEB", "")
+# What the package and dkms write: each gets a tmpfs-backed overlay (a bare tmpfs where the host
+# has no such folder) for the check's length, so nothing of it reaches the later checks, and the
+# host's root, which the guest sees through 9p, is never written. /lib is a link to usr/lib.
+DKMS_PATHS = ("/usr/src", "/var/lib/dkms", "/usr/lib/modules")
+
+
+def logged(step, command, timeout=600):
+    """Runs a command that is not pinbench, as pinbench() does: its output in LOGS; returns it."""
+    _log_index[0] += 1
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        raise CheckFailed(f"timed out after {timeout} s: {' '.join(command)}") from error
+    with open(os.path.join(LOGS, f"{_log_index[0]:02d}-{step}.log"), "w") as log:
+        log.write(f"$ {' '.join(command)}\n# exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}")
+    return done
+
+
+class Overlays:
+    """Mounts a writable layer over each of these folders and takes them all away, also on failure."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        self.mounted = []
+        self.made = []
+
+    def mount(self, *arguments):
+        done = subprocess.run(["mount", *arguments], capture_output=True, text=True)
+        expect(done.returncode == 0, f"mount {' '.join(arguments)}: {done.stderr.strip()}")
+        self.mounted.append(arguments[-1])
+
+    def __enter__(self):
+        try:
+            self.uppers = tempfile.mkdtemp(prefix="lab-dkms-")
+            self.mount("-t", "tmpfs", "lab-dkms", self.uppers)
+            for index, path in enumerate(self.paths):
+                if not os.path.isdir(path):
+                    os.makedirs(path)
+                    self.made.append(path)
+                    self.mount("-t", "tmpfs", "lab-dkms", path)
+                    continue
+                upper, work = (os.path.join(self.uppers, f"{index}-{part}") for part in ("upper", "work"))
+                os.makedirs(upper)
+                os.makedirs(work)
+                self.mount("-t", "overlay", "lab-dkms", "-o", f"lowerdir={path},upperdir={upper},workdir={work}", path)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_):
+        for path in reversed(self.mounted):
+            if subprocess.run(["umount", path], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", path], capture_output=True)
+        for path in reversed(self.made):
+            os.rmdir(path)
+        os.rmdir(self.uppers)
+
+
+def dkms_status():
+    done = subprocess.run(["dkms", "status"], capture_output=True, text=True)
+    return [line for line in done.stdout.splitlines() if line.startswith("pinbench/")]
+
+
+@check("dkms: the pinbench-dkms package builds the module against this kernel, modprobe loads it, "
+       "a --backend kmod run verifies, prerm removes it")
+def dkms_package():
+    require(DKMS_DEB, "LAB_DKMS_DEB names no pinbench-dkms .deb (scripts/lab.sh test passes it on from the host)")
+    expect(os.path.isfile(DKMS_DEB), f"LAB_DKMS_DEB={DKMS_DEB} is not a file")
+    expect(shutil.which("dkms"), "no dkms on the host (scripts/lab.sh build installs it)")
+    tree = kernel_tree()
+    expect(tree and os.path.isdir(os.path.join(tree, "include")), f"no kernel tree for this kernel: {tree}")
+    version = subprocess.run(["dpkg-deb", "-f", DKMS_DEB, "Version"], capture_output=True, text=True).stdout.strip()
+    expect(version, f"{DKMS_DEB} has no Version")
+    release = os.uname().release
+    # The suite's own build of the module (insmod of kmod/) must not answer for the package's.
+    if lsmod_has_module():
+        done = subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True, text=True)
+        expect(done.returncode == 0, f"rmmod of the suite's module: {done.stderr.strip()}")
+    times = {}
+    control = tempfile.mkdtemp(prefix="lab-dkms-control-")
+    try:
+        with Overlays(DKMS_PATHS):
+            for step, option, where in (("dpkg-deb-x", "-x", "/"), ("dpkg-deb-e", "-e", control)):
+                done = logged(step, ["dpkg-deb", option, DKMS_DEB, where])
+                expect(done.returncode == 0, f"dpkg-deb {option}: {done.stderr.strip()}")
+            source = f"/usr/src/pinbench-{version}"
+            for name in ("dkms.conf", "Makefile", "Kbuild", "pinbench_kmod.c", "uapi/pinbench_kmod.h"):
+                expect(os.path.isfile(os.path.join(source, name)), f"the package has no {source}/{name}")
+            # What a linux-headers package would give: the build link to this kernel's tree.
+            modules = f"/usr/lib/modules/{release}"
+            os.makedirs(modules, exist_ok=True)
+            if os.path.lexists(f"{modules}/build"):
+                os.remove(f"{modules}/build")
+            os.symlink(tree, f"{modules}/build")
+            start = time.time()
+            done = logged("postinst", [os.path.join(control, "postinst"), "configure"], timeout=1200)
+            times["postinst configure (dkms add, build, install)"] = time.time() - start
+            if done.returncode != 0:
+                log = f"/var/lib/dkms/pinbench/{version}/build/make.log"
+                tail = open(log).read().strip().splitlines()[-6:] if os.path.exists(log) else []
+                raise CheckFailed(f"postinst configure exited {done.returncode}: "
+                                  f"{(done.stdout + done.stderr).strip()[-300:]} {' / '.join(tail)}")
+            status = dkms_status()
+            expect(status == [f"pinbench/{version}, {release}, x86_64: installed"], f"dkms status after postinst: {status}")
+            start = time.time()
+            done = logged("modprobe", ["modprobe", "pinbench_kmod"])
+            times["modprobe"] = time.time() - start
+            expect(done.returncode == 0 and lsmod_has_module(), f"modprobe pinbench_kmod: {done.stderr.strip()}")
+            path = subprocess.run(["modinfo", "-n", "pinbench_kmod"], capture_output=True, text=True).stdout.strip()
+            expect(re.search(rf"/modules/{re.escape(release)}/updates/dkms/pinbench_kmod\.ko$", path),
+                   f"modinfo -n pinbench_kmod: {path!r}, not under {release}'s updates/dkms")
+            for _ in range(50):  # devtmpfs makes the node asynchronously
+                if os.path.exists("/dev/pinbench"):
+                    break
+                time.sleep(0.1)
+            expect(os.path.exists("/dev/pinbench"), "no /dev/pinbench after modprobe")
+            start = time.time()
+            records, _ = kmod_run("anon", size="16M")
+            times["run --backend kmod (anon, 16M, 2 threads, 3 strategies)"] = time.time() - start
+            done = subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True, text=True)
+            expect(done.returncode == 0 and not lsmod_has_module(), f"rmmod: {done.stderr.strip()}")
+            start = time.time()
+            done = logged("prerm", [os.path.join(control, "prerm"), "remove"])
+            times["prerm remove"] = time.time() - start
+            expect(done.returncode == 0, f"prerm remove exited {done.returncode}: {(done.stdout + done.stderr).strip()[-300:]}")
+            left = [os.path.join(folder, name) for folder, _, names in os.walk(modules) for name in names
+                    if name.startswith("pinbench_kmod.ko")]
+            expect(not left, f"prerm left {left}")
+            expect(not dkms_status(), f"dkms status after prerm: {dkms_status()}")
+            expect(not os.path.exists(f"/var/lib/dkms/pinbench/{version}"), "prerm left the version in dkms's tree")
+    finally:
+        if lsmod_has_module():
+            subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True)
+        shutil.rmtree(control, ignore_errors=True)
+    lines = [f"pinbench-dkms {version} ({os.path.basename(DKMS_DEB)}) against {release}: "
+             f"{len(records)} verified records from the dkms build"] + [f"- {step}: {seconds:.0f} s" for step, seconds in times.items()]
+    save("dkms.txt", "\n".join(lines))
+    REPORT.append("## pinbench-dkms (TCG)\n\n" + "\n".join(lines))
+
+
 def gup_test(*arguments):
     """Runs the kernel's own gup_test; returns [(get_us, put_us)] per repetition."""
     binary = os.environ.get("LAB_GUP_TEST", "")
@@ -1656,8 +1802,11 @@ DIRTY_RESULTS = []  # (tracker, memory, size, record) of every verified dirty-tr
 
 
 def kernel_tree():
-    """The lab kernel's own tree: beside its gup_test in the cache folder, else the cache folder
-    whose build matches this kernel's release."""
+    """The lab kernel's own tree: LAB_KERNEL_TREE (from lab.sh), else beside its gup_test in the
+    cache folder, else the cache folder whose build matches this kernel's release."""
+    tree = os.environ.get("LAB_KERNEL_TREE", "")
+    if os.path.isdir(tree):
+        return tree
     binary = os.environ.get("LAB_GUP_TEST", "")
     if binary:
         tree = os.path.join(os.path.dirname(binary), "linux")

@@ -28,7 +28,7 @@ LAB_DEBIAN_MIRROR="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LAB_VIRTME_NG_VERSION=1.42
 LAB_FRAGMENT="$PINBENCH_ROOT/lab/kernel.config"
 LAB_PACKAGES=(qemu-system-x86 "$LAB_SOURCE_PACKAGE" build-essential flex bison bc libelf-dev libssl-dev
-    cpio kmod xz-utils python3 python3-venv util-linux rsync)
+    cpio kmod xz-utils python3 python3-venv util-linux rsync dkms)
 LAB_CACHE="${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinbench/lab}"
 # Which kernel: 6.12 (default), 7.2, or the path of a kernel tree (--kernel or LAB_KERNEL).
 LAB_KERNEL="${LAB_KERNEL:-6.12}"
@@ -68,14 +68,18 @@ run      Boots the guest under TCG (q35, intel-iommu, the edu devices, N NUMA no
          binds edu to vfio-pci and runs
          COMMAND as root in this clone's folder, with LAB_VFIO_GROUP, LAB_VFIO_CDEV, LAB_NODES (with
          CPUs), LAB_CPULESS_NODES, LAB_NODE_DEVICES (BDF,NODE,GROUP,CDEV of each edu on a node),
-         LAB_GUP_TEST, LAB_KERNEL_SOURCE and LAB_OUT (read-write, on the host afterwards;
-         default .lab/out in the clone) set. Exits with COMMAND's status; a guest still running
-         after --timeout (default 600 s) is killed, and its last lines are shown.
+         LAB_GUP_TEST, LAB_KERNEL_SOURCE, LAB_KERNEL_TREE (the kernel's built tree, what a
+         module builds against), LAB_DKMS_DEB (the host's, made absolute; empty when unset) and
+         LAB_OUT (read-write, on the host afterwards; default .lab/out in the clone) set.
+         Exits with COMMAND's status; a guest still running after --timeout (default 600 s)
+         is killed, and its last lines are shown.
          Defaults: --nodes 2, --cpuless-nodes 1, --cpus 2, --memory 6G.
 test     Builds pinbench, the kernel and the module if needed, then runs the lab suite in one
          guest. Prints one line per check and "N passed, N failed[, N skipped]" (a check that
          needs what this kernel lacks is skipped with the reason); exits 0 only if none failed.
          WORDs run only the checks whose names contain one of them (e.g. test "lock models").
+         LAB_DKMS_DEB=FILE (a pinbench-dkms .deb) enables the dkms check: the guest installs
+         the package on tmpfs overlays, dkms builds the module there (minutes under TCG).
 ab       Before and after: boots a guest of each kernel (default --kernels 6.12,7.2) and runs
          the same sweeps in both (lab/ab.sh: real type1 and iommufd on anon, thp, hugetlb-2m
          and memfd-hugetlb-2m; the module's single and kernel strategies; populate; 512M,
@@ -544,13 +548,20 @@ cmd_run() {
     if [ -z "${PINBENCH_GIT_COMMIT+set}" ] && commit="$(git -C "$PINBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null)"; then
         [ -z "$(git -C "$PINBENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
     fi
+    # The suite's dkms check installs this .deb in the guest, which sees the host's root: the
+    # path must be absolute there too.
+    local dkms_deb=""
+    if [ -n "${LAB_DKMS_DEB:-}" ]; then
+        [ -f "$LAB_DKMS_DEB" ] || lab_die "LAB_DKMS_DEB=$LAB_DKMS_DEB is not a file" 64
+        dkms_deb="$(realpath "$LAB_DKMS_DEB")"
+    fi
     # The command travels as a script in LAB_OUT, not on the kernel command line (whose
     # length and quoting are limited).
     {
         echo "#!/bin/bash"
-        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_CPULESS_NODES=%q LAB_ROOT=%q LAB_KERNEL_SOURCE=%q LAB_GUP_TEST=%q PINBENCH_GIT_COMMIT=%q\n' "$out" "$nodes" "$empty" \
-            "$PINBENCH_ROOT" "$(cat "$dir/source" 2>/dev/null || echo "Debian $LAB_SOURCE_PACKAGE")" \
-            "$( [ -x "$dir/gup_test" ] && echo "$dir/gup_test")" "$commit"
+        printf 'export LAB_OUT=%q LAB_NODES=%q LAB_CPULESS_NODES=%q LAB_ROOT=%q LAB_KERNEL_SOURCE=%q LAB_KERNEL_TREE=%q LAB_GUP_TEST=%q PINBENCH_GIT_COMMIT=%q LAB_DKMS_DEB=%q\n' "$out" "$nodes" "$empty" \
+            "$PINBENCH_ROOT" "$(cat "$dir/source" 2>/dev/null || echo "Debian $LAB_SOURCE_PACKAGE")" "$dir/linux" \
+            "$( [ -x "$dir/gup_test" ] && echo "$dir/gup_test")" "$commit" "$dkms_deb"
         printf 'exec bash %q' "$PINBENCH_ROOT/lab/guest.sh"
         printf ' %q' "$@"
         echo
