@@ -1712,11 +1712,12 @@ def dkms_package():
             times["postinst configure (dkms add, build, install)"] = time.time() - start
             if done.returncode != 0:
                 log = f"/var/lib/dkms/pinbench/{version}/build/make.log"
-                tail = open(log).read().strip().splitlines()[-6:] if os.path.exists(log) else []
+                lines = open(log).read().strip().splitlines() if os.path.exists(log) else []
+                tail = [line for line in lines if "error:" in line][:3] or lines[-6:]
                 raise CheckFailed(f"postinst configure exited {done.returncode}: "
                                   f"{(done.stdout + done.stderr).strip()[-300:]} {' / '.join(tail)}")
             status = dkms_status()
-            expect(status == [f"pinbench/{version}, {release}, x86_64: installed"], f"dkms status after postinst: {status}")
+            expect(status == [f"pinbench/{version}, {release}, {os.uname().machine}: installed"], f"dkms status after postinst: {status}")
             start = time.time()
             done = logged("modprobe", ["modprobe", "pinbench_kmod"])
             times["modprobe"] = time.time() - start
