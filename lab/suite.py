@@ -1717,7 +1717,8 @@ def dkms_package():
                 raise CheckFailed(f"postinst configure exited {done.returncode}: "
                                   f"{(done.stdout + done.stderr).strip()[-300:]} {' / '.join(tail)}")
             status = dkms_status()
-            expect(status == [f"pinbench/{version}, {release}, {os.uname().machine}: installed"], f"dkms status after postinst: {status}")
+            expect(status == [f"pinbench/{version}, {release}, {os.uname().machine}: installed"],
+                   f"dkms status after postinst: {status}")
             start = time.time()
             done = logged("modprobe", ["modprobe", "pinbench_kmod"])
             times["modprobe"] = time.time() - start
