@@ -1685,9 +1685,17 @@ def dkms_package():
     control = tempfile.mkdtemp(prefix="lab-dkms-control-")
     try:
         with Overlays(DKMS_PATHS):
-            for step, option, where in (("dpkg-deb-x", "-x", "/"), ("dpkg-deb-e", "-e", control)):
+            # Unpacked beside, then copied in: dpkg-deb -x / would set the read-only root's own
+            # times and owner, and fail.
+            unpacked = os.path.join(control, "root")
+            for step, option, where in (("dpkg-deb-x", "-x", unpacked), ("dpkg-deb-e", "-e", control)):
                 done = logged(step, ["dpkg-deb", option, DKMS_DEB, where])
                 expect(done.returncode == 0, f"dpkg-deb {option}: {done.stderr.strip()}")
+            files = [os.path.relpath(os.path.join(folder, name), unpacked)
+                     for folder, _, names in os.walk(unpacked) for name in names]
+            expect(files and all(name.startswith("usr/src/") for name in files),
+                   f"the package has files outside /usr/src (which alone is overlaid here): {files[:5]}")
+            shutil.copytree(os.path.join(unpacked, "usr/src"), "/usr/src", symlinks=True, dirs_exist_ok=True)
             source = f"/usr/src/pinbench-{version}"
             for name in ("dkms.conf", "Makefile", "Kbuild", "pinbench_kmod.c", "uapi/pinbench_kmod.h"):
                 expect(os.path.isfile(os.path.join(source, name)), f"the package has no {source}/{name}")
@@ -1698,15 +1706,19 @@ def dkms_package():
                 os.remove(f"{modules}/build")
             os.symlink(tree, f"{modules}/build")
             start = time.time()
-            done = logged("postinst", [os.path.join(control, "postinst"), "configure"], timeout=1200)
+            # As apt runs it, without a terminal: common.postinst loads debconf.
+            done = logged("postinst", ["env", "DEBIAN_FRONTEND=noninteractive", os.path.join(control, "postinst"),
+                                       "configure"], timeout=1200)
             times["postinst configure (dkms add, build, install)"] = time.time() - start
             if done.returncode != 0:
                 log = f"/var/lib/dkms/pinbench/{version}/build/make.log"
-                tail = open(log).read().strip().splitlines()[-6:] if os.path.exists(log) else []
+                lines = open(log).read().strip().splitlines() if os.path.exists(log) else []
+                tail = [line for line in lines if "error:" in line][:3] or lines[-6:]
                 raise CheckFailed(f"postinst configure exited {done.returncode}: "
                                   f"{(done.stdout + done.stderr).strip()[-300:]} {' / '.join(tail)}")
             status = dkms_status()
-            expect(status == [f"pinbench/{version}, {release}, x86_64: installed"], f"dkms status after postinst: {status}")
+            expect(status == [f"pinbench/{version}, {release}, {os.uname().machine}: installed"],
+                   f"dkms status after postinst: {status}")
             start = time.time()
             done = logged("modprobe", ["modprobe", "pinbench_kmod"])
             times["modprobe"] = time.time() - start
@@ -1738,7 +1750,7 @@ def dkms_package():
             subprocess.run(["rmmod", "pinbench_kmod"], capture_output=True)
         shutil.rmtree(control, ignore_errors=True)
     lines = [f"pinbench-dkms {version} ({os.path.basename(DKMS_DEB)}) against {release}: "
-             f"{len(records)} verified records from the dkms build"] + [f"- {step}: {seconds:.0f} s" for step, seconds in times.items()]
+             f"{len(records)} verified records from {path}"] + [f"- {step}: {seconds:.0f} s" for step, seconds in times.items()]
     save("dkms.txt", "\n".join(lines))
     REPORT.append("## pinbench-dkms (TCG)\n\n" + "\n".join(lines))
 
