@@ -28,7 +28,7 @@ LAB_DEBIAN_MIRROR="${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LAB_VIRTME_NG_VERSION=1.42
 LAB_FRAGMENT="$PINBENCH_ROOT/lab/kernel.config"
 LAB_PACKAGES=(qemu-system-x86 "$LAB_SOURCE_PACKAGE" build-essential flex bison bc libelf-dev libssl-dev
-    cpio kmod xz-utils python3 python3-venv util-linux rsync dkms)
+    cpio kmod xz-utils python3 python3-venv util-linux rsync)
 LAB_CACHE="${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinbench/lab}"
 # Which kernel: 6.12 (default), 7.2, or the path of a kernel tree (--kernel or LAB_KERNEL).
 LAB_KERNEL="${LAB_KERNEL:-6.12}"
@@ -99,6 +99,9 @@ EOF
 ensure_lab_packages() {
     ensure_packages "${LAB_PACKAGES[@]}" \
         || lab_die "could not install ${LAB_PACKAGES[*]}; $LAB_SOURCE_PACKAGE is in Debian 12's security suite and Debian 13 (try: apt-cache policy $LAB_SOURCE_PACKAGE)"
+    # dkms, which the guest runs from the host's root for the pinbench-dkms check, without what it
+    # recommends: the headers of the host's own kernel (the guest builds against the lab's tree).
+    PINBENCH_NO_RECOMMENDS=1 ensure_packages dkms || lab_die "could not install dkms (apt-get install --no-install-recommends dkms)"
     [ -r "$LAB_SOURCE_TARBALL" ] || lab_die "$LAB_SOURCE_TARBALL is missing although $LAB_SOURCE_PACKAGE is installed: reinstall it (apt-get install --reinstall $LAB_SOURCE_PACKAGE)"
 }
 

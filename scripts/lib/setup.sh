@@ -8,7 +8,8 @@ as_root() {
 }
 
 # Installs the Debian packages given (default: PINBENCH_PACKAGES) that are missing; fails
-# (status 1) when apt cannot install them.
+# (status 1) when apt cannot install them. PINBENCH_NO_RECOMMENDS=1 leaves out what they only
+# recommend.
 ensure_packages() {
     local wanted=("$@")
     [ "${#wanted[@]}" -gt 0 ] || wanted=("${PINBENCH_PACKAGES[@]}")
@@ -19,7 +20,9 @@ ensure_packages() {
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "pinbench: installing ${missing[*]}" >&2
         as_root apt-get update -qq || return 1
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
+        local options=(-y -qq)
+        [ "${PINBENCH_NO_RECOMMENDS:-0}" != 1 ] || options+=(--no-install-recommends)
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install "${options[@]}" "${missing[@]}" >/dev/null || return 1
     fi
 }
 
