@@ -40,6 +40,8 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_packages || die "could not install the packages pinbench builds against (${PINBENCH_PACKAGES[*]})"
+# objdump, strip and ar; dpkg-shlibdeps.
+ensure_packages binutils dpkg-dev || die "could not install binutils and dpkg-dev"
 ensure_swift
 cd "$PINBENCH_ROOT"
 out="${out:-$PINBENCH_ROOT/dist}"
@@ -103,13 +105,18 @@ trap 'umount "$work/hugetlbfs" 2>/dev/null || true; rm -rf "$work"' EXIT
 phase=$SECONDS
 static="$PINBENCH_ROOT/.build-release/static-libs"
 mkdir -p "$static"
+# Each archive where its Debian -dev package put it.
+static_archive() {
+    local found
+    found="$(dpkg -L "lib$1-dev" 2>/dev/null | grep "/lib$1\.a\$" | head -1)"
+    [ -n "$found" ] && [ -f "$found" ] || die "lib$1.a is missing: install lib$1-dev (apt-get install lib$1-dev)"
+    echo "$found"
+}
 for library in numa uring; do
-    archive="$(gcc -print-file-name="lib$library.a")"
-    [ -f "$archive" ] || die "lib$library.a is missing: install lib$library-dev (apt-get install lib$library-dev)"
+    archive="$(static_archive "$library")"
     ln -sf "$archive" "$static/lib$library.a"
 done
-hugetlbfs_archive="$(gcc -print-file-name=libhugetlbfs.a)"
-[ -f "$hugetlbfs_archive" ] || die "libhugetlbfs.a is missing: install libhugetlbfs-dev"
+hugetlbfs_archive="$(static_archive hugetlbfs)"
 # Package.swift's -lhugetlbfs finds this empty archive first: the real one comes in whole below,
 # and a second pass over it would define every symbol twice.
 rm -f "$static/libhugetlbfs.a"
