@@ -27,7 +27,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/setup.sh"
 
-die() { echo "release: $*" >&2; exit "${2:-1}"; }
+die() { echo "release: $1" >&2; exit "${2:-1}"; }
 say() { echo "release: $*" >&2; }
 
 out=""
