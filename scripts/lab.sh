@@ -548,9 +548,7 @@ cmd_run() {
     # every `git status` there re-reads the whole tree (about 15 s under TCG, per pinbench run).
     # The host answers once instead.
     local commit="${PINBENCH_GIT_COMMIT-}"
-    if [ -z "${PINBENCH_GIT_COMMIT+set}" ] && commit="$(git -C "$PINBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null)"; then
-        [ -z "$(git -C "$PINBENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-    fi
+    [ -n "${PINBENCH_GIT_COMMIT+set}" ] || commit="$(checkout_commit "$PINBENCH_ROOT")" || commit=""
     # The suite's dkms check installs this .deb in the guest, which sees the host's root: the
     # path must be absolute there too.
     local dkms_deb=""

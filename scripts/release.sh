@@ -52,9 +52,9 @@ phase_done() { TIMES+=("$1 $((SECONDS - $2)) s"); }
 # --- what this release is called ---------------------------------------------------------------
 
 git rev-parse --git-dir >/dev/null 2>&1 || die "$PINBENCH_ROOT is not a git checkout: a release is named by its commit"
-commit="$(git rev-parse --short=12 HEAD)"
+commit="$(checkout_commit "$PINBENCH_ROOT")"
 dirty=""
-[ -z "$(git status --porcelain --untracked-files=no)" ] || dirty="-dirty"
+case "$commit" in *-dirty) dirty="-dirty" commit="${commit%-dirty}" ;; esac
 base="$(sed -n 's/^ *static let base = "\([0-9][0-9.]*\)".*/\1/p' Sources/PinCLI/PinBenchVersion.swift)"
 [[ "$base" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "no base version (static let base = \"X.Y.Z\") in Sources/PinCLI/PinBenchVersion.swift"
 if describe="$(git describe --tags --match 'v[0-9]*' --abbrev=12 2>/dev/null)"; then

@@ -38,5 +38,14 @@ ensure_swift() {
     fi
 }
 
+# The commit a checkout holds, as pinbench records it (PinBenchVersion.gitCommit): 12 hex
+# digits, with -dirty when tracked files differ from it. Fails outside a git checkout.
+checkout_commit() {
+    local commit
+    commit="$(git -C "$1" rev-parse --short=12 HEAD 2>/dev/null)" || return 1
+    [ -z "$(git -C "$1" status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
+    printf '%s\n' "$commit"
+}
+
 # The package root, whatever the caller's working directory.
 PINBENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
